@@ -1,0 +1,131 @@
+"""Fixtures: a fresh app and database per test, accounts per role, helpers to log in."""
+import re
+import shutil
+from datetime import timedelta
+
+import pytest
+
+from webapp import create_app
+from webapp.accounts import create_staff_user, register_enterprise
+from webapp.campaigns import create_campaign
+from webapp.codes import check_character
+from webapp.extensions import db
+from webapp.models import Role
+from webapp.seeding import default_edition, load_reference
+from webapp.timeutil import utcnow
+
+PASSWORD = "Passw0rd!x"
+
+
+def make_credit_code(region: str = "430104", serial: int = 1) -> str:
+    """A valid 统一社会信用代码 in `region` (the check character computed)."""
+    body = f"91{region}{serial:09d}"
+    return body + check_character(body)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    """A seeded SQLite database built once; each test gets a copy of the file."""
+    folder = tmp_path_factory.mktemp("template")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(folder),
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'template.db'}"})
+    with app.app_context():
+        db.create_all()
+        load_reference()
+        db.session.commit()
+        db.engine.dispose()
+    return folder / "template.db"
+
+
+@pytest.fixture
+def app(tmp_path, template_db):
+    database = tmp_path / "app.db"
+    shutil.copy(template_db, database)
+    app = create_app({
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path),
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "DOCUMENT_FOLDER": str(tmp_path / "documents"),
+        "LOG_FOLDER": str(tmp_path / "logs"),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test",
+    })
+    with app.app_context():
+        create_campaign(year=2024, title="2024年湖南省智能制造标杆申报",
+                        enterprise_deadline=utcnow() + timedelta(days=30),
+                        unit_deadline=utcnow() + timedelta(days=45), edition=default_edition())
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Accounts:
+    """Creates accounts for each role and logs clients in as them."""
+
+    def __init__(self, app):
+        self.app = app
+        self.serial = 0
+
+    def enterprise(self, county: str = "430104", name: str = "湖南测试智能装备有限公司", password: str = PASSWORD):
+        self.serial += 1
+        with self.app.app_context():
+            user = register_enterprise(name=f"{name}{self.serial}" if self.serial > 1 else name,
+                                       credit_code=make_credit_code(county, self.serial), county_adcode=county,
+                                       contact_name="张三", mobile="13800000000", password=password)
+            db.session.commit()
+            return user.login
+
+    def staff(self, role: Role, login: str, unit: str | None = None):
+        with self.app.app_context():
+            user, _ = create_staff_user(role=role, login=login, unit_name=unit)
+            user.set_password(PASSWORD)
+            user.must_change_password = False
+            db.session.commit()
+            return login
+
+
+@pytest.fixture
+def accounts(app):
+    return Accounts(app)
+
+
+def login(client, login_name: str, password: str = PASSWORD):
+    return client.post("/login", data={"login": login_name, "password": password})
+
+
+@pytest.fixture
+def login_as(app, accounts):
+    """login_as('applicant'|'recommender'|'other_recommender'|'admin') → a logged-in test client."""
+
+    def _login(role: str, **kwargs):
+        client = app.test_client()
+        if role == "applicant":
+            name = accounts.enterprise(**kwargs)
+        elif role == "recommender":
+            name = accounts.staff(Role.RECOMMENDER, kwargs.get("login", "cs_reviewer"), kwargs.get("unit", "长沙市"))
+        elif role == "other_recommender":
+            name = accounts.staff(Role.RECOMMENDER, kwargs.get("login", "zz_reviewer"), kwargs.get("unit", "株洲市"))
+        else:
+            name = accounts.staff(Role(role), kwargs.get("login", f"{role}_user"))
+        response = login(client, name)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        client.login_name = name
+        return client
+
+    return _login
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))

@@ -1,0 +1,58 @@
+"""湖南省智能制造标杆申报系统: the application factory."""
+import logging
+import os
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import load_config
+from .extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` overrides what the environment gives (tests pass their own database and folders)."""
+    settings = load_config()
+    settings.update(config or {})
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=True)
+    app.config.update(settings)
+    for key in ("INSTANCE_PATH", "UPLOAD_FOLDER", "DOCUMENT_FOLDER", "LOG_FOLDER"):
+        Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import models  # noqa: F401  (register tables)
+    from .auth_session import init_session_guards
+    from .cli import register_cli
+    from .errors import register_error_handlers
+    from .htmx import init_htmx
+    from .templating import init_templating
+    from .views import register_blueprints
+
+    init_session_guards(app)
+    init_htmx(app)
+    init_templating(app)
+    register_error_handlers(app)
+    register_blueprints(app)
+    register_cli(app)
+    _init_logging(app)
+    return app
+
+
+def _init_logging(app: Flask) -> None:
+    if app.testing or any(isinstance(h, RotatingFileHandler) for h in app.logger.handlers):
+        return
+    handler = RotatingFileHandler(os.path.join(app.config["LOG_FOLDER"], "app.log"),
+                                  maxBytes=5 * 1024 * 1024, backupCount=10, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    app.logger.addHandler(handler)
+    app.logger.setLevel(logging.INFO)

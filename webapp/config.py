@@ -1,0 +1,65 @@
+"""Configuration read from the environment, with safe defaults.
+
+Every piece of runtime state lives under INSTANCE_PATH: the SQLite database,
+uploads, generated documents, logs and the generated secret key.
+"""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _instance_path() -> Path:
+    return Path(os.environ.get("INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+
+
+def _secret_key(instance: Path) -> str:
+    """Use SECRET_KEY if set, else a key generated once and kept in the instance folder."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        tmp = key_file.with_suffix(".tmp")
+        tmp.write_text(secrets.token_hex(32))
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, key_file)
+    return key_file.read_text().strip()
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'app.db'}"
+    # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg 3 explicitly.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def load_config() -> dict:
+    instance = _instance_path()
+    return {
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance),
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "DOCUMENT_FOLDER": str(instance / "documents"),
+        "LOG_FOLDER": str(instance / "logs"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+        "IDLE_TIMEOUT_MINUTES": int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")),
+        "LOCKOUT_THRESHOLD": 5,
+        "LOCKOUT_MINUTES": 15,
+        # The largest legitimate upload is one attachment (20 MB by default); a little headroom for the form fields.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH_MB", "210")) * 1024 * 1024,
+        # Long Chinese sections: 2 MB of url-encoded form is ~220,000 characters.
+        "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_I18N_ENABLED": False,   # use WTForms' bundled zh messages (no Babel needed)
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Number of reverse proxies (nginx) in front: their X-Forwarded-For/-Proto are then trusted.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+    }

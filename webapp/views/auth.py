@@ -1,0 +1,100 @@
+"""Login, logout, enterprise registration, password change."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from .. import accounts, audit
+from ..extensions import db
+from ..forms.auth import ChangePasswordForm, LoginForm, RegistrationForm
+from ..permissions import any_user, public
+from ..regions import county_choices, prefecture_choices, prefecture_of
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a relative path on this site after login."""
+    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = accounts.authenticate(form.login.data, form.password.data)
+        db.session.commit()
+        if result.user is not None:
+            session.clear()  # a fresh session at login: nothing carried over from before
+            login_user(result.user)
+            if result.user.must_change_password:
+                flash("首次登录或密码已被重置，请先修改密码。", "info")
+                return redirect(url_for("auth.change_password"))
+            return redirect(_safe_next(request.args.get("next")))
+        flash(result.message, "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@any_user
+def logout():
+    audit.record("auth.logout", obj=current_user._get_current_object())
+    accounts.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("您已安全退出。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegistrationForm()
+    selected_prefecture = form.prefecture.data or prefecture_of(form.county.data)
+    form.prefecture.choices = [("", "请选择市州")] + prefecture_choices()
+    form.prefecture.data = selected_prefecture
+    form.county.choices = [("", "请选择县市区")] + county_choices(selected_prefecture)
+    refreshing_counties = request.method == "POST" and request.form.get("refresh")
+    if not refreshing_counties and form.validate_on_submit():
+        try:
+            user = accounts.register_enterprise(
+                name=form.company_name.data, credit_code=form.credit_code.data, county_adcode=form.county.data,
+                contact_name=form.contact_name.data, mobile=form.mobile.data, password=form.password.data,
+                check_char_confirmed=form.check_char_confirmed)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            flash(f"注册成功。您的推荐单位是{user.enterprise.unit.name}。", "success")
+            if user.enterprise.outside_hunan:
+                flash("提示：您的统一社会信用代码登记机关不在湖南省，推荐单位将核实您的申报资格。", "warning")
+            return redirect(url_for("main.index"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@any_user
+def change_password():
+    form = ChangePasswordForm()
+    form.login_for_policy = current_user.login
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append("当前密码不正确。")
+        else:
+            accounts.change_password(current_user, form.new_password.data)
+            db.session.commit()
+            login_user(current_user)  # re-issue the session with the new generation
+            flash("密码已修改，其他设备上的登录已失效。", "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)
