@@ -2,7 +2,12 @@
 import re
 import unicodedata
 
+from decimal import Decimal
+
+from wtforms import StringField
 from wtforms.validators import ValidationError
+
+from ..numbers import NumberError, parse_decimal
 
 from ..passwords import password_problems
 
@@ -42,3 +47,65 @@ class StrongPassword:
         problems = password_problems(field.data or "", login)
         if problems:
             raise ValidationError(" ".join(problems))
+
+
+class MaxChars:
+    """"N字以内": count characters after trimming (the browser shows a counter; this is the real check)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.field_flags = {"maxchars": limit}
+
+    def __call__(self, form, field):
+        length = len((field.data or "").strip())
+        if length > self.limit:
+            raise ValidationError(f"不超过{self.limit}字（当前{length}字，请删减{length - self.limit}字）。")
+
+
+class NumberField(StringField):
+    """A decimal typed as text: "1,234.5", full-width digits and spaces accepted; None when empty."""
+
+    def __init__(self, label=None, validators=None, *, decimals=2, allow_negative=False, percent=False,
+                 minimum=None, maximum=None, **kwargs):
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
+        super().__init__(label, validators, **kwargs)
+        self.options = dict(decimals=decimals, allow_negative=allow_negative, percent=percent,
+                            minimum=minimum, maximum=maximum)
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        try:
+            self.data = parse_decimal(self.raw, **self.options)
+        except NumberError as exc:
+            self.data = None
+            raise ValueError(str(exc)) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        text = f"{self.data:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def AmountField(label, **kwargs):
+    """万元, at most 2 decimals, not negative unless allowed."""
+    return NumberField(label, **kwargs)
+
+
+def PercentField(label, maximum=Decimal(100), **kwargs):
+    """%, at most 2 decimals, 0–100 unless another maximum is given (None: no upper bound)."""
+    return NumberField(label, percent=True, maximum=maximum, **kwargs)
+
+
+class CountField(NumberField):
+    """A whole number ≥ 0."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, decimals=0, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = int(self.data)
