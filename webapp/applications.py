@@ -1,0 +1,120 @@
+"""Application operations: start, save a section (with its version check), submit, withdraw."""
+from datetime import datetime
+
+from . import audit
+from .campaigns import current_campaign
+from .extensions import db
+from .models import (
+    Application, ApplicationStatus, Campaign, EconomicYear, Enterprise, SectionVersion, Snapshot, User,
+)
+from .rules import Problem, eligibility_problems
+from .sections import SECTIONS, report_for
+from .snapshot import fingerprint, serialize
+from .status import TransitionError, apply_transition
+from .timeutil import fmt, local_today, utcnow
+
+
+class SaveConflict(Exception):
+    """Someone saved the same section after this form was opened."""
+
+
+def start_application(enterprise: Enterprise, campaign: Campaign, user: User) -> Application:
+    """Create the enterprise's application for the campaign, prefilled from its registration."""
+    existing = db.session.execute(db.select(Application).filter_by(
+        campaign_id=campaign.id, enterprise_id=enterprise.id)).scalar_one_or_none()
+    if existing:
+        return existing
+    contact = enterprise.users[0] if enterprise.users else None
+    application = Application(
+        campaign=campaign, enterprise=enterprise, unit_id=enterprise.unit_id, edition_id=campaign.edition_id,
+        company_name=enterprise.name, org_code=enterprise.credit_code, county_adcode=enterprise.county_adcode,
+        contact_name=contact.display_name if contact else None, contact_mobile=contact.mobile if contact else None)
+    application.economic_years = [EconomicYear(year=year) for year in campaign.economic_years]
+    application.section_versions = [SectionVersion(section=s.key, version=0) for s in SECTIONS]
+    db.session.add(application)
+    db.session.flush()
+    audit.record("application.start", obj=application, actor=user)
+    return application
+
+
+def section_version(application: Application, key: str) -> SectionVersion:
+    for row in application.section_versions:
+        if row.section == key:
+            return row
+    row = SectionVersion(section=key, version=0)
+    application.section_versions.append(row)
+    db.session.flush()
+    return row
+
+
+def claim_section(application: Application, key: str, expected_version: int, user: User) -> int:
+    """Compare-and-set the section's version in one UPDATE, so two concurrent saves cannot both win.
+
+    Raises SaveConflict with who saved and when if the version moved on since the form was opened.
+    """
+    current = section_version(application, key)
+    result = db.session.execute(
+        db.update(SectionVersion)
+        .where(SectionVersion.id == current.id, SectionVersion.version == expected_version)
+        .values(version=expected_version + 1, saved_at=utcnow(), saved_by_id=user.id)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        latest = db.session.get(SectionVersion, current.id)
+        db.session.refresh(latest)
+        who = db.session.get(User, latest.saved_by_id) if latest.saved_by_id else None
+        raise SaveConflict(
+            f"此部分已在您打开之后被{('“' + who.display_name + '”') if who else '他人'}于 {fmt(latest.saved_at)} 保存过"
+            f"（版本 {latest.version}）。为避免覆盖，您这次的内容没有保存，仍保留在下方表单中。"
+            "请先复制您的修改，点击“载入最新内容”查看后再合并保存。")
+    db.session.refresh(current)
+    application.updated_at = utcnow()
+    return expected_version + 1
+
+
+def checklist(application: Application, campaign: Campaign) -> tuple[dict, list[Problem]]:
+    """Per-section reports and the campaign's eligibility problems (blocking or warnings)."""
+    reports = {s.key: report_for(s, application, campaign) for s in SECTIONS}
+    return reports, eligibility_problems(application, campaign)
+
+
+def submission_blockers(application: Application, campaign: Campaign, now: datetime | None = None) -> list[Problem]:
+    reports, eligibility = checklist(application, campaign)
+    blockers = [p for r in reports.values() for p in r.problems if p.blocking]
+    blockers += [p for p in eligibility if p.blocking]
+    if not campaign.accepts_submissions(application.enterprise_id, now):
+        blockers.insert(0, Problem("", f"申报已截止（截止时间 {fmt(campaign.deadline_for(application.enterprise_id))}），"
+                                       "不能再提交。如有特殊情况，请联系推荐单位。", kind="deadline"))
+    return blockers
+
+
+def submit_application(application: Application, user: User) -> Snapshot:
+    """Check everything, move to 已提交 and freeze a snapshot of the data. The caller commits."""
+    campaign = application.campaign
+    blockers = submission_blockers(application, campaign)
+    if blockers:
+        raise TransitionError(f"还有{len(blockers)}项需要处理，暂不能提交。")
+    apply_transition(application, "submit", user)
+    application.version += 1
+    application.submitted_at = utcnow()
+    application.declared_on = local_today()
+    data = serialize(application)
+    snapshot = Snapshot(application=application, version=application.version, data=data, fingerprint=fingerprint(data))
+    db.session.add(snapshot)
+    return snapshot
+
+
+def withdraw_application(application: Application, user: User) -> None:
+    apply_transition(application, "withdraw", user)
+
+
+def applicant_application(user: User) -> Application | None:
+    campaign = current_campaign()
+    if campaign is None or user.enterprise_id is None:
+        return None
+    return db.session.execute(db.select(Application).filter_by(
+        campaign_id=campaign.id, enterprise_id=user.enterprise_id)).scalar_one_or_none()
+
+
+def is_editable(application: Application) -> bool:
+    return application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
