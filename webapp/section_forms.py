@@ -2,6 +2,7 @@
 from .applications import section_version
 from .models import Application, County, IndustryGroup
 from .extensions import db
+from .forms.fields import options
 from .regions import division_choices, group_choices
 from .sections import Section
 
@@ -20,8 +21,8 @@ def build_form(section: Section, application: Application, *, from_request: bool
 
 def _configure_basic(form, application):
     division = form.industry_division_code.data
-    form.industry_division_code.choices = [("", "请选择行业大类")] + division_choices()
-    form.industry_group_code.choices = [("", "请选择行业中类")] + group_choices(division)
+    form.industry_division_code.choices = options([("", "请选择行业大类")] + division_choices())
+    form.industry_group_code.choices = options([("", "请选择行业中类")] + group_choices(division))
     groups = db.session.execute(db.select(IndustryGroup.division_code, IndustryGroup.code)).all()
     form.division_groups = {}
     for division_code, group_code in groups:
@@ -29,7 +30,8 @@ def _configure_basic(form, application):
     unit = application.unit
     counties = db.session.execute(db.select(County).filter_by(prefecture_adcode=unit.prefecture_adcode)
                                   .order_by(County.adcode)).scalars().all()
-    form.county_adcode.choices = [("", "请选择县市区")] + [(c.adcode, f"{unit.prefecture.name}{c.name}") for c in counties]
+    form.county_adcode.choices = options([("", "请选择县市区")] + [(c.adcode, f"{unit.prefecture.name}{c.name}")
+                                                               for c in counties])
     form.unit_counties = {c.adcode: c.name for c in counties}
     form.unit_name = unit.name
 

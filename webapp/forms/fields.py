@@ -5,6 +5,7 @@ import unicodedata
 from decimal import Decimal
 
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from ..numbers import NumberError, parse_decimal
@@ -12,6 +13,11 @@ from ..numbers import NumberError, parse_decimal
 from ..passwords import password_problems
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def strip_filter(value):

@@ -10,7 +10,7 @@ from .. import codes
 from ..models import ApplicationType, EconomicYear, EnterpriseNature
 from ..timeutil import local_today
 from .base import BaseForm, SectionForm
-from .fields import AmountField, CountField, MaxChars, MobileNumber, PercentField, strip_filter
+from .fields import AmountField, CountField, MaxChars, MobileNumber, PercentField, options, strip_filter
 
 TEXT = [strip_filter]
 
@@ -24,7 +24,7 @@ def optional_text(limit: int, *extra):
 class CoverForm(SectionForm):
     project_name = StringField("项目名称", filters=TEXT, validators=optional_text(100),
                                description="如：XX公司智能制造标杆企业建设项目")
-    app_type = RadioField("申报类型", choices=[(t.value, t.label) for t in ApplicationType],
+    app_type = RadioField("申报类型", choices=options((t.value, t.label) for t in ApplicationType),
                           validators=[Optional()], coerce=lambda v: ApplicationType(v) if v else None)
 
 
@@ -55,7 +55,7 @@ class BasicInfoForm(SectionForm):
                             description="填写18位统一社会信用代码或9位组织机构代码。")
     founded_on = DateField("成立时间", validators=[Optional(), _not_in_future],
                            description="格式：年-月-日，如 2005-03-18。")
-    nature = RadioField("企业性质", choices=[(n.value, n.label) for n in EnterpriseNature], validators=[Optional()],
+    nature = RadioField("企业性质", choices=options((n.value, n.label) for n in EnterpriseNature), validators=[Optional()],
                         coerce=lambda v: EnterpriseNature(v) if v else None)
     nature_other = StringField("其他（请注明）", filters=TEXT, validators=[MaxChars(50)])
     industry_division_code = SelectField("所属行业大类", choices=[], validators=[Optional()], validate_choice=False,
@@ -153,11 +153,11 @@ class HonoursForm(SectionForm):
     honour_hunan_demo_workshop = BooleanField("湖南省智能制造示范车间")
     honour_integration_certified = BooleanField("国家两化融合贯标通过评定企业")
     honour_maturity_certified = BooleanField("国家智能制造能力成熟度通过评定企业")
-    maturity_level = SelectField("等级", choices=[("", "请选择")] + [(str(i), f"{i}级") for i in range(1, 6)],
+    maturity_level = SelectField("等级", choices=options([("", "请选择")] + [(i, f"{i}级") for i in range(1, 6)]),
                                  coerce=lambda v: int(v) if v not in (None, "") else None)
     honour_other = BooleanField("其他")
     honour_other_text = StringField("其他（请注明）", filters=TEXT, validators=[MaxChars(200)])
-    major_accident = RadioField("企业近三年是否发生过重大安全生产事故、重大环境事故", choices=[("yes", "是"), ("no", "否")],
+    major_accident = RadioField("企业近三年是否发生过重大安全生产事故、重大环境事故", choices=options([("yes", "是"), ("no", "否")]),
                                 validators=[Optional()],
                                 coerce=lambda v: {"yes": True, "no": False, True: True, False: False}.get(v))
 

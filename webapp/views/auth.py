@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from .. import accounts, audit
 from ..extensions import db
 from ..forms.auth import ChangePasswordForm, LoginForm, RegistrationForm
+from ..forms.fields import options
 from ..permissions import any_user, public
 from ..regions import county_choices, prefecture_choices, prefecture_of
 
@@ -59,9 +60,9 @@ def register():
         return redirect(url_for("main.index"))
     form = RegistrationForm()
     selected_prefecture = form.prefecture.data or prefecture_of(form.county.data)
-    form.prefecture.choices = [("", "请选择市州")] + prefecture_choices()
+    form.prefecture.choices = options([("", "请选择市州")] + prefecture_choices())
     form.prefecture.data = selected_prefecture
-    form.county.choices = [("", "请选择县市区")] + county_choices(selected_prefecture)
+    form.county.choices = options([("", "请选择县市区")] + county_choices(selected_prefecture))
     refreshing_counties = request.method == "POST" and request.form.get("refresh")
     if not refreshing_counties and form.validate_on_submit():
         try:

@@ -1,0 +1,1 @@
+"""Document builders: pure functions of data that return bytes (no request objects)."""
