@@ -1,6 +1,5 @@
 """Fixtures: a fresh app and database per test, accounts per role, helpers to log in."""
 import re
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,8 @@ from webapp.models import Role
 from webapp.seeding import default_edition, load_reference
 from webapp.timeutil import utcnow
 
+from .dbsetup import make_template
+
 PASSWORD = "Passw0rd!x"
 
 
@@ -25,31 +26,32 @@ def make_credit_code(region: str = "430104", serial: int = 1) -> str:
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
-    """A seeded SQLite database built once; each test gets a copy of the file."""
+    """A seeded database built once; each test gets a copy (SQLite file, or PostgreSQL with TEST_DATABASE_URL)."""
     folder = tmp_path_factory.mktemp("template")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(folder),
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'template.db'}"})
+    template = make_template(folder)
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(folder), "SQLALCHEMY_DATABASE_URI": template.uri})
     with app.app_context():
         db.create_all()
         load_reference()
         db.session.commit()
         db.engine.dispose()
-    return folder / "template.db"
+    yield template
+    template.close()
 
 
 @pytest.fixture
 def app(tmp_path, template_db):
-    database = tmp_path / "app.db"
-    shutil.copy(template_db, database)
+    database_uri = template_db.copy(tmp_path)
     app = create_app({
         "TESTING": True,
         "INSTANCE_PATH": str(tmp_path),
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "DOCUMENT_FOLDER": str(tmp_path / "documents"),
         "LOG_FOLDER": str(tmp_path / "logs"),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_DATABASE_URI": database_uri,
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",   # fast in tests; production uses scrypt
     })
     with app.app_context():
         create_campaign(year=2024, title="2024年湖南省智能制造标杆申报",
@@ -59,6 +61,7 @@ def app(tmp_path, template_db):
     yield app
     with app.app_context():
         db.engine.dispose()
+    template_db.discard(database_uri)
 
 
 @pytest.fixture

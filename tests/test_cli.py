@@ -46,3 +46,19 @@ def test_bootstrap_accounts_can_log_in(runner, app):
             client = app.test_client()
             assert client.post("/login", data={"login": name, "password": password}).status_code == 302
             assert client.get("/home").status_code == 200
+
+
+def test_demo_creates_complete_applications_in_several_states(runner, app):
+    from webapp.models import Application, ApplicationStatus, Snapshot
+    result = runner.invoke(args=["demo", "--applications", "6", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "已创建 6 份演示申报书" in result.output
+    with app.app_context():
+        applications = db.session.execute(db.select(Application)).scalars().all()
+        assert len(applications) == 6
+        assert len({a.unit_id for a in applications}) >= 2
+        submitted = [a for a in applications if a.status is not ApplicationStatus.DRAFT]
+        assert submitted and all(a.snapshots and a.snapshots[-1].docx_stored_name for a in submitted)
+        assert db.session.execute(db.select(db.func.count()).select_from(Snapshot)).scalar_one() >= len(submitted)
+    again = runner.invoke(args=["demo", "--applications", "2", "--if-empty"])
+    assert "未创建" in again.output

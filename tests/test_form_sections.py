@@ -132,6 +132,13 @@ def test_profile_limit_counts_characters_after_trimming(applicant, app):
         assert len(stored(app, applicant.application_id).profile) == 500
 
 
+def test_line_breaks_count_once_as_the_browser_counts_them(applicant, app):
+    typed = "甲\r\n" * 249 + "乙"        # 499 characters in the browser: CR LF is one line break
+    assert save(applicant, "profile", profile=typed).status_code == 303
+    with app.app_context():
+        assert stored(app, applicant.application_id).profile == "甲\n" * 249 + "乙"
+
+
 def test_text_fields_carry_maxlength_and_counter(applicant):
     page = applicant.get(f"/applications/{applicant.application_id}/sections/profile").get_data(as_text=True)
     assert 'maxlength="500"' in page and 'data-counter="500"' in page and 'data-counter-for="profile"' in page

@@ -34,11 +34,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_cli
     from .errors import register_error_handlers
     from .htmx import init_htmx
+    from .security import init_security_headers
     from .templating import init_templating
     from .views import register_blueprints
 
     init_session_guards(app)
     init_htmx(app)
+    init_security_headers(app)
     init_templating(app)
     register_error_handlers(app)
     register_blueprints(app)

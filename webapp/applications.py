@@ -9,8 +9,9 @@ from .models import (
 )
 from .rules import Problem, eligibility_problems
 from .sections import SECTIONS, report_for
-from .snapshot import fingerprint, serialize
+from .snapshot import serialize
 from .status import TransitionError, apply_transition
+from .word import freeze_document
 from .timeutil import fmt, local_today, utcnow
 
 
@@ -89,7 +90,7 @@ def submission_blockers(application: Application, campaign: Campaign, now: datet
 
 
 def submit_application(application: Application, user: User) -> Snapshot:
-    """Check everything, move to 已提交 and freeze a snapshot of the data. The caller commits."""
+    """Check everything, move to 已提交, and freeze a snapshot of the data and its Word file. The caller commits."""
     campaign = application.campaign
     blockers = submission_blockers(application, campaign)
     if blockers:
@@ -98,8 +99,11 @@ def submit_application(application: Application, user: User) -> Snapshot:
     application.version += 1
     application.submitted_at = utcnow()
     application.declared_on = local_today()
-    data = serialize(application)
-    snapshot = Snapshot(application=application, version=application.version, data=data, fingerprint=fingerprint(data))
+    now = utcnow()
+    with db.session.no_autoflush:
+        document = freeze_document(application, now)
+        snapshot = Snapshot(application=application, version=application.version, data=serialize(application),
+                            created_at=now, **document)
     db.session.add(snapshot)
     return snapshot
 

@@ -1,19 +1,19 @@
-"""Session rules: who the user is, idle timeout, forced password change.
+"""Session rules: who the user is, idle timeout, forced password change, and what an expired HTMX save gets.
 
 The session cookie carries "<user id>:<session generation>"; bumping the generation (logout, password change)
 makes every copy of an older cookie worthless.
 """
 import time
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, Response, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from .extensions import db, login_manager
+from .htmx import is_htmx
 from .models import User
 
-# Endpoints reachable while a password change is forced or without login.
-OPEN_ENDPOINTS = {"static", "auth.login", "auth.logout", "auth.register", "auth.change_password",
-                  "main.index", "main.healthz", "options.counties", "options.groups"}
+# Endpoints reachable while a password change is forced.
+PASSWORD_CHANGE_OPEN = {"static", "auth.login", "auth.logout", "auth.change_password", "main.index", "main.healthz"}
 
 
 @login_manager.user_loader
@@ -34,21 +34,50 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
 
+def restart_session() -> None:
+    """Drop everything in the session except the CSRF secret.
+
+    Keeping the CSRF secret lets a form that is still open in another tab be saved after the user logs in again,
+    so a session that expired while someone was typing loses no text.
+    """
+    csrf_secret = session.get("csrf_token")
+    session.clear()
+    if csrf_secret:
+        session["csrf_token"] = csrf_secret
+
+
+def session_expired_response(message: str) -> Response:
+    """For an HTMX save: leave the form (and the typed text) alone and show a notice with a login link."""
+    response = Response(render_template("_session_alert.html", message=message), 200)
+    response.headers["HX-Retarget"] = "#session-alert"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if is_htmx():
+        return session_expired_response("您尚未登录或登录已过期，本次内容没有保存，但仍保留在页面上。")
+    flash(login_manager.login_message, "info")
+    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
 def init_session_guards(app: Flask) -> None:
     @app.before_request
     def idle_timeout_and_password_change():
-        if request.endpoint == "static":
+        if request.endpoint == "static" or not current_user.is_authenticated:
             return None
-        if current_user.is_authenticated:
-            now = time.time()
-            last_seen = session.get("last_seen", now)
-            if now - last_seen > app.config["IDLE_TIMEOUT_MINUTES"] * 60:
-                logout_user()
-                session.clear()
-                flash("长时间未操作，已自动退出，请重新登录。", "info")
-                return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-            session["last_seen"] = now
-            if current_user.must_change_password and request.endpoint not in OPEN_ENDPOINTS:
-                flash("首次登录或密码已被重置，请先修改密码。", "info")
-                return redirect(url_for("auth.change_password"))
+        now = time.time()
+        if now - session.get("last_seen", now) > app.config["IDLE_TIMEOUT_MINUTES"] * 60:
+            logout_user()
+            restart_session()
+            message = "长时间未操作，已自动退出。"
+            if is_htmx():
+                return session_expired_response(message + "本次内容没有保存，但仍保留在页面上。")
+            flash(message + "请重新登录。", "info")
+            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+        session["last_seen"] = now
+        if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_OPEN:
+            flash("首次登录或密码已被重置，请先修改密码。", "info")
+            return redirect(url_for("auth.change_password"))
         return None

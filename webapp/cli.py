@@ -1,13 +1,16 @@
 """Command-line tools: `flask --app wsgi <command>`."""
 from datetime import datetime, timedelta
 
+import time
+
 import click
 from flask import Flask
 
 from . import accounts, codes
 from .campaigns import create_campaign, current_campaign
 from .extensions import db
-from .models import County, Role, User
+from .demo import create_demo_applications
+from .models import Application, ApplicationStatus, County, Role, User
 from .passwords import generate_one_time_password
 from .seeding import default_edition, load_reference
 from .timeutil import from_local, local_today
@@ -49,6 +52,25 @@ def register_cli(app: Flask) -> None:
         unit = f"（{user.unit.name}）" if user.unit else ""
         click.echo(f"已创建 {user.role.label}{unit} 账号 {user.login}，一次性密码：{password}")
         click.echo("首次登录后须修改密码。此密码不会再次显示。")
+
+    @app.cli.command("demo")
+    @click.option("--applications", "count", type=click.IntRange(1, 100_000), default=20, show_default=True)
+    @click.option("--seed", type=int, default=2024, show_default=True)
+    @click.option("--if-empty", is_flag=True, help="只在尚无申报书时创建（make run 使用）")
+    @click.option("--no-files", is_flag=True, help="不写入附件文件（仅数据库记录）")
+    def demo_command(count, seed, if_empty, no_files):
+        """Create N complete, realistic applications spread over units, types and states."""
+        if if_empty and db.session.execute(db.select(Application.id).limit(1)).first():
+            click.echo("已有申报书，未创建演示数据。")
+            return
+        started = time.perf_counter()
+        try:
+            result = create_demo_applications(count, seed=seed, write_files=not no_files)
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc))
+        states = "，".join(f"{status.label} {number}" for status, number in sorted(
+            result.states.items(), key=lambda item: list(ApplicationStatus).index(item[0])))
+        click.echo(f"已创建 {result.created} 份演示申报书（{states}），用时 {time.perf_counter() - started:.1f} 秒。")
 
     @app.cli.command("bootstrap")
     def bootstrap_command():

@@ -60,8 +60,14 @@ SECTIONS: list[Section] = [
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 
 
-def _present(value) -> bool:
-    return value not in (None, "", False)
+# Booleans that must be ticked to count as filled (a 否 to 重大事故 is an answer; an unticked pledge is not).
+MUST_BE_TICKED = {"pledge_agreed"}
+
+
+def _present(name: str, value) -> bool:
+    if name in MUST_BE_TICKED:
+        return value is True
+    return value is not None and value != ""
 
 
 def report_for(section: Section, application: Application, campaign: Campaign) -> SectionReport:
@@ -80,7 +86,7 @@ def report_for(section: Section, application: Application, campaign: Campaign) -
     form_labels = _labels(section)
     for name in required:
         report.required += 1
-        if _present(getattr(application, name)):
+        if _present(name, getattr(application, name)):
             report.filled += 1
         else:
             report.problems.append(Problem(section.key, f"请填写“{form_labels.get(name, name)}”。", name))

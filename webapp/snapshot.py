@@ -1,6 +1,4 @@
 """A canonical, JSON-serialisable copy of an application: frozen at submission, compared for changes."""
-import hashlib
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -44,8 +42,3 @@ def serialize(application: Application) -> dict:
                            for a in application.attachments if a.category.value != "solution_picture"]
     return data
 
-
-def fingerprint(data: dict) -> str:
-    """A short fingerprint of the content, printed in the Word file's footer."""
-    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]

@@ -19,7 +19,9 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     "submit": Transition("提交", (S.DRAFT, S.RETURNED), S.SUBMITTED, Role.APPLICANT),
     "withdraw": Transition("撤回", (S.SUBMITTED,), S.DRAFT, Role.APPLICANT),
-    "return": Transition("退回修改", (S.SUBMITTED,), S.RETURNED, Role.RECOMMENDER, comment_required=True),
+    # A unit may still send a decided application back for correction until it reports its list (报送).
+    "return": Transition("退回修改", (S.SUBMITTED, S.RECOMMENDED, S.NOT_RECOMMENDED), S.RETURNED, Role.RECOMMENDER,
+                         comment_required=True),
     "recommend": Transition("推荐", (S.SUBMITTED, S.NOT_RECOMMENDED), S.RECOMMENDED, Role.RECOMMENDER),
     "reject": Transition("不予推荐", (S.SUBMITTED, S.RECOMMENDED), S.NOT_RECOMMENDED, Role.RECOMMENDER),
 }

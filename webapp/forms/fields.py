@@ -21,7 +21,10 @@ def options(pairs) -> list[SelectChoice]:
 
 
 def strip_filter(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trim, and store line breaks as one character: browsers send CR LF but count it once for maxlength."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class MobileNumber:

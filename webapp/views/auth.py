@@ -1,11 +1,12 @@
 """Login, logout, enterprise registration, password change."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts, audit
 from ..extensions import db
+from ..auth_session import restart_session
 from ..forms.auth import ChangePasswordForm, LoginForm, RegistrationForm
 from ..forms.fields import options
 from ..permissions import any_user, public
@@ -31,7 +32,7 @@ def login():
         result = accounts.authenticate(form.login.data, form.password.data)
         db.session.commit()
         if result.user is not None:
-            session.clear()  # a fresh session at login: nothing carried over from before
+            restart_session()  # a fresh session at login: nothing carried over but the CSRF secret
             login_user(result.user)
             if result.user.must_change_password:
                 flash("首次登录或密码已被重置，请先修改密码。", "info")
@@ -48,7 +49,7 @@ def logout():
     accounts.end_sessions(current_user)
     db.session.commit()
     logout_user()
-    session.clear()
+    restart_session()
     flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))
 
@@ -75,7 +76,7 @@ def register():
             flash(str(exc), "error")
         else:
             db.session.commit()
-            session.clear()
+            restart_session()
             login_user(user)
             flash(f"注册成功。您的推荐单位是{user.enterprise.unit.name}。", "success")
             if user.enterprise.outside_hunan:

@@ -44,6 +44,10 @@ def home():
             report = db.session.execute(db.select(UnitReport).filter_by(
                 campaign_id=campaign.id, unit_id=current_user.unit_id)).scalar_one_or_none()
         return render_template("main/home_recommender.html", campaign=campaign, counts=counts, report=report)
+    if role is Role.SECURITY:
+        return render_template("main/home_security.html", campaign=campaign)
+    if role is Role.AUDITOR:
+        return render_template("main/home_auditor.html", campaign=campaign)
     counts = _status_counts(campaign.id) if campaign else {}
     return render_template("main/home_admin.html", campaign=campaign, counts=counts)
 
