@@ -58,3 +58,9 @@ def test_logged_out_htmx_save_gets_a_notice_not_the_login_page(client):
     response = client.post("/applications/1/sections/cover", data=SECTION_POSTS["cover"], headers={"HX-Request": "true"})
     assert response.headers.get("HX-Retarget") == "#session-alert"
     assert "<form" not in response.get_data(as_text=True)
+
+
+def test_nul_characters_are_refused_with_a_chinese_page(client):
+    response = client.post("/login", data={"login": "a\x00b", "password": "x"})
+    assert response.status_code == 400 and "请求无效" in response.get_data(as_text=True)
+    assert client.get("/options/counties?prefecture=4301\x0000").status_code == 400

@@ -34,12 +34,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_cli
     from .errors import register_error_handlers
     from .htmx import init_htmx
+    from .input_guard import init_input_guard
     from .security import init_security_headers
     from .templating import init_templating
     from .views import register_blueprints
 
     init_session_guards(app)
     init_htmx(app)
+    init_input_guard(app)
     init_security_headers(app)
     init_templating(app)
     register_error_handlers(app)
