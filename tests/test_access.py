@@ -50,3 +50,228 @@ def test_each_role_reaches_only_its_endpoints(app, login_as, role):
             assert response.status_code in (200, 302, 404), (rule.rule, role, response.status_code)
         else:
             assert response.status_code == 403, (rule.rule, role, response.status_code)
+
+
+# ---- every endpoint × every kind of caller, on another enterprise's objects ------------------------------------
+#
+# Enterprise A (长沙) has a submitted, complete application with pictures and stored files. Every endpoint of the URL
+# map is called (GET and POST) with A's object ids in its URL, as: anonymous, applicant A, applicant B (another
+# enterprise of the same prefecture), the recommender of A's prefecture, the recommender of another prefecture, the
+# province admin, the security admin and the auditor. Refused callers get 403/404 (anonymous: the login page), their
+# POSTs change nothing, and no refused answer - nor any answer to B or to the other prefecture - shows A's data.
+# A new URL argument must be given a value below, or the test fails and says so.
+
+import io                                                   # noqa: E402
+import itertools                                            # noqa: E402
+from datetime import timedelta                              # noqa: E402
+
+from webapp.applications import submit_application          # noqa: E402
+from webapp.campaigns import current_campaign               # noqa: E402
+from webapp.extensions import db                            # noqa: E402
+from webapp.models import (                                 # noqa: E402
+    Application, AttachmentCategory, DeadlineExtension, RecommendingUnit, User,
+)
+from webapp.timeutil import utcnow                          # noqa: E402
+from webapp.word import office_binary                       # noqa: E402
+
+from .conftest import PASSWORD, login                       # noqa: E402
+from .factories import add_solution_picture, make_complete_application, make_enterprise, make_png  # noqa: E402
+
+A_NAME = "湖南甲独有智能装备股份有限公司"
+A_MARKERS = ("甲独有", "QX7Z9")         # in A's name, profile, a 场景 and a file name: never shown to anyone else
+OBJECT_ARGS = {"application_id", "attachment_id", "block_id"}    # A's own objects: B and the other unit are refused
+ALLOWED = {200, 204, 302, 303, 409}
+REFUSED = {403, 404}
+CALLERS = ["anonymous", "applicant_b", "other_recommender", "auditor", "admin", "recommender", "applicant_a",
+           "security"]
+CALLER_ROLE = {"applicant_a": Role.APPLICANT, "applicant_b": Role.APPLICANT, "recommender": Role.RECOMMENDER,
+               "other_recommender": Role.RECOMMENDER, "admin": Role.ADMIN, "security": Role.SECURITY,
+               "auditor": Role.AUDITOR}
+NOT_A_STATE = {"audit_record", "login_throttle"}
+REFUSALS = ("login", "forbidden", "refused", "refused_or_stale")
+OTHERS = ("applicant_b", "other_recommender", "anonymous")
+
+
+@pytest.fixture
+def world(app, login_as):
+    """A's submitted application and every caller's client; the ids to put into URLs."""
+    with app.app_context():
+        enterprise = make_enterprise(db.session, name=A_NAME)
+        campaign = current_campaign()
+        application = make_complete_application(db.session, enterprise=enterprise, campaign=campaign,
+                                                 write_files=True)
+        application.profile = "甲独有的企业简介，标记QX7Z9。" + application.profile[:400]
+        app_link = application.links[0]
+        app_scenario = app_link.scenarios[0]
+        app_scenario.description = "甲独有的场景描述QX7Z9。"
+        picture = add_solution_picture(db.session, app_scenario, make_png(12, 8), name="甲独有配图.png",
+                                       write_file=True)
+        proof = next(a for a in application.attachments if a.category is AttachmentCategory.LICENSE)
+        proof.original_name = "甲独有营业执照.pdf"
+        user = enterprise.users[0]
+        submit_application(application, user)
+        extension = DeadlineExtension(campaign=campaign, enterprise=enterprise, reason="甲独有的延期理由",
+                                      deadline=campaign.enterprise_deadline + timedelta(days=3))
+        db.session.add(extension)
+        db.session.commit()
+        ids = {"application_id": [application.id], "attachment_id": [proof.id, picture.id],
+               "link_block": app_link.id, "scenario_block": app_scenario.id, "unit_id": [application.unit_id],
+               "user_id": [user.id], "campaign_id": [campaign.id], "extension_id": [extension.id],
+               "year": [campaign.year], "key": ["profile"], "direction": ["up"], "login": user.login}
+    clients = {"anonymous": app.test_client(), "applicant_a": app.test_client()}
+    assert login(clients["applicant_a"], ids["login"]).status_code == 302
+    clients["applicant_b"] = login_as("applicant")                   # also in 长沙
+    b_client = clients["applicant_b"]
+    b_client.post("/applications/start")
+    clients.update(recommender=login_as("recommender"), other_recommender=login_as("other_recommender"),
+                   admin=login_as("admin"), security=login_as("security"), auditor=login_as("auditor"))
+    with app.app_context():
+        ids["staff_user_id"] = [db.session.execute(db.select(User.id).filter_by(login="cs_reviewer")).scalar_one()]
+        ids["b_application_id"] = db.session.execute(db.select(Application.id).where(
+            Application.id != ids["application_id"][0])).scalar_one()
+    return clients, ids
+
+
+def url_values(rule, ids) -> list[dict]:
+    """Every combination of A's object ids for the rule's arguments (by name); an unknown name fails the test."""
+    choices = {}
+    for arg in sorted(rule.arguments):
+        if arg == "block_id":
+            choices[arg] = [ids["link_block"] if "/links/" in rule.rule else ids["scenario_block"]]
+        elif arg == "user_id" and rule.endpoint.startswith("security_settings."):
+            choices[arg] = ids["staff_user_id"]           # a second factor belongs to a staff account
+        elif arg in ids:
+            choices[arg] = ids[arg]
+        else:
+            pytest.fail(f"The access test does not know what to put into <{arg}> of {rule.rule} ({rule.endpoint}): "
+                        f"add a value for {arg!r} to `ids` in the `world` fixture of tests/test_access.py.")
+    return [dict(zip(choices, combination)) for combination in itertools.product(*choices.values())]
+
+
+def post_body(endpoint: str, values: dict) -> dict:
+    """A body that a legitimate caller would send (so a refusal is about who asks, not about the input)."""
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    scenario = f"scenario-{values.get('block_id')}"
+    return {
+        "attachments.upload": {"category": "license", "file": (io.BytesIO(pdf), "替换.pdf")},
+        "application.save_section": {"version": "1", "profile": "被他人改写的简介"},
+        "implementation.save_scenario_block": {"version": "0", f"{scenario}-description": "被他人改写"},
+        "implementation.add_link_block": {"version": "0", "add-link-link": "1"},
+        "recommender.return_application": {"return-comment": "请补充材料。"},
+        "recommender.set_position": {"position": "1"},
+        "recommender.move_row": {"direction": "up"},
+        "recommender.bulk": {"action": "recommend", "ids": str(values.get("application_id", "")),
+                             "return_to": "/review/"},
+        "recommender.admin_return_report": {"comment": "请重新报送。"},
+        "auth.login": {"login": "nobody", "password": "x"},
+    }.get(endpoint, {})
+
+
+def mutable_state(app) -> dict:
+    """Every row of every table a request could change (not the reference data, not the audit trail)."""
+    from webapp.models import reference
+    static = {m.__table__.name for m in vars(reference).values()
+              if isinstance(m, type) and issubclass(m, db.Model) and hasattr(m, "__table__")}
+    with app.app_context():
+        state = {}
+        for table in db.metadata.sorted_tables:
+            if table.name in static or table.name in NOT_A_STATE:
+                continue
+            rows = db.session.execute(db.select(table)).all()
+            state[table.name] = sorted((tuple(map(repr, row)) for row in rows))
+        return state
+
+
+def a_state(app, ids) -> dict:
+    """A's objects only: what B or the other unit must never change, even through endpoints they may use."""
+    from webapp.snapshot import serialize
+    with app.app_context():
+        application = db.session.get(Application, ids["application_id"][0])
+        user = db.session.get(User, ids["user_id"][0])
+        return {"data": serialize(application), "status": application.status, "order": application.recommend_order,
+                "version": application.version,
+                "user": (user.password_hash, user.active, user.session_generation, user.failed_logins)}
+
+
+def expected(caller: str, view, rule, office: bool) -> str:
+    if getattr(view, "public", False):
+        return "public"
+    if caller == "anonymous":
+        return "login"
+    if CALLER_ROLE[caller] not in view.allowed_roles:
+        return "forbidden"
+    if caller in ("applicant_b", "other_recommender") and rule.arguments & OBJECT_ARGS:
+        return "refused"
+    if rule.endpoint == "documents.pdf" and not office:
+        return "refused"                  # no LibreOffice on this server: the PDF is not offered to anyone
+    return "allowed"
+
+
+def ordered_calls(app):
+    """(rule, method) pairs; logging out comes last, so each caller stays signed in for all the others."""
+    calls = [(rule, method) for rule, _view in endpoints(app) for method in sorted(rule.methods & {"GET", "POST"})]
+    return sorted(calls, key=lambda call: (call[0].endpoint == "auth.logout", call[0].rule, call[1]))
+
+
+def test_every_endpoint_on_another_enterprises_objects(app, world):
+    clients, ids = world
+    office = office_binary() is not None
+    failures = []
+    for caller in CALLERS:
+        client = clients[caller]
+        for rule, method in ordered_calls(app):
+            view = app.view_functions[rule.endpoint]
+            outcome = expected(caller, view, rule, office)
+            variants = [(values, outcome) for values in url_values(rule, ids)]
+            if caller == "applicant_b" and "application_id" in rule.arguments \
+                    and rule.arguments & (OBJECT_ARGS - {"application_id"}):
+                # A's blocks under B's own application: not found, or (the page B sent carries no current version
+                # of B's section) "changed since you opened the page"; either way nothing of A is shown or changed.
+                variants += [(dict(values, application_id=ids["b_application_id"]), "refused_or_stale")
+                             for values in url_values(rule, ids)]
+            for values, outcome in variants:
+                url = rule.build(values)[1]
+                before = mutable_state(app) if method == "POST" and outcome in REFUSALS else None
+                before_a = a_state(app, ids) if method == "POST" and caller in OTHERS else None
+                response = client.open(url, method=method, data=post_body(rule.endpoint, values) if method == "POST"
+                                       else None)
+                status, body = response.status_code, response.get_data().decode("utf-8", "replace")
+                where = f"{caller} {method} {url} ({rule.endpoint}) → {status}"
+                if status >= 500:
+                    failures.append(f"{where}: server error")
+                if outcome == "login" and not (status == 302 and "/login" in response.location):
+                    failures.append(f"{where}: expected the login page")
+                if outcome == "forbidden" and status != 403:
+                    failures.append(f"{where}: expected 403")
+                if outcome == "refused" and status not in REFUSED:
+                    failures.append(f"{where}: expected 403 or 404")
+                if outcome == "refused_or_stale" and status not in REFUSED | {409}:
+                    failures.append(f"{where}: expected 403, 404 or 409")
+                if outcome == "allowed" and (status not in ALLOWED or (
+                        "/login" in (response.location or "") and rule.endpoint != "auth.logout")):
+                    failures.append(f"{where}: expected an answer (200/204/302/303/409)")
+                shown = [m for m in A_MARKERS if m in body]
+                if shown and caller != "applicant_a" and (outcome in REFUSALS or caller in OTHERS):
+                    failures.append(f"{where}: shows A's data {shown}")
+                if before is not None and mutable_state(app) != before:
+                    failures.append(f"{where}: a refused POST changed data")
+                if before_a is not None and a_state(app, ids) != before_a:
+                    failures.append(f"{where}: changed A's application or account")
+    assert failures == [], "\n".join(failures)
+
+
+def test_a_recommender_never_sees_a_draft(app, world):
+    clients, ids = world
+    unit = clients["recommender"]
+    assert unit.get(f"/applications/{ids['b_application_id']}").status_code == 404
+    assert unit.get(f"/review/{ids['b_application_id']}").status_code == 404
+    assert unit.get(f"/applications/{ids['b_application_id']}/document.docx").status_code == 404
+
+
+def test_an_unknown_url_argument_fails_the_access_test_with_a_clear_message(app, world):
+    from werkzeug.routing import Map, Rule
+    _clients, ids = world
+    rule = Rule("/probe/<int:widget_id>", endpoint="probe")
+    Map([rule])
+    with pytest.raises(pytest.fail.Exception, match="widget_id.*add a value"):
+        url_values(rule, ids)

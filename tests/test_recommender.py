@@ -16,7 +16,8 @@ from webapp.models import (
     Application, ApplicationStatus as S, ApplicationType, AuditRecord, RecommendingUnit, ReviewComment,
     RuleKey, RuleMode, UnitQuota, UnitReport, User,
 )
-from webapp.review import ReviewError, changed_fields, changes_since_return, decide
+from webapp.changes import changed_fields, changes_since_return
+from webapp.review import ReviewError, decide
 from webapp.status import TransitionError
 from webapp.timeutil import local_today, utcnow
 
@@ -521,7 +522,7 @@ def test_summary_page_and_excel_export(app, unit):
     page = text(unit.get("/review/summary"))
     page = page[page.index('id="summary-table"'):]
     today = local_today()
-    assert f"推荐单位：长沙市工业和信息化局（盖章）" in page
+    assert "推荐单位：长沙市工业和信息化局（盖章）" in page
     assert f"填报日期：{today.year}年{today.month}月{today.day}日" in page
     assert "35专用设备制造业" in page and "351采矿、冶金、建筑专用设备制造" in page
     assert "岳麓区" in page and "浏阳市" in page and "液压油缸智能装配车间" in page and "13787120002" in page

@@ -1,6 +1,6 @@
 """The read-only 申报书 view: every stored value appears, laid out like 附件2, escaped, and only to those allowed."""
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest

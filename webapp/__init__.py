@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .errors import register_error_handlers
     from .htmx import init_htmx
     from .input_guard import init_input_guard
-    from .security import init_security_headers
+    from .security import init_request_limits, init_security_headers
     from .templating import init_templating
     from .views import register_blueprints
 
@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_htmx(app)
     init_input_guard(app)
     init_security_headers(app)
+    init_request_limits(app)
     init_templating(app)
     register_error_handlers(app)
     register_blueprints(app)
@@ -54,8 +55,9 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_logging(app: Flask) -> None:
     if app.testing or any(isinstance(h, RotatingFileHandler) for h in app.logger.handlers):
         return
-    handler = RotatingFileHandler(os.path.join(app.config["LOG_FOLDER"], "app.log"),
-                                  maxBytes=5 * 1024 * 1024, backupCount=10, encoding="utf-8")
+    from .logs import SharedRotatingFileHandler     # several gunicorn workers write to the one file
+    handler = SharedRotatingFileHandler(os.path.join(app.config["LOG_FOLDER"], "app.log"),
+                                        maxBytes=5 * 1024 * 1024, backupCount=10, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
     app.logger.addHandler(handler)

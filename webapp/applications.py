@@ -1,11 +1,16 @@
 """Application operations: start, save a section (with its version check), submit, withdraw."""
 from datetime import datetime
 
+from sqlalchemy import inspect
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
 from . import audit
 from .campaigns import current_campaign
 from .extensions import db
 from .models import (
-    Application, ApplicationStatus, Campaign, EconomicYear, Enterprise, SectionVersion, Snapshot, User,
+    Application, ApplicationLink, ApplicationScenario, ApplicationStatus, Campaign, EconomicYear, Enterprise,
+    Link, SectionVersion, Snapshot, User,
 )
 from .rules import Problem, eligibility_problems
 from .sections import SECTIONS, report_for
@@ -38,10 +43,14 @@ def start_application(enterprise: Enterprise, campaign: Campaign, user: User) ->
     return application
 
 
-def section_version(application: Application, key: str) -> SectionVersion:
+def section_version(application: Application, key: str, *, create: bool = False) -> SectionVersion:
+    """The section's version row. A missing one reads as version 0 and is only stored with `create` (by a save):
+    a page that merely shows the section writes nothing."""
     for row in application.section_versions:
         if row.section == key:
             return row
+    if not create:
+        return SectionVersion(section=key, version=0)
     row = SectionVersion(section=key, version=0)
     application.section_versions.append(row)
     db.session.flush()
@@ -53,7 +62,7 @@ def claim_section(application: Application, key: str, expected_version: int, use
 
     Raises SaveConflict with who saved and when if the version moved on since the form was opened.
     """
-    current = section_version(application, key)
+    current = section_version(application, key, create=True)
     result = db.session.execute(
         db.update(SectionVersion)
         .where(SectionVersion.id == current.id, SectionVersion.version == expected_version)
@@ -62,6 +71,10 @@ def claim_section(application: Application, key: str, expected_version: int, use
     if result.rowcount != 1:
         db.session.rollback()
         latest = db.session.get(SectionVersion, current.id)
+        if latest is None or latest.saved_at is None:
+            # Never saved (a row made just now went with the rollback): the page sent no valid version.
+            raise SaveConflict("页面的版本信息无效或已过期，为避免覆盖，您这次的内容没有保存，仍保留在下方表单中。"
+                               "请先复制您的修改，点击“载入最新内容”后再保存。")
         db.session.refresh(latest)
         who = db.session.get(User, latest.saved_by_id) if latest.saved_by_id else None
         raise SaveConflict(
@@ -73,8 +86,41 @@ def claim_section(application: Application, key: str, expected_version: int, use
     return expected_version + 1
 
 
+def load_contents(application: Application, *, guide: bool = False) -> Application:
+    """Load the 环节 and 场景 blocks of the application with what the checklist and the pages read of them (the
+    guide's 环节 and scenario names, the pictures of each 场景) and its attachments in a fixed number of queries,
+    instead of one query per 环节 and per 场景. `guide`: also the guide's scenarios of each chosen 环节 (the choices
+    of the implementation editor). Collections already loaded in this session are left as they are."""
+    if application.id is None:
+        return application
+    unloaded = inspect(application).unloaded
+    if "links" not in unloaded and "attachments" not in unloaded and not guide:
+        return application
+    links = joinedload(ApplicationLink.link)
+    if guide:
+        links = links.selectinload(Link.scenarios)
+    db.session.execute(
+        db.select(Application).where(Application.id == application.id).options(
+            selectinload(Application.links).options(
+                links, selectinload(ApplicationLink.scenarios).joinedload(ApplicationScenario.scenario)),
+            selectinload(Application.attachments))
+    ).scalar_one()
+    # The pictures of each 场景 are among the attachments just loaded: fill the collections without a query each.
+    pictures: dict[int, list] = {}
+    for attachment in application.attachments:
+        if attachment.app_scenario_id is not None:
+            pictures.setdefault(attachment.app_scenario_id, []).append(attachment)
+    for app_link in application.links:
+        for app_scenario in app_link.scenarios:
+            state = inspect(app_scenario)
+            if "pictures" in state.unloaded and not state.modified:
+                set_committed_value(app_scenario, "pictures", pictures.get(app_scenario.id, []))
+    return application
+
+
 def checklist(application: Application, campaign: Campaign) -> tuple[dict, list[Problem]]:
     """Per-section reports and the campaign's eligibility problems (blocking or warnings)."""
+    load_contents(application)
     reports = {s.key: report_for(s, application, campaign) for s in SECTIONS}
     return reports, eligibility_problems(application, campaign)
 

@@ -4,8 +4,9 @@ import json
 from flask import has_request_context, request
 from flask_login import current_user
 
-from .extensions import db
+from .extensions import SAFE_METHODS, db
 from .models import AuditRecord
+from .timeutil import utcnow
 
 
 def client_ip() -> str | None:
@@ -16,13 +17,17 @@ def client_ip() -> str | None:
 
 def record(action: str, *, obj=None, object_type: str | None = None, object_id=None, success: bool = True,
            detail: dict | str | None = None, actor=None) -> AuditRecord:
-    """Add an audit record to the current transaction (committed with the change it describes)."""
+    """Add an audit record to the current transaction (committed with the change it describes).
+
+    During a GET (a download, an export, a refused request) there is no change to go with: the record is written and
+    committed at once in its own short transaction, so that a read transaction never has to become a write one.
+    """
     if actor is None and has_request_context() and current_user and current_user.is_authenticated:
         actor = current_user
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
-    entry = AuditRecord(
+    values = dict(
         actor_id=getattr(actor, "id", None),
         actor_login=getattr(actor, "login", None),
         actor_role=actor.role.value if actor is not None and getattr(actor, "role", None) else None,
@@ -33,5 +38,11 @@ def record(action: str, *, obj=None, object_type: str | None = None, object_id=N
         success=success,
         detail=json.dumps(detail, ensure_ascii=False, default=str) if isinstance(detail, dict) else detail,
     )
+    entry = AuditRecord(**values)
+    if has_request_context() and request.method in SAFE_METHODS:
+        entry.created_at = values["created_at"] = utcnow()
+        with db.engine.begin() as connection:
+            connection.execute(db.insert(AuditRecord).values(**values))
+        return entry
     db.session.add(entry)
     return entry

@@ -8,12 +8,16 @@ import time
 from flask import Flask, Response, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
+from .accounts import second_factor_missing
 from .extensions import db, login_manager
 from .htmx import is_htmx
-from .models import User
+from .models import STAFF_ROLES, User
 
 # Endpoints reachable while a password change is forced.
 PASSWORD_CHANGE_OPEN = {"static", "auth.login", "auth.logout", "auth.change_password", "main.index", "main.healthz"}
+# ... and while the enrolment of a second factor that the user's role requires is outstanding.
+SECOND_FACTOR_OPEN = PASSWORD_CHANGE_OPEN | {"security_settings.second_factor", "security_settings.start_enrolment",
+                                             "security_settings.confirm_enrolment"}
 
 
 @login_manager.user_loader
@@ -80,4 +84,8 @@ def init_session_guards(app: Flask) -> None:
         if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_OPEN:
             flash("首次登录或密码已被重置，请先修改密码。", "info")
             return redirect(url_for("auth.change_password"))
+        if current_user.role in STAFF_ROLES and request.endpoint not in SECOND_FACTOR_OPEN \
+                and second_factor_missing(current_user):
+            flash("按照安全管理员的设置，您的账号须先绑定动态口令（双因素认证）才能继续使用。", "info")
+            return redirect(url_for("security_settings.second_factor"))
         return None

@@ -21,20 +21,29 @@ never commit. `add_solution_picture` and `make_png` add pictures to a 场景 for
 """
 import hashlib
 import io
+import os
 import random
 import struct
+import tempfile
 import zlib
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
 import openpyxl
+from flask import current_app
+from sqlalchemy.orm import selectinload
+from werkzeug.security import generate_password_hash
 
 from .accounts import register_enterprise
 from .codes import check_character
 from .models import (
     Application, ApplicationLink, ApplicationScenario, ApplicationType, Attachment, AttachmentCategory, Campaign,
-    EconomicYear, Enterprise, EnterpriseNature, Link, ListItem, ListKind,
+    EconomicYear, Enterprise, EnterpriseNature, Link, ListItem, ListKind, User,
 )
+from .timeutil import utcnow
 
 PASSWORD = "Passw0rd!x"
 # Production-side 环节 first (by guide number): a realistic choice for a manufacturer.
@@ -59,10 +68,36 @@ def make_enterprise(session, name: str = "湖南湘江智能装备股份有限�
         if session.query(Enterprise).filter_by(credit_code=code).first() is None:
             break
         serial += 1
-    user = register_enterprise(name=name, credit_code=code, county_adcode=county_adcode, contact_name="王晓燕",
-                               mobile="13787120002", password=PASSWORD)
+    with _shared_password_hash():
+        user = register_enterprise(name=name, credit_code=code, county_adcode=county_adcode, contact_name="王晓燕",
+                                   mobile="13787120002", password=PASSWORD)
     session.flush()
     return user.enterprise
+
+
+@lru_cache(maxsize=4)
+def _password_hash(method: str) -> str:
+    return generate_password_hash(PASSWORD, method=method)
+
+
+@contextmanager
+def _shared_password_hash():
+    """Every demo account has the same PASSWORD: hash it once per method (scrypt takes ~0.1 s of CPU) and give each
+    account that hash, instead of hashing it again for every enterprise (the slowest step of `flask demo`)."""
+    original = User.set_password
+
+    def set_password(user: User, password: str) -> None:
+        if password != PASSWORD:
+            original(user, password)
+            return
+        user.password_hash = _password_hash(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+        user.password_changed_at = utcnow()
+
+    User.set_password = set_password
+    try:
+        yield
+    finally:
+        User.set_password = original
 
 
 # ---------------------------------------------------------------- text
@@ -410,9 +445,15 @@ def _add_lists(a: Application, rng: random.Random, factor: float) -> None:
 
 
 def _chosen_links(session, campaign: Campaign, count: int) -> list[Link]:
-    by_no = {link.no: link for link in session.query(Link).filter_by(edition_id=campaign.edition_id)}
-    order = [no for no in LINK_PREFERENCE if no in by_no] + sorted(set(by_no) - set(LINK_PREFERENCE))
-    return sorted((by_no[no] for no in order[:count]), key=lambda link: link.no)
+    # The edition's 环节 in order of preference, looked up once per session (the demo builds thousands in a row).
+    cache = session.info.setdefault("demo_data.link_order", {})
+    if campaign.edition_id not in cache:
+        by_no = {link.no: link.id for link in session.query(Link).options(selectinload(Link.scenarios))
+                 .filter_by(edition_id=campaign.edition_id)}
+        cache[campaign.edition_id] = ([by_no[no] for no in LINK_PREFERENCE if no in by_no]
+                                      + [by_no[no] for no in sorted(set(by_no) - set(LINK_PREFERENCE))])
+    links = [session.get(Link, link_id) for link_id in cache[campaign.edition_id][:count]]
+    return sorted(links, key=lambda link: link.no)
 
 
 def _add_links(session, a: Application, campaign: Campaign, count: int, per_link: int, factor: float) -> None:
@@ -496,11 +537,26 @@ def minimal_pdf(text: str) -> bytes:
 
 
 def _store(attachment: Attachment, data: bytes) -> None:
-    from .storage import attachment_path_for, discard_unless_committed, write_atomically
+    """Write a demo file into the upload folder: atomically (temporary file, rename) but without the fsync of each
+    file and folder that real uploads get (storage.write_atomically): demo data can be made again, and the fsyncs
+    were a large part of the time `flask demo` takes."""
+    from .storage import attachment_path_for, discard_unless_committed
 
     path = attachment_path_for(attachment.stored_name)
-    write_atomically(path, data)
+    _write_without_fsync(path, data)
     discard_unless_committed(path)
+
+
+def _write_without_fsync(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _attachment(a: Application, category: AttachmentCategory, name: str, data: bytes, scenario=None,

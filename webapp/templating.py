@@ -36,7 +36,7 @@ def _nav_for(role: Role) -> list[tuple[str, str]]:
                            ("recommender.summary", "推荐汇总表")],
         Role.ADMIN: [("main.home", "首页"), ("admin.campaigns", "申报批次"), ("admin.overview", "全省概况")],
         Role.SECURITY: [("main.home", "首页"), ("accounts_admin.index", "账号管理"),
-                        ("accounts_admin.enterprises", "企业账号")],
+                        ("accounts_admin.enterprises", "企业账号"), ("security_settings.settings", "安全设置")],
         Role.AUDITOR: [("main.home", "首页"), ("audit_log.index", "审计日志")],
     }
     return items[role]

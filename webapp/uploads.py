@@ -319,7 +319,7 @@ def delete_attachment(attachment: Attachment) -> None:
 def mark_changed(application: Application, user: User | None) -> None:
     """Record that section 八 changed: bump its version in one UPDATE (uploads never conflict) and the application's
     updated_at."""
-    row = section_version(application, SECTION_KEY)
+    row = section_version(application, SECTION_KEY, create=True)
     db.session.execute(
         db.update(SectionVersion).where(SectionVersion.id == row.id)
         .values(version=SectionVersion.version + 1, saved_at=utcnow(), saved_by_id=getattr(user, "id", None))

@@ -54,3 +54,11 @@ class ChangePasswordForm(BaseForm):
     def validate_new_password(self, field):
         if field.data and field.data == self.current_password.data:
             raise ValidationError("新密码不能与当前密码相同。")
+
+
+class SecondFactorForm(BaseForm):
+    code = StringField("动态口令", filters=[strip_filter],
+                       validators=[DataRequired("请输入验证器中显示的6位动态口令。"),
+                                   Length(max=20, message="动态口令为6位数字。")],
+                       description="打开手机上的验证器（如 Google Authenticator、Microsoft Authenticator、"
+                                   "FreeOTP 或小程序），输入本系统对应的6位数字。")

@@ -12,3 +12,4 @@ from .campaign import (  # noqa: F401
 from .reference import (  # noqa: F401
     Area, CatalogueEdition, County, IndustryDivision, IndustryGroup, IndustrySection, Link, Prefecture, Scenario,
 )
+from .security import LoginThrottle, SecondFactor, SecuritySetting  # noqa: F401

@@ -21,4 +21,27 @@
   });
   document.addEventListener("DOMContentLoaded", function () { initCounters(document); });
   document.addEventListener("htmx:afterSwap", function (event) { initCounters(event.target); });
+
+  // A refusal or an error meant for the page's notice area (expired page, no permission, too large, server error)
+  // comes with its true status and HX-Retarget: #session-alert. Show it there; the form and its text stay as they are.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget") === "#session-alert") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // No answer at all (network down, server restarting): say so instead of failing silently.
+  document.addEventListener("htmx:sendError", function () {
+    var alert = document.getElementById("session-alert");
+    if (alert) {
+      alert.innerHTML = "";
+      var box = document.createElement("p");
+      box.className = "flash flash--warning";
+      box.setAttribute("role", "alert");
+      box.textContent = "网络连接失败，本次内容没有保存，但仍保留在页面上。请检查网络后再次点击保存。";
+      alert.appendChild(box);
+    }
+  });
 })();

@@ -2,7 +2,7 @@
 
 Also `carry_over`: the applicant's "从上一年度申报书复制", which starts this year's application from the last one.
 """
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import campaign_admin
@@ -182,9 +182,8 @@ def overview():
         unit_id, filters.unit.data = None, ""
     status = next((s for s in ApplicationStatus if s.value == filters.status.data), None)
     data = build_overview(campaign, unit_id, status) if campaign else None
-    can_return = "recommender.admin_return_report" in current_app.view_functions
     return render_page_or_block("admin/overview.html", "results", filters=filters, campaign=campaign, data=data,
-                                statuses=list(ApplicationStatus), can_return=can_return,
+                                statuses=list(ApplicationStatus),
                                 top_industries=TOP_INDUSTRIES)
 
 

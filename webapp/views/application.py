@@ -3,8 +3,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..applications import (
-    SaveConflict, checklist, claim_section, is_editable, start_application, submission_blockers, submit_application,
-    withdraw_application,
+    SaveConflict, checklist, claim_section, is_editable, load_contents, start_application, submission_blockers,
+    submit_application, withdraw_application,
 )
 from ..campaigns import current_campaign
 from ..extensions import db
@@ -68,7 +68,17 @@ def edit_section(application_id, key):
         flash(f"申报书当前状态为“{application.status.label}”，不能修改。", "info")
         return redirect(url_for(".view", application_id=application.id))
     form = build_form(section, application, from_request=False) if section.form else None
+    if section.key == "implementation":
+        load_contents(application, guide=True)     # the editor's blocks and choices, in a few queries
     return _render_section(application, section, form)[0]
+
+
+def _version(posted: str | None) -> int:
+    """The section version the page was opened at; anything but a number (a tampered field) cannot match."""
+    try:
+        return int(posted or 0)
+    except ValueError:
+        return -1
 
 
 @bp.post("/<int:application_id>/sections/<key>")
@@ -88,7 +98,7 @@ def save_section(application_id, key):
     if list_action and hasattr(form, "apply_list_action"):
         form.apply_list_action(list_action)
     try:
-        new_version = claim_section(application, key, int(form.version.data or 0), current_user)
+        new_version = claim_section(application, key, _version(form.version.data), current_user)
     except SaveConflict as conflict:
         return _render_section(application, section, form, conflict=str(conflict), status=409)
     form.save(application)

@@ -1,14 +1,16 @@
-"""Login, logout, enterprise registration, password change."""
+"""Login (with the second step for a staff account's TOTP code), logout, enterprise registration, password change."""
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts, audit
 from ..extensions import db
 from ..auth_session import restart_session
-from ..forms.auth import ChangePasswordForm, LoginForm, RegistrationForm
+from ..forms.auth import ChangePasswordForm, LoginForm, RegistrationForm, SecondFactorForm
 from ..forms.fields import options
+from ..models import User
 from ..permissions import any_user, public
 from ..regions import county_choices, prefecture_choices, prefecture_of
 
@@ -31,15 +33,68 @@ def login():
     if form.validate_on_submit():
         result = accounts.authenticate(form.login.data, form.password.data)
         db.session.commit()
+        if result.user is not None and result.second_factor:
+            restart_session()
+            session[PENDING] = {"user": result.user.get_id(), "since": time.time(),
+                                "next": _safe_next(request.args.get("next"))}
+            return redirect(url_for("auth.second_factor"))
         if result.user is not None:
-            restart_session()  # a fresh session at login: nothing carried over but the CSRF secret
-            login_user(result.user)
-            if result.user.must_change_password:
-                flash("首次登录或密码已被重置，请先修改密码。", "info")
-                return redirect(url_for("auth.change_password"))
-            return redirect(_safe_next(request.args.get("next")))
+            return _logged_in(result.user, _safe_next(request.args.get("next")))
         flash(result.message, "error")
     return render_template("auth/login.html", form=form)
+
+
+PENDING = "second_factor_pending"
+PENDING_SECONDS = 300
+
+
+def _logged_in(user: User, next_url: str):
+    restart_session()  # a fresh session at login: nothing carried over but the CSRF secret
+    login_user(user)
+    if user.must_change_password:
+        flash("首次登录或密码已被重置，请先修改密码。", "info")
+        return redirect(url_for("auth.change_password"))
+    return redirect(next_url)
+
+
+def _pending_user() -> User | None:
+    """The account whose password was just given, while its second step is open (5 minutes, same generation)."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - float(pending.get("since", 0)) > PENDING_SECONDS:
+        return None
+    try:
+        user_id, generation = (int(part) for part in str(pending.get("user", "")).split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_generation != generation or not user.active:
+        return None
+    return user
+
+
+@bp.route("/login/second-factor", methods=["GET", "POST"])
+@public
+def second_factor():
+    """The second step of a staff login: the 6-digit code of the authenticator app."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash("请重新输入用户名和密码登录（动态口令须在5分钟内输入）。", "info")
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        result = accounts.verify_second_factor(user, form.code.data)
+        db.session.commit()
+        if result.user is not None:
+            return _logged_in(result.user, session.get(PENDING, {}).get("next") or url_for("main.index"))
+        if user.is_locked():
+            session.pop(PENDING, None)
+            flash(result.message, "error")
+            return redirect(url_for("auth.login"))
+        form.code.errors.append(result.message)
+    return render_template("auth/second_factor.html", form=form, user=user)
 
 
 @bp.route("/logout", methods=["POST"])

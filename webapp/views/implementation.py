@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..applications import SaveConflict, checklist, claim_section, is_editable, section_version
+from ..applications import SaveConflict, checklist, claim_section, is_editable, load_contents, section_version
 from ..extensions import db
 from ..forms.implementation import OWN, AddLinkForm, AddScenarioForm, ScenarioForm
 from ..htmx import is_htmx, render_page_or_block
@@ -67,6 +67,7 @@ class Editor:
     open_block: str = ""                                     # DOM id of a 场景 block to show open (after a save)
 
     def __post_init__(self):
+        load_contents(self.application, guide=True)      # the blocks and the guide's choices, in a few queries
         self.version = section_version(self.application, SECTION_KEY).version
 
     @property

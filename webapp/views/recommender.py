@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from .. import audit
+from ..applications import load_contents
 from ..campaigns import current_campaign
 from ..documents.summary_xlsx import NOTES, build_unit_workbook, links_text
 from ..extensions import db
@@ -22,11 +23,12 @@ from ..htmx import is_htmx, redirect_after_post, render_page_or_block
 from ..models import RecommendingUnit, Role
 from ..permissions import get_application_or_404, roles_required
 from ..review import (
-    allowed_decisions, application_flags, bulk_decide, changes_since_return, decide, export_filename,
+    allowed_decisions, application_flags, bulk_decide, decide, export_filename,
     filter_options, get_report, lock_reason, move, move_to, next_pending, queue_page, quota_usage,
     recommended_applications, return_report, set_fill_date, state_counts, submit_report, summary_row,
     undecided_count, unit_summary,
 )
+from ..changes import changes_since_return
 from ..sections import SECTIONS
 from ..status import TRANSITIONS, TransitionError
 
@@ -124,6 +126,7 @@ def bulk():
 
 def _render_review(application, *, forms: dict | None = None, error: str | None = None,
                    error_action: str | None = None, status: int = 200):
+    load_contents(application)          # its 环节 and 场景 in a fixed number of queries
     campaign = application.campaign
     report = get_report(campaign.id, application.unit_id)
     forms = forms or {}
