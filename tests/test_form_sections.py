@@ -225,6 +225,16 @@ def test_industry_group_options_fragment(applicant):
     assert "351 采矿、冶金、建筑专用设备制造" in body and "<html" not in body and "131" not in body
 
 
+def test_division_without_group_saves_so_the_group_list_follows_without_javascript(applicant, app):
+    response = save(applicant, "basic", industry_division_code="38", industry_group_code="", county_adcode="")
+    assert response.status_code == 303
+    with app.app_context():
+        a = stored(app, applicant.application_id)
+        assert a.industry_division_code == "38" and a.industry_group_code is None and a.county_adcode is None
+    page = text(applicant.get(response.location))
+    assert "381 电机制造" in page
+
+
 def test_county_must_be_in_the_units_prefecture(applicant):
     assert "须属于推荐单位（长沙市工业和信息化局）所辖范围" in errors_of(save(applicant, "basic", county_adcode="430203"))
 

@@ -209,3 +209,18 @@ def test_submit_application_requires_draft_or_returned(app, complete):
         application = application_of(complete)
         with pytest.raises(TransitionError):
             submit_application(application, application.enterprise.users[0])
+
+
+def test_stamped_scan_of_older_content_blocks_submission(app, complete):
+    from webapp.models import AttachmentCategory
+    from webapp.word import content_fingerprint
+    with app.app_context():
+        application = application_of(complete)
+        scan = next(a for a in application.attachments if a.category is AttachmentCategory.STAMPED_SCAN)
+        scan.document_fingerprint = content_fingerprint(application)
+        db.session.commit()
+        assert submission_blockers(application, application.campaign) == []
+        application.profile = "盖章打印之后又修改了简介。"
+        db.session.commit()
+        messages = [p.message for p in submission_blockers(application, application.campaign)]
+        assert any("校验码" in m and "不一致" in m for m in messages), messages

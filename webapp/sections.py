@@ -166,6 +166,23 @@ def _check_attachments(report, application, campaign):
             report.filled += 1
         else:
             report.problems.append(Problem("attachments", f"请上传“{category.label}”。", f"category-{value}"))
+    _check_stamped_scan(report, application)
+
+
+def _check_stamped_scan(report, application):
+    """The stamped print must be of the current content: its footer's 校验码 equals the content's fingerprint."""
+    scans = [a for a in application.attachments
+             if a.category is AttachmentCategory.STAMPED_SCAN and a.document_fingerprint]
+    if not scans:
+        return
+    from .word import content_fingerprint   # late: word imports the renderer, which needs the models only
+
+    current = content_fingerprint(application)
+    if all(scan.document_fingerprint != current for scan in scans):
+        report.problems.append(Problem(
+            "attachments", f"盖章申报书扫描件的校验码（{scans[-1].document_fingerprint}）与当前申报书内容（{current}）"
+            "不一致：打印后内容有修改，请重新下载Word版、打印盖章后上传扫描件。", "category-stamped_scan",
+            kind="invalid"))
 
 
 EXTRA_CHECKS: dict[str, Callable] = {

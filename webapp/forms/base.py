@@ -30,4 +30,6 @@ class SectionForm(BaseForm):
 
     def save(self, application) -> None:
         for name in self.model_field_names():
-            setattr(application, name, self[name].data)
+            value = self[name].data
+            # An empty input or a select left at "请选择…" stores nothing (NULL), never "" (codes are foreign keys).
+            setattr(application, name, None if value == "" else value)

@@ -1,0 +1,177 @@
+"""Journey 3: the 长沙市 unit returns journey 1's application with a comment (and one on a section), the enterprise
+sees it, edits and resubmits, the unit sees what changed and recommends it with three more, orders the 推荐汇总表,
+exports it as Excel and reports it (报送)."""
+import re
+
+import openpyxl
+import pytest
+
+pytest.importorskip("playwright.sync_api")
+
+from playwright.sync_api import expect  # noqa: E402
+
+from . import ui  # noqa: E402
+from .conftest import STAFF_PASSWORD, UNIT_LOGIN  # noqa: E402
+from .documents import sheet_title, summary_rows  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+RETURN_COMMENT = "请在“四、智能制造实施成效”中补充量化指标，并核对投入构成与专项审计报告一致后重新提交。"
+SECTION = "四、 智能制造实施成效"
+SECTION_COMMENT = "成效部分缺少关键工序数控化率和人均产值的数据，请补充。"
+ADDED = "2023年关键工序数控化率达到92.5%，人均产值提高31%。"
+MORE = [("湖南星沙精密机械有限公司", "430121", "enterprise"), ("湖南浏阳新材料科技有限公司", "430181", "workshop"),
+        ("湖南雨花电子科技有限公司", "430111", "enterprise")]
+
+
+def submitted_applications(live_server) -> tuple[dict, list[str]]:
+    """Journey 1's application (or, when this journey runs alone, one like it) and three more submitted ones of
+    长沙市, built with the test factories and submitted through the real operation (which freezes the Word file)."""
+    from webapp.applications import submit_application
+    from webapp.campaigns import current_campaign
+    from webapp.extensions import db
+    from webapp.models import ApplicationType
+
+    from ..factories import PASSWORD, make_complete_application, make_enterprise
+
+    first = live_server.story.get("journey1")
+    with live_server.app.app_context():
+        campaign = current_campaign()
+        plan = MORE if first else [("湖南麓谷智能装备有限公司", "430104", "enterprise"), *MORE]
+        made = []
+        for name, county, app_type in plan:
+            enterprise = make_enterprise(db.session, name=name, county_adcode=county)
+            application = make_complete_application(db.session, enterprise=enterprise, campaign=campaign,
+                                                    app_type=ApplicationType(app_type), write_files=True)
+            submit_application(application, enterprise.users[0])
+            made.append({"id": application.id, "name": name, "login": enterprise.credit_code, "password": PASSWORD})
+        db.session.commit()
+    if first is None:
+        first, made = made[0], made[1:]
+    return first, [m["name"] for m in made]
+
+
+def summary_names(page) -> list[str]:
+    return [name.strip() for name in page.locator("#summary-table tbody tr td:nth-child(2)").all_inner_texts()]
+
+
+def test_journey3_unit_returns_recommends_and_reports(live_server, new_context, shot, tmp_path):
+    first, others = submitted_applications(live_server)
+    name = first["name"]
+
+    # The unit's first login: the one-time password printed by `flask create-user` must be changed.
+    unit = ui.open_page(new_context(), "/login")
+    ui.login(unit, UNIT_LOGIN, live_server.passwords[UNIT_LOGIN])
+    ui.change_first_password(unit, live_server.passwords[UNIT_LOGIN], STAFF_PASSWORD)
+    expect(unit.get_by_role("heading", name="长沙市工业和信息化局")).to_be_visible()
+    shot(unit, "unit-home")
+
+    unit.get_by_role("link", name=re.compile("^审核申报书")).click()
+    expect(unit.get_by_role("heading", name="申报书审核", exact=True)).to_be_visible()
+    expect(unit.locator(".rv-results__summary")).to_contain_text(f"共 {1 + len(others)} 份申报书")
+    shot(unit, "queue")
+    unit.locator("tr", has=unit.get_by_role("link", name=name, exact=True)).get_by_role("link", name="审核").click()
+    expect(unit.get_by_role("heading", name=name, level=1)).to_be_visible()
+    shot(unit, "review")
+
+    # 退回修改, with a comment on one section.
+    decisions = unit.locator("#decisions")
+    decisions.get_by_label("退回修改意见").fill(RETURN_COMMENT)
+    decisions.get_by_text("对具体部分提出意见（选填）").click()
+    decisions.get_by_label(SECTION, exact=True).fill(SECTION_COMMENT)
+    shot(unit, "return-form", at=decisions.get_by_role("button", name="退回企业修改"))
+    decisions.get_by_role("button", name="退回企业修改").click()
+    expect(unit.get_by_text(f"已将“{name}”退回企业修改")).to_be_visible()
+    expect(unit.locator(".rv-facts .status")).to_have_text("退回修改")
+    expect(unit.locator(".rv-history")).to_contain_text(SECTION_COMMENT)
+
+    # The enterprise sees the comments, edits the section and submits again.
+    enterprise = ui.open_page(new_context(), "/login")
+    ui.login(enterprise, first["login"], first["password"])
+    expect(enterprise.get_by_text("推荐单位已退回修改，请查看意见并修改后重新提交。")).to_be_visible()
+    expect(enterprise.locator(".card .status")).to_have_text("退回修改")
+    shot(enterprise, "enterprise-home-returned")
+    enterprise.get_by_role("link", name="继续填写申报书").click()
+    expect(enterprise.locator(".review-note")).to_contain_text(RETURN_COMMENT)
+    ui.go_to_section(enterprise, SECTION)
+    expect(enterprise.locator(".review-comment")).to_contain_text(SECTION_COMMENT)
+    shot(enterprise, "enterprise-section-comment")
+    field = enterprise.get_by_label("智能制造实施成效", exact=True)
+    field.fill(field.input_value() + "\n" + ADDED)
+    ui.save_section(enterprise)
+    if first.get("fingerprinted"):
+        # The stamped print (uploaded with its footer's 校验码) no longer matches the content: 八 says so at the scan.
+        ui.go_to_section(enterprise, "八、 相关证明材料")
+        scan = ui.category_block(enterprise, "盖章申报书扫描件")
+        expect(scan.locator(".attachment__warning")).to_contain_text("不一致")
+        shot(enterprise, "enterprise-stamped-scan-outdated", at=scan)
+    enterprise.get_by_role("link", name="提交前检查").first.click()
+    expect(enterprise.get_by_role("heading", name="检查通过")).to_be_visible()
+    enterprise.get_by_role("button", name="确认提交申报书").click()
+    expect(enterprise.locator(".av-facts .status")).to_have_text("已提交")
+    expect(enterprise.locator(".av-facts")).to_contain_text("第2版")
+
+    # The unit sees what changed since the return, and recommends.
+    unit.reload()
+    diff = unit.locator(".rv-diff")
+    expect(diff.get_by_role("heading", name="退回后修改的内容")).to_be_visible()
+    expect(diff).to_contain_text("共 1 处修改")
+    expect(diff.locator("tbody ins.rv-ins")).to_contain_text(ADDED)
+    shot(unit, "review-what-changed")
+    unit.locator("#decisions").get_by_role("button", name="推荐", exact=True).click()
+    expect(unit.get_by_text(f"已推荐“{name}”，列入推荐汇总表第 1 位。")).to_be_visible()
+    expect(unit.locator(".rv-facts .status")).to_have_text("已推荐")
+
+    # The three others at once, from the queue.
+    unit.get_by_role("navigation", name="主导航").get_by_role("link", name="申报书审核").click()
+    for other in others:
+        unit.get_by_label(f"选择 {other}").check()
+    unit.get_by_label("对选中的申报书").select_option(label="推荐")
+    shot(unit, "queue-bulk", at=unit.get_by_role("button", name="执行"))
+    unit.get_by_role("button", name="执行").click()
+    expect(unit.get_by_text(f"已推荐 {len(others)} 份申报书")).to_be_visible()
+
+    # The 推荐汇总表: order by moving rows, then Excel, then 报送.
+    unit.get_by_role("navigation", name="主导航").get_by_role("link", name="推荐汇总表").click()
+    expect(unit.get_by_role("heading", name="推荐汇总表", exact=True)).to_be_visible()
+    expect(unit.locator("#summary-table tbody tr")).to_have_count(1 + len(others))
+    order = summary_names(unit)          # the first recommended first, then the others as the bulk action took them
+    assert order[0] == name and sorted(order[1:]) == sorted(others), order
+    _move(unit, f"{name} 下移")
+    order[0], order[1] = order[1], order[0]
+    expect(unit.locator("#summary-table tbody tr td:nth-child(2)")).to_have_text(order)
+    _move(unit, f"{order[-1]} 上移")
+    order[-1], order[-2] = order[-2], order[-1]
+    expect(unit.locator("#summary-table tbody tr td:nth-child(2)")).to_have_text(order)
+    last = order[-1]
+    row = unit.locator("#summary-table tbody tr", has=unit.get_by_role("link", name=last, exact=True))
+    row.get_by_label(f"{last} 移至序号").fill("1")
+    _move(unit, "移至", scope=row)
+    order = [last, *order[:-1]]
+    expect(unit.locator("#summary-table tbody tr td:nth-child(2)")).to_have_text(order)
+    shot(unit, "summary-ordered")
+
+    with unit.expect_download() as info:
+        unit.get_by_role("link", name="导出 Excel").click()
+    workbook = tmp_path / info.value.suggested_filename
+    assert workbook.suffix == ".xlsx", workbook.name
+    info.value.save_as(workbook)
+    sheet = openpyxl.load_workbook(workbook).active
+    assert "年湖南省智能制造标杆推荐汇总表" in sheet_title(sheet) and "长沙市" in sheet_title(sheet), sheet_title(sheet)
+    rows = summary_rows(sheet)
+    assert [r[1] for r in rows] == order
+    assert [r[0] for r in rows] == list(range(1, len(order) + 1))
+    mine = next(r for r in rows if r[1] == name)
+    assert mine[3] == "标杆企业" and "；" in mine[7] and "：" in mine[7], mine
+
+    unit.get_by_role("button", name="报送省厅").click()
+    expect(unit.get_by_text("推荐汇总表已报送省工业和信息化厅。")).to_be_visible()
+    expect(unit.locator(".rv-report__badge")).to_have_text("已报送")
+    expect(unit.get_by_role("button", name=re.compile("上移|下移"))).to_have_count(0)      # locked
+    shot(unit, "summary-reported")
+    live_server.story["journey3"] = {"order": order}
+
+
+def _move(page, name: str, *, scope=None) -> None:
+    button = (scope or page).get_by_role("button", name=name, exact=True)
+    ui.submit_and_wait(page, button, swapped=page.locator("#summary-table"))
