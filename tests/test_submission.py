@@ -224,3 +224,26 @@ def test_stamped_scan_of_older_content_blocks_submission(app, complete):
         db.session.commit()
         messages = [p.message for p in submission_blockers(application, application.campaign)]
         assert any("校验码" in m and "不一致" in m for m in messages), messages
+
+
+def test_eligibility_is_shown_beside_the_form(app, complete):
+    page = text(complete.get(f"/applications/{complete.application_id}/sections/profile"))
+    assert "符合本批次标杆企业申报条件" in page
+    with app.app_context():
+        application = application_of(complete)
+        application.major_accident = True
+        db.session.commit()
+    page = text(complete.get(f"/applications/{complete.application_id}/sections/profile"))
+    assert "✗ 企业近三年发生过重大安全生产事故" in page
+
+
+def test_pdf_is_offered_only_where_libreoffice_is_installed(app, complete, monkeypatch):
+    from webapp import word
+    monkeypatch.setattr(word.shutil, "which", lambda name: None)
+    word.office_binary.cache_clear()
+    try:
+        page = complete.get(f"/applications/{complete.application_id}/sections/profile").get_data(as_text=True)
+        assert "document.pdf" not in page
+        assert complete.get(f"/applications/{complete.application_id}/document.pdf").status_code == 404
+    finally:
+        word.office_binary.cache_clear()

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from .models import ROLE_LABELS, ApplicationStatus, Role
 from .timeutil import fmt
+from .word import office_binary
 
 
 def money(value) -> str:
@@ -19,7 +20,8 @@ def money(value) -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = fmt
     app.jinja_env.filters["money"] = money
-    app.jinja_env.globals.update(Role=Role, ROLE_LABELS=ROLE_LABELS, ApplicationStatus=ApplicationStatus)
+    app.jinja_env.globals.update(Role=Role, ROLE_LABELS=ROLE_LABELS, ApplicationStatus=ApplicationStatus,
+                                 office_available=office_binary)
 
     @app.context_processor
     def navigation():

@@ -49,13 +49,23 @@ def _section_or_404(key):
     return section
 
 
-def _render_section(application, section, form=None, *, saved_at=None, conflict=None, status=200):
+def editor_context(application, section, form=None, **extra) -> dict:
+    """What the editor page needs around a section: the section list with states, progress and eligibility.
+
+    Shared by every section's views (the form sections here, 三 and 八 in their own blueprints).
+    """
     reports, eligibility = checklist(application, application.campaign)
     done = sum(1 for r in reports.values() if r.state == "已完成")
     context = dict(application=application, section=section, form=form, sections=SECTIONS, reports=reports,
-                   eligibility=eligibility, progress=round(100 * done / len(SECTIONS)), saved_at=saved_at,
-                   conflict=conflict, editable=is_editable(application), campaign=application.campaign,
+                   eligibility=eligibility, progress=round(100 * done / len(SECTIONS)), saved_at=None,
+                   conflict=None, editable=is_editable(application), campaign=application.campaign,
                    comments=[c for c in application.review_comments if c.section == section.key])
+    context.update(extra)
+    return context
+
+
+def _render_section(application, section, form=None, *, saved_at=None, conflict=None, status=200):
+    context = editor_context(application, section, form, saved_at=saved_at, conflict=conflict)
     return render_page_or_block("application/edit.html", "section", **context), status
 
 

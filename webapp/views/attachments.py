@@ -10,19 +10,20 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import audit
-from ..applications import checklist, is_editable
+from ..applications import is_editable
 from ..downloads import content_disposition
 from ..errors import MESSAGES
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post
 from ..models import Application, ApplicationScenario, Attachment, AttachmentCategory, Role
 from ..permissions import can_edit_application, can_view_application, get_application_or_404, roles_required
-from ..sections import SECTION_BY_KEY, SECTIONS
-from ..word import content_fingerprint
+from ..sections import SECTION_BY_KEY
 from ..uploads import (
     MB, UploadError, accept_for, attachment_path, clean_name, delete_attachment,
     format_size, mark_changed, store_upload,
 )
+from ..word import content_fingerprint
+from .application import editor_context
 
 bp = Blueprint("attachments", __name__)
 applicant_only = roles_required(Role.APPLICANT)
@@ -119,13 +120,7 @@ def filesize(size: int | None) -> str:
 
 def _context(application: Application, **extra) -> dict:
     """The context of the editor page (as application._render_section builds it) plus the upload feedback."""
-    section = SECTION_BY_KEY["attachments"]
-    reports, eligibility = checklist(application, application.campaign)
-    done = sum(1 for r in reports.values() if r.state == "已完成")
-    return dict(application=application, section=section, form=None, sections=SECTIONS, reports=reports,
-                eligibility=eligibility, progress=round(100 * done / len(SECTIONS)), saved_at=None, conflict=None,
-                editable=is_editable(application), campaign=application.campaign,
-                comments=[c for c in application.review_comments if c.section == section.key], **extra)
+    return editor_context(application, SECTION_BY_KEY["attachments"], **extra)
 
 
 def _respond(application: Application, category: AttachmentCategory, *, errors=(), notices=(), status=200):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..applications import SaveConflict, checklist, claim_section, is_editable, load_contents, section_version
+from ..applications import SaveConflict, claim_section, is_editable, load_contents, section_version
 from ..extensions import db
 from ..forms.implementation import OWN, AddLinkForm, AddScenarioForm, ScenarioForm
 from ..htmx import is_htmx, render_page_or_block
@@ -25,8 +25,9 @@ from ..implementation import (
 )
 from ..models import Application, ApplicationLink, ApplicationScenario, Role
 from ..permissions import get_application_or_404, roles_required
-from ..sections import SECTION_BY_KEY, SECTIONS
+from ..sections import SECTION_BY_KEY
 from ..timeutil import fmt, utcnow
+from .application import editor_context
 
 bp = Blueprint("implementation", __name__, url_prefix="/applications")
 applicant_only = roles_required(Role.APPLICANT)
@@ -174,13 +175,7 @@ def _macro(name: str, *args) -> str:
 
 def _section_context(application: Application) -> dict:
     """What the section page's template needs (as application.edit_section gives it)."""
-    section = SECTION_BY_KEY[SECTION_KEY]
-    reports, eligibility = checklist(application, application.campaign)
-    done = sum(1 for r in reports.values() if r.state == "已完成")
-    return dict(application=application, section=section, form=None, sections=SECTIONS, reports=reports,
-                eligibility=eligibility, progress=round(100 * done / len(SECTIONS)), saved_at=None, conflict=None,
-                editable=is_editable(application), campaign=application.campaign,
-                comments=[c for c in application.review_comments if c.section == section.key])
+    return editor_context(application, SECTION_BY_KEY[SECTION_KEY])
 
 
 def _page(editor: Editor, status: int = 200, headers: dict | None = None):
