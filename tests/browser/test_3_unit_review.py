@@ -10,6 +10,8 @@ pytest.importorskip("playwright.sync_api")
 
 from playwright.sync_api import expect  # noqa: E402
 
+from webapp.demo_data import minimal_pdf  # noqa: E402
+
 from . import ui  # noqa: E402
 from .conftest import STAFF_PASSWORD, UNIT_LOGIN  # noqa: E402
 from .documents import sheet_title, summary_rows  # noqa: E402
@@ -105,6 +107,13 @@ def test_journey3_unit_returns_recommends_and_reports(live_server, new_context, 
         scan = ui.category_block(enterprise, "盖章申报书扫描件")
         expect(scan.locator(".attachment__warning")).to_contain_text("不一致")
         shot(enterprise, "enterprise-stamped-scan-outdated", at=scan)
+        # As a user would: print the new version, stamp it, replace the scan (the new 校验码 is prefilled).
+        enterprise.once("dialog", lambda dialog: dialog.accept())
+        ui.submit_and_wait(enterprise, scan.get_by_role("button", name="删除 盖章申报书扫描件.pdf"), swapped=scan)
+        rescanned = tmp_path / "盖章申报书扫描件.pdf"
+        rescanned.write_bytes(minimal_pdf("重新盖章的申报书扫描件"))
+        scan = ui.upload(enterprise, "盖章申报书扫描件", [rescanned])
+        expect(scan.locator(".attachment__warning")).to_have_count(0)
     enterprise.get_by_role("link", name="提交前检查").first.click()
     expect(enterprise.get_by_role("heading", name="检查通过")).to_be_visible()
     enterprise.get_by_role("button", name="确认提交申报书").click()
@@ -115,7 +124,8 @@ def test_journey3_unit_returns_recommends_and_reports(live_server, new_context, 
     unit.reload()
     diff = unit.locator(".rv-diff")
     expect(diff.get_by_role("heading", name="退回后修改的内容")).to_be_visible()
-    expect(diff).to_contain_text("共 1 处修改")
+    # the text added to 四, and the replaced stamped scan when the journey printed with a 校验码
+    expect(diff).to_contain_text(f"共 {2 if first.get('fingerprinted') else 1} 处修改")
     expect(diff.locator("tbody ins.rv-ins")).to_contain_text(ADDED)
     shot(unit, "review-what-changed")
     unit.locator("#decisions").get_by_role("button", name="推荐", exact=True).click()
