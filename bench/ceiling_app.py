@@ -19,8 +19,8 @@ import threading
 import time
 
 CHUNK = 1024 * 1024
-PAGE = (b"<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>ceiling</title></head>"
-        b"<body><p>\xe6\xb9\x96\xe5\x8d\x97\xe7\x9c\x81\xe6\x99\xba\xe8\x83\xbd\xe5\x88\xb6\xe9\x80\xa0</p></body></html>")
+PAGE = ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>ceiling</title></head>"
+        "<body><p>湖南省智能制造</p></body></html>").encode()
 _local = threading.local()
 
 

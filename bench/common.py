@@ -131,7 +131,8 @@ class Instance:
     def run(self, command: list[str], timeout: float) -> subprocess.CompletedProcess:
         result = subprocess.run(command, cwd=REPO, env=self.env, capture_output=True, text=True, timeout=timeout)
         if result.returncode != 0:
-            raise RuntimeError(f"{' '.join(command[:4])} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+            raise RuntimeError(f"{' '.join(command[:4])} failed ({result.returncode}):\n"
+                               f"{result.stdout}\n{result.stderr}")
         return result
 
     def bootstrap(self) -> dict[str, str]:

@@ -171,18 +171,23 @@ def main(argv=None) -> None:
     cap(args.timeout, 3600, "--timeout")
     result = run(args)
     path = write_result("exports", result)
+    print_report(result)
+    print(f"\nresults: {path.relative_to(path.parents[2])}")
+
+
+def print_report(result: dict) -> None:
     p = result["in_process"]
-    print(f"\n== exports with {args.applications} applications (load average now {machine()['load_average']})")
+    print(f"\n== exports with {result['applications']} applications (load average now {machine()['load_average']})")
     print(f"   province summary: in-process {p['summary_seconds']} s, over HTTP {result['summary_http_seconds']} s "
           f"({p['summary_bytes'] // 1024} KB, {p['recommended']} recommended)")
     print(f"   one 申报书 (application {p['word_application']}, {p['word_application_links']} 环节): "
           f"{p['word_seconds']} s ({p['word_bytes'] // 1024} KB)")
-    print(f"   archive: {result['archive_files']['files']} stored files, {result['archive_files']['bytes'] / 2**30:.2f} GB;"
+    files = result["archive_files"]
+    print(f"   archive: {files['files']} stored files, {files['bytes'] / 2**30:.2f} GB;"
           f" ZIP {[r['mb_per_s'] for r in result['archive_runs']]} MB/s, plain stream "
           f"{[r['mb_per_s'] for r in result['plain_stream_runs']]} MB/s → {result['archive_vs_plain']:.0%}")
     print(f"   worker RSS growth during the ZIP: {result['archive_max_rss_growth_mb']} MB "
           f"(plain stream: {result['plain_max_rss_growth_mb']} MB)")
-    print(f"\nresults: {path.relative_to(path.parents[2])}")
 
 
 if __name__ == "__main__":

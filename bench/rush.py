@@ -38,7 +38,7 @@ import httpx
 import psutil
 
 from .common import (
-    Instance, Server, app_log, cap, latency_summary, locked_lines, machine, postgres_cluster, workdir, write_result,
+    REPO, Instance, Server, app_log, cap, latency_summary, locked_lines, machine, postgres_cluster, workdir, write_result,
 )
 
 MAX_ENTERPRISES = 300
@@ -410,7 +410,8 @@ def closed_loop(base_url: str, clients: int, seconds: float, method: str, path: 
 
 def section_posts(economic_years: list[int]) -> dict:
     """tests/form_data.py's valid posts, the economic years set to the campaign's."""
-    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
     from tests.form_data import SECTION_POSTS
 
     posts = {key: dict(value) for key, value in SECTION_POSTS.items()}
@@ -527,16 +528,18 @@ def locked_where(log: str) -> list[str]:
 
 
 def print_report(result: dict) -> None:
-    print(f"\n== deadline rush: {result['enterprises']} enterprises on {result['database']}, think {result['think_s']} s "
-          f"(load average now {machine()['load_average']})")
+    print(f"\n== deadline rush: {result['enterprises']} enterprises on {result['database']}, "
+          f"think {result['think_s']} s (load average now {machine()['load_average']})")
     for name, phase in result["phases"].items():
-        print(f"-- {name}: {phase['seconds']} s, server CPU {phase['server_cpu_s']} s, client CPU {phase['client_cpu_s']} s")
+        print(f"-- {name}: {phase['seconds']} s, server CPU {phase['server_cpu_s']} s, "
+              f"client CPU {phase['client_cpu_s']} s")
         print(f"   {'endpoint':<36}{'count':>7}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>7}")
         for label, s in phase["endpoints"].items():
             print(f"   {label:<36}{s['count']:>7}{s.get('requests_per_s', 0):>8}{s['p50_ms']:>8}{s['p95_ms']:>8}"
                   f"{s['p99_ms']:>8}{s['errors']:>7}")
     c = result["ceiling"]
-    print(f"-- ceiling ({c['clients']} clients, {c['seconds']} s each): trivial page {c['trivial_page']['requests_per_s']}/s "
+    print(f"-- ceiling ({c['clients']} clients, {c['seconds']} s each): "
+          f"trivial page {c['trivial_page']['requests_per_s']}/s "
           f"(p95 {c['trivial_page']['p95_ms']} ms), single insert {c['single_insert']['requests_per_s']}/s "
           f"(p95 {c['single_insert']['p95_ms']} ms)")
     print(f"-- section saves {result['section_save_throughput_per_s']}/s = "
