@@ -100,12 +100,34 @@ def _refuse(message: str, ip: str | None, now: datetime) -> "LoginResult":
     return LoginResult(None, message)
 
 
-def authenticate(login: str, password: str, now: datetime | None = None) -> LoginResult:
+def _account(login: str) -> User | None:
+    normalized = codes.normalize(login) if len(codes.normalize(login)) == 18 else login.strip()
+    return db.session.execute(db.select(User).filter_by(login=normalized)).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A password checked against the account's stored hash ahead of authenticate(), outside the write lock."""
+    password_hash: str | None
+    matches: bool
+
+
+def check_password_ahead(login: str, password: str) -> PasswordCheck:
+    """The slow hash (scrypt) checked before the login's write transaction, so it never holds SQLite's lock."""
+    user = _account(login)
+    if user is None or not user.password_hash:
+        return PasswordCheck(None, False)
+    return PasswordCheck(user.password_hash, user.check_password(password))
+
+
+def authenticate(login: str, password: str, now: datetime | None = None,
+                 checked: PasswordCheck | None = None) -> LoginResult:
     """Check a login; count failures and lock the account after the configured number, for the configured time.
 
     Failures are also counted per client address: past LOGIN_ADDRESS_LIMIT (20) in LOGIN_ADDRESS_WINDOW_MINUTES (15)
     the address is refused before any password is checked, whatever account it tries.
     A staff account with a second factor gets `second_factor=True` instead of a login: verify_second_factor follows.
+    `checked`: the result of check_password_ahead(), used if the account's hash is still the one checked.
     """
     now = now or utcnow()
     ip = audit.client_ip()
@@ -114,8 +136,7 @@ def authenticate(login: str, password: str, now: datetime | None = None) -> Logi
         audit.record("auth.login", success=False, detail={"login": login[:64], "reason": "address_throttled"})
         return LoginResult(None, f"该网络地址登录失败次数过多，请于 {fmt(blocked_until, '%H:%M')}（北京时间）之后再试。"
                                  "如需帮助，请联系管理员。")
-    normalized = codes.normalize(login) if len(codes.normalize(login)) == 18 else login.strip()
-    user = db.session.execute(db.select(User).filter_by(login=normalized)).scalar_one_or_none()
+    user = _account(login)
     generic = "统一社会信用代码（用户名）或密码错误。"
     if user is None:
         audit.record("auth.login", success=False, detail={"login": login[:64], "reason": "unknown"})
@@ -126,7 +147,11 @@ def authenticate(login: str, password: str, now: datetime | None = None) -> Logi
     if user.is_locked(now):
         audit.record("auth.login", obj=user, actor=user, success=False, detail={"reason": "locked"})
         return _refuse(f"登录失败次数过多，账号已锁定至 {fmt(user.locked_until)}（北京时间），请稍后再试。", ip, now)
-    if not user.check_password(password):
+    if checked is not None and checked.password_hash == user.password_hash:
+        password_ok = checked.matches
+    else:
+        password_ok = user.check_password(password)
+    if not password_ok:
         message = _count_account_failure(user, now, generic, "密码")
         audit.record("auth.login", obj=user, actor=user, success=False, detail={"reason": "password"})
         return _refuse(message, ip, now)

@@ -1,13 +1,14 @@
 """Flask extensions, created here unbound and initialised in create_app(); SQLite transaction handling."""
 import sqlite3
 
-from flask import has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 # Stable constraint names so that Alembic migrations are identical on SQLite and PostgreSQL.
 NAMING = {
@@ -47,11 +48,57 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def _writes_expected() -> bool:
     """A request that may change data (POST): take the write lock at BEGIN.
 
-    Commands (`flask ...`) keep deferred transactions: a long export or backup must never hold the write lock
-    while the site is serving. A command that reads and then writes while the site commits may get "database is
-    locked" and is simply run again.
+    Except before begin_writes() in a view marked @reads_first, and after finish_writes(). Commands
+    (`flask ...`) keep deferred transactions: a long export or backup must never hold the write lock while the
+    site is serving. A command that reads and then writes while the site commits may get "database is locked"
+    and is simply run again.
     """
-    return has_request_context() and request.method not in SAFE_METHODS
+    if not has_request_context() or request.method in SAFE_METHODS or g.get("writes_finished"):
+        return False
+    return g.get("writes_begun") or not _reads_first_view()
+
+
+def _reads_first_view() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, "reads_first", False))
+
+
+def reads_first(view):
+    """Mark a POST view that reads and checks (and computes: a password hash, form validation) before it writes:
+    its transactions begin deferred until it calls begin_writes(), so the slow part runs beside other writers."""
+    view.reads_first = True
+    return view
+
+
+def begin_writes() -> None:
+    """End the read-only part of a @reads_first view; the next transaction takes the write lock.
+
+    Objects loaded so far are expired and read again inside the write transaction: checks that decide the write
+    (the application's state, a section's version) must be made after this call, on current data.
+    """
+    db.session.rollback()
+    g.writes_begun = True
+
+
+def finish_writes() -> None:
+    """Commit the request's writes; the rest of the request (rendering the answer) only reads.
+
+    On SQLite the following transactions begin deferred: reading and rendering the answer run beside other
+    writers instead of holding the write lock. Writing after this is a programming error (see
+    _no_writes_outside_the_lock).
+    """
+    db.session.commit()
+    g.writes_finished = True
+
+
+@event.listens_for(Session, "before_flush")
+def _no_writes_outside_the_lock(session, _context, _instances):
+    """A flush in a POST's deferred transaction could fail to upgrade its lock under load: refuse it loudly."""
+    if not has_request_context() or request.method in SAFE_METHODS or _writes_expected():
+        return
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        raise RuntimeError("a write outside begin_writes()/finish_writes(): it would run in a deferred SQLite "
+                           "transaction")
 
 
 @event.listens_for(Engine, "begin")

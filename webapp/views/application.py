@@ -7,7 +7,7 @@ from ..applications import (
     submit_application, withdraw_application,
 )
 from ..campaigns import current_campaign
-from ..extensions import db
+from ..extensions import begin_writes, db, finish_writes, reads_first
 from ..htmx import is_htmx, redirect_after_post, render_page_or_block
 from ..models import Role
 from ..permissions import get_application_or_404, roles_required
@@ -91,7 +91,13 @@ def _version(posted: str | None) -> int:
         return -1
 
 
+def _not_editable(application, section, form):
+    form.form_errors.append(f"申报书当前状态为“{application.status.label}”，不能修改。您填写的内容仍在表单中。")
+    return _render_section(application, section, form, status=409)
+
+
 @bp.post("/<int:application_id>/sections/<key>")
+@reads_first
 @applicant_only
 def save_section(application_id, key):
     application = get_application_or_404(application_id)
@@ -100,19 +106,21 @@ def save_section(application_id, key):
         abort(404)
     form = build_form(section, application, from_request=True)
     if not is_editable(application):
-        form.form_errors.append(f"申报书当前状态为“{application.status.label}”，不能修改。您填写的内容仍在表单中。")
-        return _render_section(application, section, form, status=409)
+        return _not_editable(application, section, form)
     if not form.validate():
         return _render_section(application, section, form)
     list_action = request.form.get("list_action", "")
     if list_action and hasattr(form, "apply_list_action"):
         form.apply_list_action(list_action)
+    begin_writes()
+    if not is_editable(application):        # submitted meanwhile: checked again on current data, under the lock
+        return _not_editable(application, section, form)
     try:
         new_version = claim_section(application, key, _version(form.version.data), current_user)
     except SaveConflict as conflict:
         return _render_section(application, section, form, conflict=str(conflict), status=409)
     form.save(application)
-    db.session.commit()
+    finish_writes()
     form.version.data = str(new_version)
     if list_action:
         # Stay on the list (a new empty item is only in the form until it is filled and saved).

@@ -13,7 +13,7 @@ from .. import audit
 from ..applications import is_editable
 from ..downloads import content_disposition
 from ..errors import MESSAGES
-from ..extensions import db
+from ..extensions import db, finish_writes
 from ..htmx import is_htmx, redirect_after_post
 from ..models import Application, ApplicationScenario, Attachment, AttachmentCategory, Role
 from ..permissions import can_edit_application, can_view_application, get_application_or_404, roles_required
@@ -253,6 +253,7 @@ def upload(application_id):
             db.session.commit()
         finally:
             file.close()
+    finish_writes()
     if not stored and not errors:
         errors.append("请先选择要上传的文件。")
     notices = [f"已上传 {len(stored)} 个文件：{'、'.join(stored)}。"] if stored else []

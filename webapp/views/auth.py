@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts, audit
-from ..extensions import db
+from ..extensions import begin_writes, db, finish_writes, reads_first
 from ..auth_session import restart_session
 from ..forms.auth import ChangePasswordForm, LoginForm, RegistrationForm, SecondFactorForm
 from ..forms.fields import options
@@ -25,14 +25,17 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@reads_first
 @public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = accounts.authenticate(form.login.data, form.password.data)
-        db.session.commit()
+        checked = accounts.check_password_ahead(form.login.data, form.password.data)
+        begin_writes()
+        result = accounts.authenticate(form.login.data, form.password.data, checked=checked)
+        finish_writes()
         if result.user is not None and result.second_factor:
             restart_session()
             session[PENDING] = {"user": result.user.get_id(), "since": time.time(),

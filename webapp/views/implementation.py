@@ -16,7 +16,7 @@ from flask import Blueprint, abort, flash, get_template_attribute, redirect, ren
 from flask_login import current_user
 
 from ..applications import SaveConflict, claim_section, is_editable, load_contents, section_version
-from ..extensions import db
+from ..extensions import begin_writes, db, finish_writes, reads_first
 from ..forms.implementation import OWN, AddLinkForm, AddScenarioForm, ScenarioForm
 from ..htmx import is_htmx, render_page_or_block
 from ..implementation import (
@@ -267,6 +267,7 @@ def _move_focus(dom_id: str, direction: str, item, siblings) -> str:
 # ---- 环节 ----
 
 @bp.post("/<int:application_id>/links")
+@reads_first
 @applicant_only
 def add_link_block(application_id):
     application = get_application_or_404(application_id)
@@ -281,6 +282,7 @@ def add_link_block(application_id):
             return _macro("add_link_form", editor), status
         return _page(editor, status)
 
+    begin_writes()                          # the editor was read without the lock; checks below on current data
     refusal = _not_editable(application)
     if refusal:
         return again(refusal, 409)
@@ -295,7 +297,7 @@ def add_link_block(application_id):
         db.session.rollback()
         form.link.errors = [str(exc)]
         return again()
-    db.session.commit()
+    finish_writes()
     if not is_htmx():
         return _done(application, f"link-{app_link.id}", f"已添加环节“{app_link.link.name}”，请继续添加其场景。")
     fresh = Editor(application, focus=f"add-scenario-{app_link.id}-scenario")
@@ -314,7 +316,7 @@ def remove_link_block(application_id, block_id):
         return _notice_at(Editor(application, versions={dom_id: version}), dom_id, refusal)
     name = app_link.link.name
     remove_link(application, app_link)
-    db.session.commit()
+    finish_writes()
     if not is_htmx():
         return _done(application, "links", f"已删除环节“{name}”及其场景。")
     return _page(Editor(application))
@@ -332,7 +334,7 @@ def move_link_block(application_id, block_id, direction):
     if refusal:
         return _notice_at(Editor(application, versions={dom_id: version}), dom_id, refusal)
     move_link(application, app_link, offset)
-    db.session.commit()
+    finish_writes()
     if not is_htmx():
         return _done(application, dom_id)
     return _page(Editor(application, focus=_move_focus(dom_id, direction, app_link, application.links)))
@@ -341,6 +343,7 @@ def move_link_block(application_id, block_id, direction):
 # ---- 场景 ----
 
 @bp.post("/<int:application_id>/links/<int:block_id>/scenarios")
+@reads_first
 @applicant_only
 def add_scenario_block(application_id, block_id):
     application = get_application_or_404(application_id)
@@ -357,6 +360,7 @@ def add_scenario_block(application_id, block_id):
             return _macro("add_scenario_form", editor, app_link), status
         return _page(editor, status)
 
+    begin_writes()                          # the editor was read without the lock; checks below on current data
     refusal = _not_editable(application)
     if refusal:
         return again(refusal, 409)
@@ -372,7 +376,7 @@ def add_scenario_block(application_id, block_id):
         db.session.rollback()
         (form.scenario if exc.field == "scenario" else form.own_name).errors = [str(exc)]
         return again()
-    db.session.commit()
+    finish_writes()
     dom_id = f"scenario-{app_scenario.id}"
     if not is_htmx():
         return _done(application, dom_id, f"已添加场景“{app_scenario.name}”，请填写其内容。")
@@ -381,6 +385,7 @@ def add_scenario_block(application_id, block_id):
 
 
 @bp.post("/<int:application_id>/scenarios/<int:block_id>")
+@reads_first
 @applicant_only
 def save_scenario_block(application_id, block_id):
     application = get_application_or_404(application_id)
@@ -400,6 +405,7 @@ def save_scenario_block(application_id, block_id):
                              app_scenario=app_scenario, app_link=app_scenario.app_link)
         return _page(editor, status)
 
+    begin_writes()                          # the editor was read without the lock; checks below on current data
     refusal = _not_editable(application, "您填写的内容仍在表单中。")
     if refusal:
         return again(refusal, 409)
@@ -414,7 +420,7 @@ def save_scenario_block(application_id, block_id):
         db.session.rollback()
         form[exc.field].errors = [str(exc)]
         return again()
-    db.session.commit()
+    finish_writes()
     saved_at = fmt(utcnow(), "%H:%M:%S")
     if not is_htmx():
         return _done(application, dom_id, f"场景“{app_scenario.name or '未命名'}”已保存（{saved_at}）。", dom_id)
@@ -436,7 +442,7 @@ def remove_scenario_block(application_id, block_id):
     app_link = app_scenario.app_link
     name = app_scenario.name or "未命名"
     remove_scenario(app_scenario)
-    db.session.commit()
+    finish_writes()
     if not is_htmx():
         return _done(application, f"link-{app_link.id}", f"已删除场景“{name}”。")
     return _link_fragment(Editor(application), app_link)
@@ -455,7 +461,7 @@ def move_scenario_block(application_id, block_id, direction):
         return _notice_at(Editor(application, versions={dom_id: version}), dom_id, refusal)
     app_link = app_scenario.app_link
     move_scenario(app_scenario, offset)
-    db.session.commit()
+    finish_writes()
     if not is_htmx():
         return _done(application, dom_id)
     focus = _move_focus(dom_id, direction, app_scenario, app_link.scenarios)

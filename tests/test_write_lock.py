@@ -1,0 +1,93 @@
+"""SQLite's one write lock is held only while a request writes: the answer after the save is read beside other
+writers (webapp/extensions.py: BEGIN IMMEDIATE for a POST's writes, finish_writes() before rendering)."""
+import pytest
+from flask import g
+from sqlalchemy import event
+
+from webapp.campaigns import current_campaign
+from webapp.extensions import db, finish_writes
+
+from webapp.models import User
+
+from .conftest import PASSWORD
+from .factories import make_complete_application
+from .form_data import SECTION_POSTS
+
+
+@pytest.fixture
+def statements(app):
+    seen = []
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock")
+
+    def record(_conn, _cursor, statement, *_args):
+        first = statement.split()[0].upper()
+        seen.append(statement if first == "BEGIN" else first if first in ("UPDATE", "INSERT", "DELETE") else "other")
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def transactions(seen):
+    """The statements grouped by transaction: [(BEGIN statement, [kinds...])]."""
+    groups = []
+    for statement in seen:
+        if statement.startswith("BEGIN"):
+            groups.append((statement, []))
+        elif groups:
+            groups[-1][1].append(statement)
+    return groups
+
+
+def user_named(login_name):
+    return db.session.execute(db.select(User).filter_by(login=login_name)).scalar_one()
+
+
+def test_a_section_save_writes_under_the_lock_and_renders_without_it(app, login_as, statements):
+    client = login_as("applicant")
+    with app.app_context():
+        user = user_named(client.login_name)
+        application = make_complete_application(db.session, enterprise=user.enterprise, campaign=current_campaign())
+        db.session.commit()
+        application_id = application.id
+    statements.clear()
+    response = client.post(f"/applications/{application_id}/sections/profile",
+                           data={**SECTION_POSTS["profile"], "version": "0"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "已保存" in response.get_data(as_text=True)
+    assert_lock_only_while_writing(transactions(statements))
+
+
+def assert_lock_only_while_writing(groups):
+    """Deferred reads (the checks, the form's validation), one locked transaction that writes, deferred reads (the
+    answer)."""
+    assert [begin for begin, _kinds in groups].count("BEGIN IMMEDIATE") == 1
+    locked = next(i for i, (begin, _kinds) in enumerate(groups) if begin == "BEGIN IMMEDIATE")
+    assert {"UPDATE", "INSERT"} & set(groups[locked][1])
+    assert locked > 0, "the checks before the write run without the lock"
+    assert all(begin == "BEGIN" and not {"UPDATE", "INSERT"} & set(kinds)
+               for begin, kinds in groups[:locked] + groups[locked + 1:])
+
+
+def test_the_password_hash_is_checked_before_the_login_takes_the_lock(app, accounts, statements):
+    login_name = accounts.enterprise()
+    statements.clear()
+    assert app.test_client().post("/login", data={"login": login_name, "password": PASSWORD}).status_code == 302
+    groups = transactions(statements)
+    assert_lock_only_while_writing(groups)
+    # The account is read (and its scrypt hash checked) in the deferred transaction before the locked one.
+    assert "other" in groups[0][1]
+
+
+def test_a_write_after_finish_writes_is_refused(app, accounts):
+    login_name = accounts.enterprise()
+    with app.test_request_context("/", method="POST"):
+        user = user_named(login_name)
+        finish_writes()
+        assert g.writes_finished
+        user.display_name = "李四"
+        with pytest.raises(RuntimeError, match="deferred SQLite"):
+            db.session.flush()
+        db.session.rollback()
