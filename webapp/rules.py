@@ -72,8 +72,12 @@ def latest_revenue(application: Application) -> Decimal | None:
     return max(years, key=lambda y: y.year).revenue if years else None
 
 
-def eligibility_problems(application: Application, campaign: Campaign) -> list[Problem]:
-    """The campaign's rules for the chosen type; each blocks submission or only warns the unit."""
+def eligibility_problems(application: Application, campaign: Campaign,
+                         blocks: tuple[int, int] | None = None) -> list[Problem]:
+    """The campaign's rules for the chosen type; each blocks submission or only warns the unit.
+
+    `blocks`: the numbers of 环节 and 场景 if already counted (a list of applications counts them in one query
+    instead of loading every block)."""
     app_type = application.app_type
     if app_type is None:
         return []
@@ -87,8 +91,7 @@ def eligibility_problems(application: Application, campaign: Campaign) -> list[P
         problems.append(Problem(section, message.format(t=_num(rule.threshold) if rule.threshold is not None else ""),
                                 anchor, kind="eligibility", blocking=rule.mode is RuleMode.BLOCK))
 
-    links = len(application.links)
-    scenarios = application.scenario_count
+    links, scenarios = blocks if blocks is not None else (len(application.links), application.scenario_count)
     label = app_type.label
     check(RuleKey.MIN_LINKS, lambda t: links >= t,
           f"{label}至少涵盖{{t}}个智能制造环节（当前{links}个）。", "implementation", "links")

@@ -54,7 +54,12 @@ class ListKind(enum.Enum):
 
 class Application(db.Model):
     __tablename__ = "application"
-    __table_args__ = (db.UniqueConstraint("campaign_id", "enterprise_id"),)
+    __table_args__ = (
+        db.UniqueConstraint("campaign_id", "enterprise_id"),
+        # Covers the counts and groupings of the queue, the quota and the overview: they read the index, not the
+        # wide rows (every text of the 申报书 is a column).
+        db.Index("ix_application_scope", "campaign_id", "unit_id", "status", "app_type", "industry_division_code"),
+    )
 
     id = db.Column(db.Integer, primary_key=True)
     campaign_id = db.Column(db.ForeignKey("campaign.id"), nullable=False, index=True)
@@ -249,6 +254,8 @@ class ApplicationScenario(db.Model):
     """A 场景 block: a guide scenario of the 环节 or an own one, with the form's seven fields."""
 
     __tablename__ = "application_scenario"
+    # Covers the overview's count of applications per guide scenario.
+    __table_args__ = (db.Index("ix_application_scenario_scope", "app_link_id", "scenario_id"),)
     id = db.Column(db.Integer, primary_key=True)
     app_link_id = db.Column(db.ForeignKey("application_link.id", ondelete="CASCADE"), nullable=False, index=True)
     scenario_id = db.Column(db.ForeignKey("scenario.id"), index=True)   # NULL: an own scenario
