@@ -23,6 +23,7 @@ import argparse
 import json
 import re
 import time
+from pathlib import Path
 
 import httpx
 
@@ -58,16 +59,30 @@ def measure(client: httpx.Client, url: str, count: int) -> dict:
     return {"url": url, **latency_summary(times, errors=errors), "bytes": size}
 
 
+def build(instance: Instance, size: int, args) -> dict:
+    """A new instance with `size` demo applications: the accounts' passwords and the demo's time."""
+    accounts = instance.bootstrap()
+    no_files = size > args.files_up_to
+    started = time.perf_counter()
+    demo = ["demo", "--applications", str(size)] + (["--no-files"] if no_files else [])
+    instance.flask(*demo, timeout=args.demo_timeout)
+    return {"accounts": accounts, "no_files": no_files, "demo_seconds": time.perf_counter() - started}
+
+
 def pages_at(size: int, args, database_url: str | None) -> dict:
-    folder = workdir()
+    kept = Path(args.keep_instances) / f"pages-sqlite-{size}" if args.keep_instances and not database_url else None
+    folder = kept or workdir()
     instance = Instance(folder, database_url)
     try:
-        accounts = instance.bootstrap()
-        no_files = size > args.files_up_to
-        started = time.perf_counter()
-        demo = ["demo", "--applications", str(size)] + (["--no-files"] if no_files else [])
-        instance.flask(*demo, timeout=args.demo_timeout)
-        demo_seconds = time.perf_counter() - started
+        ready = kept / "ready.json" if kept else None
+        if ready and ready.exists():
+            built = json.loads(ready.read_text())
+            instance.flask("db", "upgrade", timeout=3600)       # migrations added since it was built
+        else:
+            built = build(instance, size, args)
+            if ready:
+                ready.write_text(json.dumps(built))
+        accounts, no_files, demo_seconds = built["accounts"], built["no_files"], built["demo_seconds"]
         targets = json.loads(instance.python("-m", "bench.instance_tool", "targets").stdout)
         with Server(instance) as server:
             admin = log_in(server.base_url, "admin", accounts["admin"])
@@ -90,7 +105,8 @@ def pages_at(size: int, args, database_url: str | None) -> dict:
                 "targets": targets, "pages": results, "worker_memory_mb": memory,
                 "load_average_after": machine()["load_average"]}
     finally:
-        instance.remove()
+        if not kept:
+            instance.remove()
 
 
 def main(argv=None) -> None:
@@ -101,6 +117,9 @@ def main(argv=None) -> None:
                         help="demo writes attachment files up to this many applications, --no-files above")
     parser.add_argument("--demo-timeout", type=float, default=3 * 3600)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--keep-instances", metavar="DIR",
+                        help="SQLite: build each size's instance once in DIR/pages-sqlite-N and reuse it afterwards "
+                             "(after `flask db upgrade`); its demo time is the first build's")
     args = parser.parse_args(argv)
     sizes = [cap(int(s), MAX_APPLICATIONS, "--sizes") for s in args.sizes.split(",")]
     cap(args.requests, MAX_REQUESTS, "--requests")
