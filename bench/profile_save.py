@@ -74,6 +74,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--saves", type=int, default=40, help="timed saves per section")
     parser.add_argument("--profile", metavar="SECTION", help="profile saving this section with pyinstrument")
+    parser.add_argument("--flat", action="store_true", help="the profile as a flat list of functions by own time")
     args = parser.parse_args(argv)
     cap(args.saves, MAX_SAVES, "--saves")
     folder = Path(tempfile.mkdtemp(prefix="profile-save-"))
@@ -109,7 +110,7 @@ def main(argv=None) -> None:
             results[key] = (statistics.mean(cpu), sorted(cpu)[int(0.95 * (len(cpu) - 1))], statistics.mean(wall))
         if profiler is not None:
             profiler.stop()
-            text = profiler.output_text(unicode=True, color=False)
+            text = profiler.output_text(unicode=True, color=False, flat=args.flat)
             (RESULTS / "save-profile.txt").write_text(text, encoding="utf-8")
             print(text[:12000])
         print(f"{'section':<14}{'CPU mean ms':>12}{'CPU p95 ms':>12}{'wall mean ms':>14}")

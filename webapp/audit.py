@@ -4,7 +4,7 @@ import json
 from flask import has_request_context, request
 from flask_login import current_user
 
-from .extensions import SAFE_METHODS, db
+from .extensions import db, writes_expected
 from .models import AuditRecord
 from .timeutil import utcnow
 
@@ -19,8 +19,9 @@ def record(action: str, *, obj=None, object_type: str | None = None, object_id=N
            detail: dict | str | None = None, actor=None) -> AuditRecord:
     """Add an audit record to the current transaction (committed with the change it describes).
 
-    During a GET (a download, an export, a refused request) there is no change to go with: the record is written and
-    committed at once in its own short transaction, so that a read transaction never has to become a write one.
+    During a GET (a download, an export, a refused request), or a POST's reads before or after its writes (see
+    extensions.writes_expected), there is no change to go with: the record is written and committed at once in its
+    own short transaction, so that a read transaction never has to become a write one.
     """
     if actor is None and has_request_context() and current_user and current_user.is_authenticated:
         actor = current_user
@@ -39,7 +40,7 @@ def record(action: str, *, obj=None, object_type: str | None = None, object_id=N
         detail=json.dumps(detail, ensure_ascii=False, default=str) if isinstance(detail, dict) else detail,
     )
     entry = AuditRecord(**values)
-    if has_request_context() and request.method in SAFE_METHODS:
+    if has_request_context() and not writes_expected():
         entry.created_at = values["created_at"] = utcnow()
         with db.engine.begin() as connection:
             connection.execute(db.insert(AuditRecord).values(**values))

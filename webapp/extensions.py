@@ -45,7 +45,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _writes_expected() -> bool:
+def writes_expected() -> bool:
     """A request that may change data (POST): take the write lock at BEGIN.
 
     Except before begin_writes() in a view marked @reads_first, and after finish_writes(). Commands
@@ -94,7 +94,7 @@ def finish_writes() -> None:
 @event.listens_for(Session, "before_flush")
 def _no_writes_outside_the_lock(session, _context, _instances):
     """A flush in a POST's deferred transaction could fail to upgrade its lock under load: refuse it loudly."""
-    if not has_request_context() or request.method in SAFE_METHODS or _writes_expected():
+    if not has_request_context() or request.method in SAFE_METHODS or writes_expected():
         return
     if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
         raise RuntimeError("a write outside begin_writes()/finish_writes(): it would run in a deferred SQLite "
@@ -115,4 +115,4 @@ def _sqlite_begin(connection):
     if connection.dialect.name != "sqlite" or connection.dialect.driver != "pysqlite" \
             or connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
         return
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes_expected() else "BEGIN")
