@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from webapp.applications import checklist, submission_blockers, submit_application
+from webapp.applications import checklist, prepare_submission, submission_blockers, submit_application
 from webapp.campaigns import current_campaign
 from webapp.extensions import db
 from webapp.models import (
@@ -12,6 +12,7 @@ from webapp.models import (
 )
 from webapp.status import TransitionError, apply_transition
 from webapp.timeutil import utcnow
+from webapp.word import content_fingerprint, frozen_path
 
 from .conftest import text
 from .factories import make_complete_application, make_enterprise
@@ -89,6 +90,33 @@ def test_snapshot_does_not_change_when_data_changes_later(app, complete):
         application.profile = "撤回后修改的简介"
         db.session.commit()
         assert application.snapshots[0].data["profile"] != "撤回后修改的简介"
+
+
+def test_a_change_between_the_checks_and_the_write_is_submitted_as_changed(app, complete):
+    """The submission checks and renders before the write lock; what changed meanwhile is rendered again."""
+    with app.test_request_context("/", method="POST"):
+        application = application_of(complete)
+        prepared = prepare_submission(application)
+        assert prepared.blockers == [] and prepared.document is not None
+        db.session.rollback()
+        application.profile = "提交前一刻在另一个窗口修改的简介"
+        application.updated_at = utcnow() + timedelta(seconds=1)
+        db.session.flush()
+        snapshot = submit_application(application, application.enterprise.users[0], prepared)
+        db.session.commit()
+        assert snapshot.data["profile"] == "提交前一刻在另一个窗口修改的简介"
+        assert snapshot.fingerprint == content_fingerprint(application) != prepared.document.fingerprint
+
+
+def test_an_unchanged_application_is_submitted_with_the_prepared_file(app, complete):
+    with app.test_request_context("/", method="POST"):
+        application = application_of(complete)
+        prepared = prepare_submission(application)
+        db.session.rollback()
+        snapshot = submit_application(application, application.enterprise.users[0], prepared)
+        db.session.commit()
+        assert frozen_path(snapshot).read_bytes() == prepared.document.data
+        assert snapshot.version == 1 and snapshot.created_at == prepared.generated_at
 
 
 def test_withdraw_until_the_unit_acts(app, complete, accounts):

@@ -1,5 +1,6 @@
 """Application operations: start, save a section (with its version check), submit, withdraw."""
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, selectinload
@@ -16,7 +17,7 @@ from .rules import Problem, eligibility_problems
 from .sections import SECTIONS, report_for
 from .snapshot import serialize
 from .status import TransitionError, apply_transition
-from .word import freeze_document
+from .word import FrozenDocument, render_frozen, store_frozen
 from .timeutil import fmt, local_today, utcnow
 
 
@@ -135,21 +136,48 @@ def submission_blockers(application: Application, campaign: Campaign, now: datet
     return blockers
 
 
-def submit_application(application: Application, user: User) -> Snapshot:
-    """Check everything, move to 已提交, and freeze a snapshot of the data and its Word file. The caller commits."""
-    campaign = application.campaign
-    blockers = submission_blockers(application, campaign)
-    if blockers:
-        raise TransitionError(f"还有{len(blockers)}项需要处理，暂不能提交。")
+@dataclass(frozen=True)
+class PreparedSubmission:
+    """The slow part of a submission, done before the write lock: the checks, and the Word file of the version to
+    be submitted, rendered from the application as it was at `stamp` (its updated_at and version)."""
+    stamp: tuple
+    blockers: list[Problem]
+    generated_at: datetime
+    declared_on: date
+    document: FrozenDocument | None
+
+
+def prepare_submission(application: Application) -> PreparedSubmission:
+    """Check and render without writing. The version fields the document shows are set on `application` only for
+    the rendering: the caller rolls back (begin_writes) or submit_application sets them for good."""
+    stamp = (application.updated_at, application.version)
+    blockers = submission_blockers(application, application.campaign)
+    now, today = utcnow(), local_today()
+    document = None
+    if not blockers:
+        with db.session.no_autoflush:
+            application.version = stamp[1] + 1
+            application.submitted_at, application.declared_on = now, today
+            document = render_frozen(application, now)
+    return PreparedSubmission(stamp, blockers, now, today, document)
+
+
+def submit_application(application: Application, user: User,
+                       prepared: PreparedSubmission | None = None) -> Snapshot:
+    """Check everything, move to 已提交, and freeze a snapshot of the data and its Word file. The caller commits.
+
+    `prepared`: what prepare_submission() found before the write lock; used if the application has not changed
+    since, else everything is checked and rendered again."""
+    if prepared is None or prepared.stamp != (application.updated_at, application.version):
+        prepared = prepare_submission(application)
+    if prepared.blockers:
+        raise TransitionError(f"还有{len(prepared.blockers)}项需要处理，暂不能提交。")
     apply_transition(application, "submit", user)
-    application.version += 1
-    application.submitted_at = utcnow()
-    application.declared_on = local_today()
-    now = utcnow()
+    application.version = prepared.stamp[1] + 1
+    application.submitted_at, application.declared_on = prepared.generated_at, prepared.declared_on
     with db.session.no_autoflush:
-        document = freeze_document(application, now)
         snapshot = Snapshot(application=application, version=application.version, data=serialize(application),
-                            created_at=now, **document)
+                            created_at=prepared.generated_at, **store_frozen(prepared.document))
     db.session.add(snapshot)
     return snapshot
 

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -36,19 +37,30 @@ def frozen_path(snapshot: Snapshot) -> Path:
     return stored_path(document_root(), snapshot.docx_stored_name)
 
 
-def freeze_document(application: Application, generated_at: datetime) -> dict:
-    """Render the submitted version once and store it; returns the Snapshot columns that describe the file.
+@dataclass(frozen=True)
+class FrozenDocument:
+    """The Word file of a version about to be submitted, rendered but not yet stored."""
+    data: bytes
+    fingerprint: str
+
+
+def render_frozen(application: Application, generated_at: datetime) -> FrozenDocument:
+    """Render the version to be submitted (its 版本, 申报日期 and time already set on `application`)."""
+    context = docx_builder.application_context(application, generated_at=generated_at, draft=False)
+    return FrozenDocument(docx_builder.render_docx(context, read_picture), context["fingerprint"])
+
+
+def store_frozen(document: FrozenDocument) -> dict:
+    """Store the submitted version's file once; returns the Snapshot columns that describe it.
 
     The archive reuses this file, so what the unit and the province hold is exactly what was submitted.
     """
-    context = docx_builder.application_context(application, generated_at=generated_at, draft=False)
-    data = docx_builder.render_docx(context, read_picture)
     stored_name = f"{uuid.uuid4().hex}.docx"
     target = stored_path(document_root(), stored_name)
-    write_atomically(target, data)
+    write_atomically(target, document.data)
     discard_unless_committed(target)
-    return {"fingerprint": context["fingerprint"], "docx_stored_name": stored_name, "docx_size": len(data),
-            "docx_sha256": hashlib.sha256(data).hexdigest()}
+    return {"fingerprint": document.fingerprint, "docx_stored_name": stored_name, "docx_size": len(document.data),
+            "docx_sha256": hashlib.sha256(document.data).hexdigest()}
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ..applications import (
     SaveConflict, checklist, claim_section, is_editable, load_contents, start_application, submission_blockers,
-    submit_application, withdraw_application,
+    prepare_submission, submit_application, withdraw_application,
 )
 from ..campaigns import current_campaign
 from ..extensions import begin_writes, db, finish_writes, reads_first
@@ -147,18 +147,21 @@ def checklist_page(application_id):
 
 
 @bp.post("/<int:application_id>/submit")
+@reads_first
 @applicant_only
 def submit(application_id):
     application = get_application_or_404(application_id)
+    prepared = prepare_submission(application)      # the checks and the Word file, without the write lock
+    begin_writes()
     try:
-        submit_application(application, current_user)
+        submit_application(application, current_user, prepared)
     except TransitionError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for(".checklist_page", application_id=application.id), code=303)
-    db.session.commit()
+        return redirect(url_for(".checklist_page", application_id=application_id), code=303)
+    finish_writes()
     flash("申报书已提交，等待推荐单位审核。推荐单位处理前，您可以撤回修改。", "success")
-    return redirect(url_for(".view", application_id=application.id), code=303)
+    return redirect(url_for(".view", application_id=application_id), code=303)
 
 
 @bp.post("/<int:application_id>/withdraw")
