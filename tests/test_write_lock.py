@@ -1,5 +1,7 @@
 """SQLite's one write lock is held only while a request writes: the answer after the save is read beside other
 writers (webapp/extensions.py: BEGIN IMMEDIATE for a POST's writes, finish_writes() before rendering)."""
+import io
+
 import pytest
 from flask import g
 from sqlalchemy import event
@@ -91,3 +93,41 @@ def test_a_write_after_finish_writes_is_refused(app, accounts):
         with pytest.raises(RuntimeError, match="deferred SQLite"):
             db.session.flush()
         db.session.rollback()
+
+
+def test_a_submission_renders_its_word_file_before_it_takes_the_lock(app, login_as, statements):
+    client = login_as("applicant")
+    with app.app_context():
+        user = user_named(client.login_name)
+        application = make_complete_application(db.session, enterprise=user.enterprise, campaign=current_campaign())
+        db.session.commit()
+        application_id = application.id
+    statements.clear()
+    assert client.post(f"/applications/{application_id}/submit").status_code == 303
+    groups = transactions(statements)
+    assert [begin for begin, _kinds in groups].count("BEGIN IMMEDIATE") == 1
+    locked = next(i for i, (begin, _kinds) in enumerate(groups) if begin == "BEGIN IMMEDIATE")
+    # The checks and the rendering read the whole application (its 环节, 场景 and pictures) before the lock.
+    assert groups[:locked] and sum(len(kinds) for _begin, kinds in groups[:locked]) >= 5
+
+
+def test_an_upload_is_received_and_hashed_before_it_takes_the_lock(app, login_as, statements, monkeypatch):
+    from webapp import uploads
+    from webapp.demo_data import minimal_pdf
+    client = login_as("applicant")
+    with app.app_context():
+        user = user_named(client.login_name)
+        application = make_complete_application(db.session, enterprise=user.enterprise, campaign=current_campaign())
+        db.session.commit()
+        application_id = application.id
+    phases = []
+    receive = uploads.receive_upload
+    monkeypatch.setattr("webapp.views.attachments.receive_upload",
+                        lambda *args: (phases.append(len(statements)), receive(*args))[1])
+    statements.clear()
+    response = client.post(f"/applications/{application_id}/attachments", data={
+        "category": "license", "file": (io.BytesIO(minimal_pdf("营业执照")), "营业执照.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert_lock_only_while_writing(transactions(statements))
+    assert "BEGIN IMMEDIATE" not in statements[:phases[0]]     # received before the lock was taken

@@ -17,6 +17,7 @@ import time
 import unicodedata
 import uuid
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,7 +25,9 @@ from sqlalchemy import func
 
 from .applications import is_editable, section_version
 from .extensions import db
-from .models import Application, ApplicationScenario, Attachment, AttachmentCategory, SectionVersion, User
+from .models import (
+    Application, ApplicationScenario, Attachment, AttachmentCategory, Campaign, SectionVersion, User,
+)
 from .storage import attachment_path_for, discard_unless_committed, fsync_dir, remove_after_commit, upload_root
 from .timeutil import utcnow
 
@@ -254,14 +257,46 @@ def _stamp(application: Application, document_version, document_fingerprint) -> 
     return version, text
 
 
-def store_upload(application: Application, category: AttachmentCategory, stream: BinaryIO, original_name: str,
-                 user: User | None, app_scenario: ApplicationScenario | None = None, *,
+@dataclass(frozen=True)
+class ReceivedFile:
+    """An uploaded file copied to a temporary file, counted and hashed (see receive_upload)."""
+    path: Path
+    size: int
+    sha256: str
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def receive_upload(stream: BinaryIO, campaign: Campaign) -> ReceivedFile:
+    """The slow part of an upload, done before the write lock: copy, count and hash the file (fsynced), writing no
+    more than the campaign's per-file limit. store_upload checks and keeps it, or removes it."""
+    incoming = upload_root() / INCOMING
+    incoming.mkdir(parents=True, exist_ok=True)
+    _sweep_stale(incoming)
+    return ReceivedFile(*_stream_to_temp(stream, incoming, campaign.max_file_mb * MB))
+
+
+def store_upload(application: Application, category: AttachmentCategory, upload: BinaryIO | ReceivedFile,
+                 original_name: str, user: User | None, app_scenario: ApplicationScenario | None = None, *,
                  document_version=None, document_fingerprint=None) -> Attachment:
-    """Check and store one uploaded file; add its Attachment row to the session (flushed, not committed).
+    """Check and store one uploaded file (a stream, or one received already); add its Attachment row to the
+    session (flushed, not committed).
 
     Raises UploadError (nothing stored, no temporary file left) when the file is empty, too large, would take the
     application over its limit, or its content is not an accepted type or disagrees with its extension.
     """
+    campaign = application.campaign
+    received = upload if isinstance(upload, ReceivedFile) else receive_upload(upload, campaign)
+    try:
+        return _keep(application, category, received, original_name, user, app_scenario,
+                     document_version, document_fingerprint)
+    finally:
+        received.discard()          # kept files were moved to their stored name; nothing is left behind
+
+
+def _keep(application, category, received: ReceivedFile, original_name, user, app_scenario,
+          document_version, document_fingerprint) -> Attachment:
     campaign = application.campaign
     name = clean_name(original_name)
     if category is AttachmentCategory.SOLUTION_PICTURE:
@@ -273,35 +308,28 @@ def store_upload(application: Application, category: AttachmentCategory, stream:
     if category is AttachmentCategory.STAMPED_SCAN:
         version, stamp = _stamp(application, document_version, document_fingerprint)
 
-    incoming = upload_root() / INCOMING
-    incoming.mkdir(parents=True, exist_ok=True)
-    _sweep_stale(incoming)
-    file_limit = campaign.max_file_mb * MB
-    temp, size, sha256 = _stream_to_temp(stream, incoming, file_limit)
-    try:
-        if size == 0:
-            raise UploadError(f"“{name}”是空文件，请重新选择。")
-        if size > file_limit:
-            raise UploadError(f"“{name}”大小为 {format_size(size)}，超过了单个文件 {campaign.max_file_mb} MB 的上限。"
-                              "请压缩或拆分后再上传。")
-        content_type = _check_kind(detect_kind(temp), name, category)
-        used = application_total(application)
-        if used + size > campaign.max_application_mb * MB:
-            raise UploadError(f"“{name}”（{format_size(size)}）未上传：本申报书的附件合计不能超过 "
-                              f"{campaign.max_application_mb} MB，已上传 {format_size(used)}。"
-                              "请删除不需要的文件或压缩后再上传。")
-        stored_name = uuid.uuid4().hex
-        target = upload_root() / stored_name[:2] / stored_name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
+    size = received.size
+    if size == 0:
+        raise UploadError(f"“{name}”是空文件，请重新选择。")
+    if size > campaign.max_file_mb * MB:
+        raise UploadError(f"“{name}”大小为 {format_size(size)}，超过了单个文件 {campaign.max_file_mb} MB 的上限。"
+                          "请压缩或拆分后再上传。")
+    content_type = _check_kind(detect_kind(received.path), name, category)
+    used = application_total(application)
+    if used + size > campaign.max_application_mb * MB:
+        raise UploadError(f"“{name}”（{format_size(size)}）未上传：本申报书的附件合计不能超过 "
+                          f"{campaign.max_application_mb} MB，已上传 {format_size(used)}。"
+                          "请删除不需要的文件或压缩后再上传。")
+    stored_name = uuid.uuid4().hex
+    target = upload_root() / stored_name[:2] / stored_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(received.path, target)
     fsync_dir(target.parent)
     # From here the file exists under its stored name: remove it again unless the row is committed.
     discard_unless_committed(target)
     attachment = Attachment(application=application, category=category, app_scenario=app_scenario,
                             original_name=name, stored_name=stored_name, content_type=content_type, size=size,
-                            sha256=sha256, document_version=version, document_fingerprint=stamp,
+                            sha256=received.sha256, document_version=version, document_fingerprint=stamp,
                             uploaded_at=utcnow(), uploaded_by_id=getattr(user, "id", None))
     db.session.add(attachment)
     db.session.flush()

@@ -13,14 +13,14 @@ from .. import audit
 from ..applications import is_editable
 from ..downloads import content_disposition
 from ..errors import MESSAGES
-from ..extensions import db, finish_writes
+from ..extensions import begin_writes, db, finish_writes, reads_first
 from ..htmx import is_htmx, redirect_after_post
 from ..models import Application, ApplicationScenario, Attachment, AttachmentCategory, Role
 from ..permissions import can_edit_application, can_view_application, get_application_or_404, roles_required
 from ..sections import SECTION_BY_KEY
 from ..uploads import (
     MB, UploadError, accept_for, attachment_path, clean_name, delete_attachment,
-    format_size, mark_changed, store_upload,
+    format_size, mark_changed, receive_upload, store_upload,
 )
 from ..word import content_fingerprint
 from .application import editor_context
@@ -207,6 +207,7 @@ def request_too_large(exc):
 # ---- routes ----
 
 @bp.post("/applications/<int:application_id>/attachments")
+@reads_first
 @applicant_only
 def upload(application_id):
     application = get_application_or_404(application_id)
@@ -218,40 +219,21 @@ def upload(application_id):
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
     if not can_edit_application(current_user, application):
-        message = f"申报书当前状态为“{application.status.label}”，不能上传或删除附件。"
-        return _refused(application, category, message, next_url)
-
-    app_scenario = None
-    if request.form.get("app_scenario_id"):
-        try:
-            app_scenario = db.session.get(ApplicationScenario, int(request.form["app_scenario_id"]))
-        except ValueError:
-            abort(400)
-        if app_scenario is None or app_scenario.app_link.application_id != application.id:
-            abort(404)
-
-    stored, errors = [], []
-    for file in request.files.getlist("file"):
-        if not file.filename:
-            continue                       # an empty file input still sends a part
-        try:
-            attachment = store_upload(application, category, file.stream, file.filename, current_user, app_scenario,
-                                      document_version=request.form.get("document_version"),
-                                      document_fingerprint=request.form.get("document_fingerprint"))
-            mark_changed(application, current_user)
-            audit.record("attachment.upload", obj=attachment, detail={
-                "application_id": application.id, "category": category.value, "name": attachment.original_name,
-                "size": attachment.size, "sha256": attachment.sha256})
-            db.session.commit()            # one file, one transaction: a later refusal keeps the earlier files
-            stored.append(attachment.original_name)
-        except UploadError as exc:
-            db.session.rollback()
-            errors.append(str(exc))
-            # Refusals are kept too (a renamed program is worth knowing about); nothing else is in this transaction.
-            audit.record("attachment.upload", obj=application, success=False, detail={
-                "category": category.value, "name": clean_name(file.filename), "reason": str(exc)})
-            db.session.commit()
-        finally:
+        return _not_editable(application, category, next_url)
+    files = [file for file in request.files.getlist("file") if file.filename]  # an empty input still sends a part
+    received = []
+    try:
+        # Copying, hashing and syncing the files is the slow part: done before the write lock.
+        for file in files:
+            received.append((file.filename, receive_upload(file.stream, application.campaign)))
+        begin_writes()
+        if not can_edit_application(current_user, application):     # submitted meanwhile: current data
+            return _not_editable(application, category, next_url)
+        stored, errors = _store_all(application, category, received)
+    finally:
+        for _name, incoming in received:
+            incoming.discard()
+        for file in files:
             file.close()
     finish_writes()
     if not stored and not errors:
@@ -269,6 +251,43 @@ def upload(application_id):
     for message in notices:
         flash(message, "success")
     return redirect(_section_url(application, category), code=303)
+
+
+def _store_all(application, category, received) -> tuple[list[str], list[str]]:
+    """Keep each received file in its own transaction (a later refusal keeps the earlier files)."""
+    app_scenario = None
+    if request.form.get("app_scenario_id"):
+        try:
+            app_scenario = db.session.get(ApplicationScenario, int(request.form["app_scenario_id"]))
+        except ValueError:
+            abort(400)
+        if app_scenario is None or app_scenario.app_link.application_id != application.id:
+            abort(404)
+    stored, errors = [], []
+    for filename, incoming in received:
+        try:
+            attachment = store_upload(application, category, incoming, filename, current_user, app_scenario,
+                                      document_version=request.form.get("document_version"),
+                                      document_fingerprint=request.form.get("document_fingerprint"))
+            mark_changed(application, current_user)
+            audit.record("attachment.upload", obj=attachment, detail={
+                "application_id": application.id, "category": category.value, "name": attachment.original_name,
+                "size": attachment.size, "sha256": attachment.sha256})
+            stored.append(attachment.original_name)
+            db.session.commit()
+        except UploadError as exc:
+            db.session.rollback()
+            errors.append(str(exc))
+            # Refusals are kept too (a renamed program is worth knowing about); nothing else is in this transaction.
+            audit.record("attachment.upload", obj=application, success=False, detail={
+                "category": category.value, "name": clean_name(filename), "reason": str(exc)})
+            db.session.commit()
+    return stored, errors
+
+
+def _not_editable(application: Application, category: AttachmentCategory, next_url: str | None):
+    message = f"申报书当前状态为“{application.status.label}”，不能上传或删除附件。"
+    return _refused(application, category, message, next_url)
 
 
 def _refused(application: Application, category: AttachmentCategory, message: str, next_url: str | None):
@@ -320,8 +339,7 @@ def delete(attachment_id):
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
     if not can_edit_application(current_user, application):
-        message = f"申报书当前状态为“{application.status.label}”，不能上传或删除附件。"
-        return _refused(application, category, message, next_url)
+        return _not_editable(application, category, next_url)
     name = attachment.original_name
     audit.record("attachment.delete", obj=attachment, detail={
         "application_id": application.id, "category": category.value, "name": name, "size": attachment.size,
