@@ -113,3 +113,21 @@ def test_export_opens_and_every_value_is_text(app, login_as):
     with app.app_context():
         record = db.session.execute(db.select(AuditRecord).filter_by(action="audit.export")).scalar_one()
         assert record.actor_login == "auditor_user" and '"rows": 4' in record.detail
+
+
+def test_every_recorded_action_and_object_type_has_a_chinese_label():
+    """The auditor reads labels, not codes: every action the code records is named in the log's Chinese."""
+    import re
+    from pathlib import Path
+
+    from webapp.status import TRANSITIONS
+    from webapp.views.audit_log import ACTION_LABELS, OBJECT_LABELS
+
+    webapp = Path(__file__).resolve().parent.parent / "webapp"
+    source = "\n".join(p.read_text(encoding="utf-8") for p in webapp.rglob("*.py"))
+    actions = set(re.findall(r'audit\.record\(\s*"([a-z_.]+)"', source))
+    actions |= {f"application.{name}" for name in TRANSITIONS}
+    assert len(actions) > 30 and actions - ACTION_LABELS.keys() == set()
+    types = set(re.findall(r'object_type="([a-z_]+)"', source))
+    types |= {"user_account", "application", "campaign", "attachment", "deadline_extension", "enterprise"}
+    assert types - OBJECT_LABELS.keys() == set()

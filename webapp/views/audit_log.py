@@ -36,9 +36,17 @@ ACTION_LABELS = {
     "campaign.create": "创建申报批次", "campaign.update": "修改申报批次", "campaign.make_current": "设为当前批次",
     "campaign.extension_grant": "企业延期", "campaign.extension_remove": "取消企业延期",
     "report.submit": "报送汇总表", "report.return": "退回汇总表", "audit.export": "导出审计日志",
+    "auth.password": "密码正确，待输入动态口令", "access.denied": "越权访问被拒绝",
+    "account.second_factor_enrol": "绑定动态口令", "account.second_factor_remove": "解除动态口令",
+    "application.section_comments": "填写分部分审核意见",
+    "attachment.upload": "上传附件", "attachment.download": "下载附件", "attachment.delete": "删除附件",
+    "document.download": "下载申报书", "export.archive": "导出申报材料归档包", "export.summary": "导出全省汇总表",
+    "report.export": "导出推荐汇总表", "report.fill_date": "填写汇总表填报日期", "report.reorder": "调整推荐排序",
+    "security.settings": "修改安全设置", "system.backup": "系统备份", "system.restore": "系统恢复",
 }
 OBJECT_LABELS = {"user_account": "账号", "application": "申报书", "campaign": "申报批次", "enterprise": "企业",
-                 "deadline_extension": "企业延期", "unit_report": "推荐汇总表", "attachment": "附件"}
+                 "deadline_extension": "企业延期", "unit_report": "推荐汇总表", "attachment": "附件",
+                 "audit_record": "审计日志", "endpoint": "功能页面", "security_setting": "安全设置"}
 ROLE_NAMES = {role.value: label for role, label in ROLE_LABELS.items()}
 
 
