@@ -31,7 +31,9 @@ import logging
 import os
 import tempfile
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from zipfile import ZIP_FILECOUNT_LIMIT, sizeEndCentDir64, sizeEndCentDir64Locator
@@ -179,11 +181,12 @@ class Archive:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = tuple(entries)
         self._zip = ZipStream(sized=True)            # STORED entries only: the size is known in advance
+        self._hasher = _Hasher()
         for entry in self.entries:
             if entry.data is not None:
                 self._zip.add(entry.data, entry.path)
             else:
-                self._zip.add(_verified_chunks(entry), entry.path, size=entry.size)
+                self._zip.add(_verified_chunks(entry, self._hasher), entry.path, size=entry.size)
         size = len(self._zip)
         if len(self.entries) == ZIP_FILECOUNT_LIMIT:
             # zipstream-ng 1.9.3 writes the ZIP64 end records for exactly 65,535 entries (rightly: 0xFFFF means
@@ -243,6 +246,12 @@ class Archive:
             raise
 
     def _chunks(self) -> Iterator[bytes]:
+        try:
+            yield from self._zip_chunks()
+        finally:
+            self._hasher.close()
+
+    def _zip_chunks(self) -> Iterator[bytes]:
         sent = 0
         pending = bytearray()
         for chunk in self._zip:
@@ -267,13 +276,35 @@ class Archive:
             raise ArchiveIntegrityError(f"archive size {sent} differs from the announced {self.size}")
 
 
-def _verified_chunks(entry: Entry) -> Iterator[bytes]:
+class _Hasher:
+    """Hashes the stored files on a second thread while the streaming thread reads, checksums (CRC-32) and sends:
+    hashlib releases the GIL, so the SHA-256 check costs the stream little time. One thread per archive, started
+    when the first file is read; hashes of one file are updated in order (one worker)."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+
+    def submit(self, function, *args) -> Future:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-sha256")
+        return self._pool.submit(function, *args)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+HASH_AHEAD = 4                   # chunks waiting to be hashed, at most (memory: HASH_AHEAD × CHUNK)
+
+
+def _verified_chunks(entry: Entry, hasher: _Hasher) -> Iterator[bytes]:
     """The stored file in chunks, hashed as read; raises if it differs from its record.
 
     Each chunk is passed on only once the next one has been read, so the last chunk of a file leaves only after
     the size and hash of the whole file have been checked.
     """
     digest = hashlib.sha256()
+    hashing: deque[Future] = deque()
     read = 0
     try:
         handle = open(entry.source, "rb")
@@ -285,10 +316,14 @@ def _verified_chunks(entry: Entry) -> Iterator[bytes]:
             read += len(chunk)
             if read > entry.size:
                 _fail(entry, f"is larger than the recorded {entry.size} bytes")
-            digest.update(chunk)
+            hashing.append(hasher.submit(digest.update, chunk))
+            if len(hashing) > HASH_AHEAD:
+                hashing.popleft().result()
             if held is not None:
                 yield held
             held = chunk
+    for update in hashing:
+        update.result()
     if read != entry.size:
         _fail(entry, f"has {read} bytes, {entry.size} recorded")
     if digest.hexdigest() != entry.sha256:
