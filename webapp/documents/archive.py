@@ -78,8 +78,9 @@ def safe_part(name: str, limit: int = MAX_PART, *, folder: bool = False) -> str:
     """One folder or file name, safe for ZIP tools and Windows, at most `limit` characters (a file keeps its
     extension when shortened)."""
     text = unicodedata.normalize("NFC", str(name or ""))
-    text = "".join(" " if ch.isspace() else ch for ch in text
-                   if unicodedata.category(ch) not in _REMOVED_CATEGORIES or ch in "\t\n\r")
+    if not text.isprintable():      # only then can it hold control or format characters, or other white space
+        text = "".join(" " if ch.isspace() else ch for ch in text
+                       if unicodedata.category(ch) not in _REMOVED_CATEGORIES or ch in "\t\n\r")
     text = " ".join(text.translate(_FULL_WIDTH).split())
     text = text.rstrip(". ").lstrip(" ")     # Windows drops trailing dots and spaces; ".." becomes empty
     if not text:
@@ -127,7 +128,8 @@ class ArchivePlan:
         """A stored file with the size and SHA-256 recorded for it; both are verified while streaming."""
         if size is None or size < 0 or not sha256 or len(sha256) != 64:
             raise ArchiveIntegrityError(f"{source}: no valid size and SHA-256 recorded")
-        entry = Entry(self._claim(folder, name), int(size), sha256.lower(), source=Path(source))
+        entry = Entry(self._claim(folder, name), int(size), sha256.lower(),
+                      source=source if isinstance(source, Path) else Path(source))
         self._entries.append(entry)
         return entry
 
@@ -316,9 +318,12 @@ def _verified_chunks(entry: Entry, hasher: _Hasher) -> Iterator[bytes]:
             read += len(chunk)
             if read > entry.size:
                 _fail(entry, f"is larger than the recorded {entry.size} bytes")
-            hashing.append(hasher.submit(digest.update, chunk))
-            if len(hashing) > HASH_AHEAD:
-                hashing.popleft().result()
+            if entry.size <= CHUNK:
+                digest.update(chunk)    # one chunk: nothing to overlap, and a thread hand-off costs more
+            else:
+                hashing.append(hasher.submit(digest.update, chunk))
+                if len(hashing) > HASH_AHEAD:
+                    hashing.popleft().result()
             if held is not None:
                 yield held
             held = chunk

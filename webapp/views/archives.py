@@ -37,7 +37,7 @@ from ..models import (
 )
 from ..permissions import roles_required
 from ..review import export_filename, recommended_applications, unit_summary
-from ..storage import attachment_path_for
+from ..storage import stored_path, upload_root
 from ..word import frozen_path
 
 bp = Blueprint("archives", __name__)
@@ -167,6 +167,7 @@ def _add_application(plan: ArchivePlan, folder: str, application: Application, s
     if snapshot is None or not snapshot.docx_stored_name:
         raise ArchiveIntegrityError(f"申报书“{_company(application)}”（编号 {application.id}）没有提交时生成的 Word 文件")
     plan.add_file(folder, docx_filename(application), frozen_path(snapshot), snapshot.docx_size, snapshot.docx_sha256)
+    uploads = upload_root()
     category_folders: dict[AttachmentCategory, str] = {}
     for row in attachments:
         if row.category not in category_folders:
@@ -175,7 +176,7 @@ def _add_application(plan: ArchivePlan, folder: str, application: Application, s
         if row.category is AttachmentCategory.SOLUTION_PICTURE and row.link_position and row.scenario_position:
             name = f"环节{row.link_position}场景{row.scenario_position}-{name}"
         try:
-            source = attachment_path_for(row.stored_name)
+            source = stored_path(uploads, row.stored_name)
         except ValueError as exc:
             raise ArchiveIntegrityError(f"附件“{row.original_name}”的存储名无效：{exc}") from exc
         plan.add_file(category_folders[row.category], name, source, row.size, row.sha256)
