@@ -31,7 +31,7 @@ def stored_path(root: Path, stored_name: str) -> Path:
     """Files are sharded by the first two characters of their generated name; the name is checked first."""
     if not _STORED_NAME.match(stored_name or ""):
         raise ValueError(f"invalid stored name {stored_name!r}")
-    return root / stored_name[:2] / stored_name
+    return Path(os.path.join(root, stored_name[:2], stored_name))   # one Path, not two joins: archives list 10,000s
 
 
 def attachment_path_for(stored_name: str) -> Path:
