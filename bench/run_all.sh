@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark of docs/PERFORMANCE.md, one after the other (about 1.5 hours on two cores; more with 10,000
+# Every benchmark of docs/PERFORMANCE.md, one after the other (about an hour on two cores, more with 10,000
 # applications on a busy machine). Each writes bench/results/<name>-latest.json; bench/report.py prints the table.
 # All load goes to 127.0.0.1; every script enforces hard caps on its counts and durations.
 set -euo pipefail
@@ -10,5 +10,9 @@ $PY -m bench.rush --enterprises 100
 $PY -m bench.rush --enterprises 100 --database postgresql
 $PY -m bench.demo_scale --applications 1000
 $PY -m bench.pages --sizes 1000,10000
+$PY -m bench.pages --sizes 10000 --database postgresql
 $PY -m bench.exports --applications 1000 --archive-gb 2.2
+$PY -m bench.docx_export
+$PY -m bench.profile_save
+$PY -m pytest -q tests/test_query_counts.py tests/test_write_lock.py
 $PY -m bench.report
