@@ -1,5 +1,6 @@
-"""SQLite's one write lock is held only while a request writes: the answer after the save is read beside other
-writers (webapp/extensions.py: BEGIN IMMEDIATE for a POST's writes, finish_writes() before rendering)."""
+"""SQLite's one write lock is held only while a request writes (webapp/extensions.py): a POST's checks, form
+validation, password hash, Word rendering or upload hashing run before it (@reads_first, begin_writes), and its
+answer is read and rendered after it (finish_writes). Statements are recorded per transaction to show it."""
 import io
 
 import pytest
@@ -7,9 +8,10 @@ from flask import g
 from sqlalchemy import event
 
 from webapp.campaigns import current_campaign
+from webapp.demo_data import minimal_pdf
 from webapp.extensions import db, finish_writes
-
 from webapp.models import User
+from webapp.uploads import receive_upload
 
 from .conftest import PASSWORD
 from .factories import make_complete_application
@@ -48,18 +50,16 @@ def user_named(login_name):
     return db.session.execute(db.select(User).filter_by(login=login_name)).scalar_one()
 
 
-def test_a_section_save_writes_under_the_lock_and_renders_without_it(app, login_as, statements):
+@pytest.fixture
+def applicant(app, login_as):
+    """A logged-in enterprise with a complete draft (8 环节 × 2 场景): client.application_id."""
     client = login_as("applicant")
     with app.app_context():
         user = user_named(client.login_name)
         application = make_complete_application(db.session, enterprise=user.enterprise, campaign=current_campaign())
         db.session.commit()
-        application_id = application.id
-    statements.clear()
-    response = client.post(f"/applications/{application_id}/sections/profile",
-                           data={**SECTION_POSTS["profile"], "version": "0"}, headers={"HX-Request": "true"})
-    assert response.status_code == 200 and "已保存" in response.get_data(as_text=True)
-    assert_lock_only_while_writing(transactions(statements))
+        client.application_id = application.id
+    return client
 
 
 def assert_lock_only_while_writing(groups):
@@ -71,16 +71,24 @@ def assert_lock_only_while_writing(groups):
     assert locked > 0, "the checks before the write run without the lock"
     assert all(begin == "BEGIN" and not {"UPDATE", "INSERT"} & set(kinds)
                for begin, kinds in groups[:locked] + groups[locked + 1:])
+    return groups[:locked]
+
+
+def test_a_section_save_writes_under_the_lock_and_renders_without_it(applicant, statements):
+    statements.clear()
+    response = applicant.post(f"/applications/{applicant.application_id}/sections/profile",
+                              data={**SECTION_POSTS["profile"], "version": "0"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "已保存" in response.get_data(as_text=True)
+    assert_lock_only_while_writing(transactions(statements))
 
 
 def test_the_password_hash_is_checked_before_the_login_takes_the_lock(app, accounts, statements):
     login_name = accounts.enterprise()
     statements.clear()
     assert app.test_client().post("/login", data={"login": login_name, "password": PASSWORD}).status_code == 302
-    groups = transactions(statements)
-    assert_lock_only_while_writing(groups)
+    before = assert_lock_only_while_writing(transactions(statements))
     # The account is read (and its scrypt hash checked) in the deferred transaction before the locked one.
-    assert "other" in groups[0][1]
+    assert "other" in before[0][1]
 
 
 def test_a_write_after_finish_writes_is_refused(app, accounts):
@@ -95,39 +103,22 @@ def test_a_write_after_finish_writes_is_refused(app, accounts):
         db.session.rollback()
 
 
-def test_a_submission_renders_its_word_file_before_it_takes_the_lock(app, login_as, statements):
-    client = login_as("applicant")
-    with app.app_context():
-        user = user_named(client.login_name)
-        application = make_complete_application(db.session, enterprise=user.enterprise, campaign=current_campaign())
-        db.session.commit()
-        application_id = application.id
+def test_a_submission_renders_its_word_file_before_it_takes_the_lock(applicant, statements):
     statements.clear()
-    assert client.post(f"/applications/{application_id}/submit").status_code == 303
-    groups = transactions(statements)
-    assert [begin for begin, _kinds in groups].count("BEGIN IMMEDIATE") == 1
-    locked = next(i for i, (begin, _kinds) in enumerate(groups) if begin == "BEGIN IMMEDIATE")
+    assert applicant.post(f"/applications/{applicant.application_id}/submit").status_code == 303
+    before = assert_lock_only_while_writing(transactions(statements))
     # The checks and the rendering read the whole application (its 环节, 场景 and pictures) before the lock.
-    assert groups[:locked] and sum(len(kinds) for _begin, kinds in groups[:locked]) >= 5
+    assert sum(len(kinds) for _begin, kinds in before) >= 5
 
 
-def test_an_upload_is_received_and_hashed_before_it_takes_the_lock(app, login_as, statements, monkeypatch):
-    from webapp import uploads
-    from webapp.demo_data import minimal_pdf
-    client = login_as("applicant")
-    with app.app_context():
-        user = user_named(client.login_name)
-        application = make_complete_application(db.session, enterprise=user.enterprise, campaign=current_campaign())
-        db.session.commit()
-        application_id = application.id
-    phases = []
-    receive = uploads.receive_upload
+def test_an_upload_is_received_and_hashed_before_it_takes_the_lock(applicant, statements, monkeypatch):
+    received_after = []
     monkeypatch.setattr("webapp.views.attachments.receive_upload",
-                        lambda *args: (phases.append(len(statements)), receive(*args))[1])
+                        lambda *args: (received_after.append(len(statements)), receive_upload(*args))[1])
     statements.clear()
-    response = client.post(f"/applications/{application_id}/attachments", data={
+    response = applicant.post(f"/applications/{applicant.application_id}/attachments", data={
         "category": "license", "file": (io.BytesIO(minimal_pdf("营业执照")), "营业执照.pdf")},
         content_type="multipart/form-data")
     assert response.status_code == 303
     assert_lock_only_while_writing(transactions(statements))
-    assert "BEGIN IMMEDIATE" not in statements[:phases[0]]     # received before the lock was taken
+    assert "BEGIN IMMEDIATE" not in statements[:received_after[0]]     # received before the lock was taken
