@@ -30,6 +30,8 @@ from pathlib import Path, PurePosixPath
 
 from sqlalchemy.engine import make_url
 
+from .files import TEMP_PREFIX, fsync_dir
+
 FORMAT = "hunan-benchmark-backup/1"
 MANIFEST = "manifest.json"
 CHECKSUMS = "SHA256SUMS"
@@ -95,15 +97,6 @@ def _tool(name: str) -> str:
     return path
 
 
-def _fsync_dir(path: Path) -> None:
-    if os.name == "posix":
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 # ---- backup ---------------------------------------------------------------------------------------------------
 
 def _stored_files(root: Path) -> list[Path]:
@@ -114,7 +107,7 @@ def _stored_files(root: Path) -> list[Path]:
     for directory, subdirs, files in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS or Path(directory) != root)
         for name in sorted(files):
-            if not name.startswith(".tmp-"):
+            if not name.startswith(TEMP_PREFIX):
                 found.append((Path(directory) / name).relative_to(root))
     return found
 
@@ -206,7 +199,7 @@ def create_backup(database_uri: str, upload_folder: str | Path, document_folder:
         if out.exists():
             out.rmdir()
         os.replace(work, out)
-        _fsync_dir(out.parent)
+        fsync_dir(out.parent)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -277,7 +270,7 @@ def _swap_folder(staged: Path, live: Path) -> None:
     if live.exists():
         os.replace(live, old)
     os.replace(staged, live)
-    _fsync_dir(live.parent)
+    fsync_dir(live.parent)
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -299,7 +292,7 @@ def _restore_sqlite(staged: Path, live: Path) -> None:
     SQLite). No database yet: rename the staged file into place."""
     if not live.exists():
         os.replace(staged, live)
-        _fsync_dir(live.parent)
+        fsync_dir(live.parent)
         return
     source = sqlite3.connect(f"file:{staged}?mode=ro", uri=True)
     target = sqlite3.connect(live, timeout=60)

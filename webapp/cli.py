@@ -137,7 +137,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
     def export_summary_command(year, unit_name, out):
         """Write the province summary workbook (or one unit's 推荐汇总表) to an .xlsx file."""
-        from .storage import write_atomically
+        from .files import write_atomically
         from .views.archives import summary_workbook
         campaign, unit = _export_scope(year, unit_name, out)
         data, _name = summary_workbook(campaign, unit)

@@ -21,16 +21,13 @@ never commit. `add_solution_picture` and `make_png` add pictures to a 场景 for
 """
 import hashlib
 import io
-import os
 import random
 import struct
-import tempfile
 import zlib
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 
 import openpyxl
 from flask import current_app
@@ -39,6 +36,7 @@ from werkzeug.security import generate_password_hash
 
 from .accounts import register_enterprise
 from .codes import check_character
+from .files import write_atomically
 from .models import (
     Application, ApplicationLink, ApplicationScenario, ApplicationType, Attachment, AttachmentCategory, Campaign,
     EconomicYear, Enterprise, EnterpriseNature, Link, ListItem, ListKind, User,
@@ -537,26 +535,13 @@ def minimal_pdf(text: str) -> bytes:
 
 
 def _store(attachment: Attachment, data: bytes) -> None:
-    """Write a demo file into the upload folder: atomically (temporary file, rename) but without the fsync of each
-    file and folder that real uploads get (storage.write_atomically): demo data can be made again, and the fsyncs
-    were a large part of the time `flask demo` takes."""
+    """Write a demo file into the upload folder atomically, but without the fsyncs of real uploads: demo data can be
+    made again, and the fsyncs were a large part of the time `flask demo` takes."""
     from .storage import attachment_path_for, discard_unless_committed
 
     path = attachment_path_for(attachment.stored_name)
-    _write_without_fsync(path, data)
+    write_atomically(path, data, durable=False)
     discard_unless_committed(path)
-
-
-def _write_without_fsync(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _attachment(a: Application, category: AttachmentCategory, name: str, data: bytes, scenario=None,

@@ -1,11 +1,10 @@
-"""Files under the instance folder: where they live, atomic writes, and files kept in step with transactions.
+"""Files under the instance folder: where they live, and files kept in step with transactions (files.py writes them).
 
 A file written for a new row is removed again if the transaction does not commit; a file whose row is deleted is
 removed only after the deletion commits. So no row ever points to a missing file, and a crash leaves no half file.
 """
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from flask import current_app
@@ -36,32 +35,6 @@ def stored_path(root: Path, stored_name: str) -> Path:
 
 def attachment_path_for(stored_name: str) -> Path:
     return stored_path(upload_root(), stored_name)
-
-
-def fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, fsync, then rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    fsync_dir(target.parent)
 
 
 def discard_unless_committed(path: Path) -> None:

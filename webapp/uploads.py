@@ -28,7 +28,8 @@ from .extensions import db
 from .models import (
     Application, ApplicationScenario, Attachment, AttachmentCategory, Campaign, SectionVersion, User,
 )
-from .storage import attachment_path_for, discard_unless_committed, fsync_dir, remove_after_commit, upload_root
+from .files import fsync_dir
+from .storage import attachment_path_for, discard_unless_committed, remove_after_commit, upload_root
 from .timeutil import utcnow
 
 MB = 1024 * 1024

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .documents import docx_builder
 from .models import Application, Snapshot
-from .storage import attachment_path_for, discard_unless_committed, document_root, stored_path, write_atomically
+from .files import write_atomically
+from .storage import attachment_path_for, discard_unless_committed, document_root, stored_path
 from .timeutil import utcnow
 
 

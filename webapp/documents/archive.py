@@ -28,8 +28,6 @@ import csv
 import hashlib
 import io
 import logging
-import os
-import tempfile
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -39,6 +37,8 @@ from pathlib import Path
 from zipfile import ZIP_FILECOUNT_LIMIT, sizeEndCentDir64, sizeEndCentDir64Locator
 
 from zipstream import ZipStream
+
+from ..files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -232,20 +232,7 @@ class Archive:
         """Stream into `target` atomically: a temporary file beside it, fsync, rename; nothing is left on failure.
 
         `progress` is called with the size of each chunk written."""
-        target = Path(target)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                for chunk in self:
-                    out.write(chunk)
-                    if progress:
-                        progress(len(chunk))
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_atomically(target, self, progress=progress)
 
     def _chunks(self) -> Iterator[bytes]:
         try:
