@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 
 from .. import accounts, audit
 from ..extensions import begin_writes, db, finish_writes, reads_first
-from ..auth_session import restart_session
+from ..auth_session import load_user, restart_session
 from ..forms.auth import ChangePasswordForm, LoginForm, RegistrationForm, SecondFactorForm
 from ..forms.fields import options
 from ..models import User
@@ -65,14 +65,7 @@ def _pending_user() -> User | None:
     pending = session.get(PENDING)
     if not isinstance(pending, dict) or time.time() - float(pending.get("since", 0)) > PENDING_SECONDS:
         return None
-    try:
-        user_id, generation = (int(part) for part in str(pending.get("user", "")).split(":"))
-    except ValueError:
-        return None
-    user = db.session.get(User, user_id)
-    if user is None or user.session_generation != generation or not user.active:
-        return None
-    return user
+    return load_user(str(pending.get("user", "")))     # the same checks as a session's user
 
 
 @bp.route("/login/second-factor", methods=["GET", "POST"])
