@@ -111,6 +111,23 @@ def test_queue_shows_the_units_submitted_applications_only(app, unit):
     assert re.search(r"1</span>\s*<span class=\"rv-count__label\">已提交", unit.get("/review/").get_data(as_text=True))
 
 
+def test_queue_counts_each_applications_links_and_scenarios(app, unit):
+    """The 环节/场景 column is counted per application in one query (review.block_counts)."""
+    with app.app_context():
+        made = {}
+        for name, links, per_link in (("湖南八环节装备有限公司", 8, 2), ("湖南九环节装备有限公司", 9, 3)):
+            enterprise = make_enterprise(db.session, name=name)
+            application = make_complete_application(db.session, enterprise=enterprise, campaign=current_campaign(),
+                                                     links=links, scenarios_per_link=per_link)
+            submit_application(application, enterprise.users[0])
+            made[name] = application.id
+        db.session.commit()
+    page = unit.get("/review/").get_data(as_text=True)
+    for name, expected in (("湖南八环节装备有限公司", "8/16"), ("湖南九环节装备有限公司", "9/27")):
+        row = re.search(rf'href="/review/{made[name]}".*?</tr>', page, re.S).group(0)
+        assert f'<td class="rv-num">{expected}</td>' in row
+
+
 def test_queue_filters_search_and_sort(app, unit):
     a = make_submitted(app, "湖南甲乙精密机械有限公司", county="430104")
     b = make_submitted(app, "湖南丙丁车间科技有限公司", county="430121", app_type=ApplicationType.WORKSHOP)
