@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from .common import RESULTS, Instance, cap, workdir, write_result
+from bench.common import RESULTS, Instance, cap, workdir, write_result
 
 MAX_APPLICATIONS = 20_000
 MAX_SECONDS = 4 * 3600
@@ -48,7 +48,7 @@ def profile(count: int) -> None:
         from pyinstrument import Profiler
 
         from webapp import create_app
-        from webapp.demo import create_demo_applications
+        from webapp.ops.demo import create_demo_applications
 
         app = create_app()
         with app.app_context():

@@ -20,12 +20,12 @@ from pathlib import Path
 from flask_migrate import upgrade
 
 from webapp import create_app
-from webapp.campaigns import current_campaign
-from webapp.demo_data import add_solution_picture, make_complete_application, make_enterprise, make_png
+from webapp.campaigns.lookup import current_campaign
+from webapp.ops.demo_data import add_solution_picture, make_complete_application, make_enterprise, make_png
 from webapp.documents import docx_builder
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import Application
-from webapp.word import read_picture, render_application
+from webapp.applications.word import read_picture, render_application
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

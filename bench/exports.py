@@ -31,8 +31,8 @@ from datetime import datetime
 
 import httpx
 
-from .common import Instance, Server, cap, machine, workdir, write_result
-from .pages import log_in
+from bench.common import Instance, Server, cap, machine, workdir, write_result
+from bench.pages import log_in
 
 MAX_APPLICATIONS = 5000
 MAX_ARCHIVE_GB = 10

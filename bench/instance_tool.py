@@ -17,10 +17,10 @@ import sys
 from sqlalchemy import func
 
 from webapp import create_app
-from webapp.accounts import register_enterprise
-from webapp.campaigns import current_campaign
-from webapp.codes import check_character
-from webapp.extensions import db
+from webapp.accounts.operations import register_enterprise
+from webapp.campaigns.lookup import current_campaign
+from webapp.accounts.codes import check_character
+from webapp.core.extensions import db
 from webapp.models import (
     Application, ApplicationLink, ApplicationStatus, Attachment, AttachmentCategory, County, Link,
     RecommendingUnit,
@@ -80,7 +80,7 @@ def big_files(total_gb: float, file_mb: int) -> dict:
     import hashlib
     import uuid
 
-    from webapp.storage import attachment_path_for
+    from webapp.core.storage import attachment_path_for
 
     size = file_mb * 1024 * 1024
     count = int(total_gb * 1024 / file_mb + 0.999)
@@ -110,8 +110,8 @@ def exports(repeat: int) -> dict:
     """In-process timings: the province summary workbook (collect + build) and one 申报书 Word file."""
     import time
 
-    from webapp.views.archives import summary_workbook
-    from webapp.word import render_application
+    from webapp.exports.views import summary_workbook
+    from webapp.applications.word import render_application
 
     campaign = current_campaign()
     summary = []
@@ -140,7 +140,7 @@ def exports(repeat: int) -> dict:
 
 def archive_files(listing: str) -> dict:
     """The stored files the province archive of the current campaign streams, one path a line into `listing`."""
-    from webapp.views.archives import campaign_archive
+    from webapp.exports.views import campaign_archive
 
     archive = campaign_archive(current_campaign()).archive
     sources = [entry for entry in archive.entries if entry.source is not None]

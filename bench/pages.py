@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 
-from .common import Instance, Server, cap, latency_summary, machine, postgres_cluster, workdir, write_result
+from bench.common import Instance, Server, cap, latency_summary, machine, postgres_cluster, workdir, write_result
 
 MAX_APPLICATIONS = 20_000
 MAX_REQUESTS = 200

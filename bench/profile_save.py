@@ -21,7 +21,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from .common import REPO, RESULTS, cap
+from bench.common import REPO, RESULTS, cap
 
 MAX_SAVES = 2000
 WARMUP = 3
@@ -31,13 +31,13 @@ def build(folder: Path):
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     from webapp import create_app
-    from webapp.accounts import register_enterprise
-    from webapp.campaigns import create_campaign
-    from webapp.codes import check_character
-    from webapp.demo_data import make_complete_application
-    from webapp.extensions import db
-    from webapp.seeding import default_edition, load_reference
-    from webapp.timeutil import utcnow
+    from webapp.accounts.operations import register_enterprise
+    from webapp.campaigns.lookup import create_campaign
+    from webapp.accounts.codes import check_character
+    from webapp.ops.demo_data import make_complete_application
+    from webapp.core.extensions import db
+    from webapp.ops.seeding import default_edition, load_reference
+    from webapp.core.timeutil import utcnow
 
     app = create_app({"INSTANCE_PATH": str(folder), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
                       "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})

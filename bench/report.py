@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from .common import RESULTS
+from bench.common import RESULTS
 
 TARGETS = {
     "save_p95_ms": 150,            # section save p95 in the rush

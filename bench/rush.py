@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import httpx
 import psutil
 
-from .common import (
+from bench.common import (
     REPO, Instance, Server, app_log, cap, latency_summary, locked_lines, machine, postgres_cluster, workdir, write_result,
 )
 
@@ -62,7 +62,7 @@ SCENARIO_TEXTS = {
 
 def pdf_of_size(size: int, text: str) -> bytes:
     """webapp.demo_data.minimal_pdf padded to `size` bytes after its %%EOF (still starts with %PDF-)."""
-    from webapp.demo_data import minimal_pdf
+    from webapp.ops.demo_data import minimal_pdf
 
     pdf = minimal_pdf(text)
     return pdf + b"%" + b"0" * max(0, size - len(pdf) - 2) + b"\n"

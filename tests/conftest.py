@@ -5,15 +5,15 @@ from datetime import timedelta
 import pytest
 
 from webapp import create_app
-from webapp.accounts import create_staff_user, register_enterprise
-from webapp.campaigns import create_campaign
-from webapp.codes import check_character
-from webapp.extensions import db
+from webapp.accounts.operations import create_staff_user, register_enterprise
+from webapp.campaigns.lookup import create_campaign
+from webapp.accounts.codes import check_character
+from webapp.core.extensions import db
 from webapp.models import Role
-from webapp.seeding import default_edition, load_reference
-from webapp.timeutil import utcnow
+from webapp.ops.seeding import default_edition, load_reference
+from webapp.core.timeutil import utcnow
 
-from .dbsetup import make_template
+from tests.dbsetup import make_template
 
 PASSWORD = "Passw0rd!x"
 

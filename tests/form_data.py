@@ -1,5 +1,5 @@
 """Valid, realistic form posts for every section of the 申报书 (as a browser sends them)."""
-from webapp.forms.sections_situation import EFFECTS
+from webapp.forms.applications.situation import EFFECTS
 
 LONG = "公司围绕智能制造持续投入，建成数字化车间和工业互联网平台，实现设计、生产、管理全流程数据贯通。"
 

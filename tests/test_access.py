@@ -65,17 +65,17 @@ import io                                                   # noqa: E402
 import itertools                                            # noqa: E402
 from datetime import timedelta                              # noqa: E402
 
-from webapp.applications import submit_application          # noqa: E402
-from webapp.campaigns import current_campaign               # noqa: E402
-from webapp.extensions import db                            # noqa: E402
+from webapp.applications.lifecycle import submit_application          # noqa: E402
+from webapp.campaigns.lookup import current_campaign               # noqa: E402
+from webapp.core.extensions import db                            # noqa: E402
 from webapp.models import (                                 # noqa: E402
     Application, AttachmentCategory, DeadlineExtension, RecommendingUnit, User,
 )
-from webapp.timeutil import utcnow                          # noqa: E402
-from webapp.word import office_binary                       # noqa: E402
+from webapp.core.timeutil import utcnow                          # noqa: E402
+from webapp.applications.word import office_binary                       # noqa: E402
 
-from .conftest import PASSWORD, login                       # noqa: E402
-from .factories import add_solution_picture, make_complete_application, make_enterprise, make_png  # noqa: E402
+from tests.conftest import PASSWORD, login                       # noqa: E402
+from tests.factories import add_solution_picture, make_complete_application, make_enterprise, make_png  # noqa: E402
 
 A_NAME = "湖南甲独有智能装备股份有限公司"
 A_MARKERS = ("甲独有", "QX7Z9")         # in A's name, profile, a 场景 and a file name: never shown to anyone else
@@ -184,7 +184,7 @@ def mutable_state(app) -> dict:
 
 def a_state(app, ids) -> dict:
     """A's objects only: what B or the other unit must never change, even through endpoints they may use."""
-    from webapp.snapshot import serialize
+    from webapp.applications.snapshot import serialize
     with app.app_context():
         application = db.session.get(Application, ids["application_id"][0])
         user = db.session.get(User, ids["user_id"][0])

@@ -7,8 +7,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from .extensions import db
-from .models import Application, ApplicationStatus, Role, User
+from webapp.core.extensions import db
+from webapp.models import Application, ApplicationStatus, Role, User
 
 
 def roles_required(*roles: Role):

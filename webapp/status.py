@@ -1,10 +1,10 @@
 """The application state machine: one table, one function that applies a transition, checks it and logs it."""
 from dataclasses import dataclass
 
-from . import audit
-from .extensions import db
-from .models import Application, ApplicationStatus as S, Role, StatusChange, User
-from .timeutil import utcnow
+from webapp.audit import trail as audit
+from webapp.core.extensions import db
+from webapp.models import Application, ApplicationStatus as S, Role, StatusChange, User
+from webapp.core.timeutil import utcnow
 
 
 @dataclass(frozen=True)

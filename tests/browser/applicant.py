@@ -7,11 +7,11 @@ import docx
 import openpyxl
 from playwright.sync_api import Page, expect
 
-from webapp.demo_data import make_png, minimal_pdf
+from webapp.ops.demo_data import make_png, minimal_pdf
 from webapp.models import ListKind
 
-from . import ui
-from .content import Enterprise
+from tests.browser import ui
+from tests.browser.content import Enterprise
 
 
 def fill_application(page: Page, e: Enterprise, shot, files: Path) -> None:

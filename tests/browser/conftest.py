@@ -141,7 +141,7 @@ def live_server(tmp_path_factory):
             app.logger.removeHandler(handler)
             handler.close()
     with app.app_context():
-        from webapp.extensions import db
+        from webapp.core.extensions import db
         db.engine.dispose()
 
 

@@ -8,8 +8,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from webapp.codes import check_character
-from webapp.demo_data import (
+from webapp.accounts.codes import check_character
+from webapp.ops.demo_data import (
     LIST_SENTENCES, LONG_SENTENCES, SCENARIO_LIMITS, SCENARIO_SENTENCES, SCENARIO_TARGETS, _numbers,
     _scenario_names, compose, paragraphs,
 )

@@ -6,9 +6,9 @@ pytest.importorskip("playwright.sync_api")
 
 from playwright.sync_api import expect  # noqa: E402
 
-from .applicant import attachments_word_and_submit, fill_application  # noqa: E402
-from .content import WITHOUT_JS  # noqa: E402
-from .ui import open_page, register, section_heading  # noqa: E402
+from tests.browser.applicant import attachments_word_and_submit, fill_application  # noqa: E402
+from tests.browser.content import WITHOUT_JS  # noqa: E402
+from tests.browser.ui import open_page, register, section_heading  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

@@ -10,11 +10,11 @@ pytest.importorskip("playwright.sync_api")
 
 from playwright.sync_api import expect  # noqa: E402
 
-from webapp.demo_data import minimal_pdf  # noqa: E402
+from webapp.ops.demo_data import minimal_pdf  # noqa: E402
 
-from . import ui  # noqa: E402
-from .conftest import STAFF_PASSWORD, UNIT_LOGIN  # noqa: E402
-from .documents import sheet_title, summary_rows  # noqa: E402
+from tests.browser import ui
+from tests.browser.conftest import STAFF_PASSWORD, UNIT_LOGIN  # noqa: E402
+from tests.browser.documents import sheet_title, summary_rows  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +29,12 @@ MORE = [("湖南星沙精密机械有限公司", "430121", "enterprise"), ("湖�
 def submitted_applications(live_server) -> tuple[dict, list[str]]:
     """Journey 1's application (or, when this journey runs alone, one like it) and three more submitted ones of
     长沙市, built with the test factories and submitted through the real operation (which freezes the Word file)."""
-    from webapp.applications import submit_application
-    from webapp.campaigns import current_campaign
-    from webapp.extensions import db
+    from webapp.applications.lifecycle import submit_application
+    from webapp.campaigns.lookup import current_campaign
+    from webapp.core.extensions import db
     from webapp.models import ApplicationType
 
-    from ..factories import PASSWORD, make_complete_application, make_enterprise
+    from tests.factories import PASSWORD, make_complete_application, make_enterprise
 
     first = live_server.story.get("journey1")
     with live_server.app.app_context():

@@ -13,9 +13,9 @@ pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
 from werkzeug.exceptions import HTTPException  # noqa: E402
 
-from . import ui  # noqa: E402
-from .conftest import ADMIN_LOGIN, STAFF_PASSWORD  # noqa: E402
-from .documents import check_archive, sheet_title, summary_rows  # noqa: E402
+from tests.browser import ui
+from tests.browser.conftest import ADMIN_LOGIN, STAFF_PASSWORD  # noqa: E402
+from tests.browser.documents import check_archive, sheet_title, summary_rows  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

@@ -38,7 +38,7 @@ from zipfile import ZIP_FILECOUNT_LIMIT, sizeEndCentDir64, sizeEndCentDir64Locat
 
 from zipstream import ZipStream
 
-from ..files import write_atomically
+from webapp.core.files import write_atomically
 
 log = logging.getLogger(__name__)
 

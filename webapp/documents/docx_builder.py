@@ -31,8 +31,8 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment
 
-from ..models import Application, ApplicationType, AttachmentCategory, EnterpriseNature, ListKind
-from ..timeutil import CHINA
+from webapp.models import Application, ApplicationType, AttachmentCategory, EnterpriseNature, ListKind
+from webapp.core.timeutil import CHINA
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .excel_safety import clean_text, safe_sheet_title, write_text
+from webapp.documents.excel_safety import clean_text, safe_sheet_title, write_text
 
 SHEET_TITLE = "推荐汇总表"
 PROVINCE_SHEET_TITLE = "全省汇总"

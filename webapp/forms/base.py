@@ -20,7 +20,7 @@ class SectionForm(BaseForm):
     extra_fields: tuple[str, ...] = ()
 
     def model_field_names(self) -> list[str]:
-        from ..models import Application
+        from webapp.models import Application
 
         skip = {"csrf_token", "version", *self.extra_fields}
         return [f.name for f in self if f.name not in skip and hasattr(Application, f.name)]

@@ -8,9 +8,9 @@ from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from ..numbers import NumberError, parse_decimal
+from webapp.core.numbers import NumberError, parse_decimal
 
-from ..passwords import password_problems
+from webapp.accounts.passwords import password_problems
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 

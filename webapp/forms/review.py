@@ -2,12 +2,12 @@
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
-from ..models import ApplicationStatus, ApplicationType
-from ..review import QUEUE_STATES, SORT_KEYS, QueueQuery
-from ..sections import SECTIONS
-from .base import BaseForm
-from .fields import MaxChars, options
-from .implementation import TEXT
+from webapp.models import ApplicationStatus, ApplicationType
+from webapp.review.operations import QUEUE_STATES, SORT_KEYS, QueueQuery
+from webapp.applications.sections import SECTIONS
+from webapp.forms.base import BaseForm
+from webapp.forms.fields import MaxChars, options
+from webapp.forms.applications.implementation import TEXT
 
 COMMENT_LIMIT = 2000
 SECTION_COMMENT_LIMIT = 1000

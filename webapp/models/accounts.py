@@ -6,9 +6,9 @@ from flask import current_app, has_app_context
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from .types import enum_type
-from ..timeutil import utcnow
+from webapp.core.extensions import db
+from webapp.models.types import enum_type
+from webapp.core.timeutil import utcnow
 
 
 class Role(enum.Enum):

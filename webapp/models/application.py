@@ -1,10 +1,10 @@
 """The 申报书 (附件2): one row per application with typed columns per field, child tables for repeatable parts."""
 import enum
 
-from ..extensions import db
-from .types import enum_type
-from ..timeutil import utcnow
-from .campaign import ApplicationType, AttachmentCategory
+from webapp.core.extensions import db
+from webapp.models.types import enum_type
+from webapp.core.timeutil import utcnow
+from webapp.models.campaign import ApplicationType, AttachmentCategory
 
 Money = db.Numeric(14, 2)      # 万元, at most 2 decimals
 Percent = db.Numeric(7, 2)     # %, at most 2 decimals

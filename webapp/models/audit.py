@@ -1,6 +1,6 @@
 """Append-only audit trail (安全审计): who did what, when, from where, on what."""
-from ..extensions import db
-from ..timeutil import utcnow
+from webapp.core.extensions import db
+from webapp.core.timeutil import utcnow
 
 
 class AuditRecord(db.Model):

@@ -2,9 +2,9 @@
 import enum
 from datetime import datetime
 
-from ..extensions import db
-from .types import enum_type
-from ..timeutil import utcnow
+from webapp.core.extensions import db
+from webapp.models.types import enum_type
+from webapp.core.timeutil import utcnow
 
 
 class ApplicationType(enum.Enum):

@@ -1,5 +1,5 @@
 """Reference data: the versioned scenario guide (方面/环节/场景), GB/T 4754-2017 industries, Hunan's regions."""
-from ..extensions import db
+from webapp.core.extensions import db
 
 
 class CatalogueEdition(db.Model):

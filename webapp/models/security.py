@@ -1,7 +1,7 @@
 """Security state kept in the database, so that every gunicorn worker sees the same: failed logins per client
 address, the security administrator's settings, and the second factor (TOTP) of staff accounts."""
-from ..extensions import db
-from ..timeutil import utcnow
+from webapp.core.extensions import db
+from webapp.core.timeutil import utcnow
 
 
 class LoginThrottle(db.Model):

@@ -1,5 +1,5 @@
 """Column types shared by the models."""
-from ..extensions import db
+from webapp.core.extensions import db
 
 
 def enum_type(cls, length: int = 20):

@@ -1,0 +1,27 @@
+"""Atomic file writes (webapp/files.py): the target appears whole or not at all."""
+import pytest
+
+from webapp.core.files import TEMP_PREFIX, write_atomically
+
+
+def test_bytes_and_chunks_are_written_whole_with_progress(tmp_path):
+    write_atomically(tmp_path / "a" / "one.bin", b"abc")
+    seen = []
+    write_atomically(tmp_path / "two.bin", iter([b"12", b"345"]), progress=seen.append)
+    write_atomically(tmp_path / "three.bin", b"demo", durable=False)
+    assert (tmp_path / "a" / "one.bin").read_bytes() == b"abc"
+    assert (tmp_path / "two.bin").read_bytes() == b"12345" and seen == [2, 3]
+    assert (tmp_path / "three.bin").read_bytes() == b"demo"
+
+
+def test_a_failure_midway_leaves_neither_the_target_nor_a_temporary_file(tmp_path):
+    (tmp_path / "kept.bin").write_bytes(b"old")
+
+    def chunks():
+        yield b"new"
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomically(tmp_path / "kept.bin", chunks())
+    assert (tmp_path / "kept.bin").read_bytes() == b"old"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)]

@@ -1,0 +1,501 @@
+"""Archive ZIPs and province exports: names, manifest truth, streaming with a Content-Length, access, CLI, memory."""
+import csv
+import hashlib
+import io
+import logging
+import os
+import resource
+import time
+import tracemalloc
+import uuid
+import zipfile
+
+import docx
+import pytest
+from openpyxl import load_workbook
+
+from webapp.applications.lifecycle import submit_application
+from webapp.campaigns.lookup import current_campaign
+from webapp.documents.archive import (
+    MANIFEST_NAME, MAX_PART, MAX_PATH, Archive, ArchiveIntegrityError, ArchivePlan, Entry, safe_part,
+)
+from webapp.documents.summary_xlsx import PROVINCE_SHEET_TITLE
+from webapp.core.extensions import db
+from webapp.models import (
+    Application, ApplicationStatus as S, Attachment, AttachmentCategory, AuditRecord, RecommendingUnit, Role,
+    Snapshot, User,
+)
+from webapp.review.operations import decide
+from webapp.core.storage import attachment_path_for
+from webapp.applications.word import frozen_path
+
+from tests.conftest import PASSWORD
+from tests.factories import add_solution_picture, make_complete_application, make_enterprise, make_png
+
+UTF8_FLAG = 0x800
+MB = 1024 * 1024
+
+
+# ---- helpers -----------------------------------------------------------------------------------------------------
+
+def manifest_rows(archive: zipfile.ZipFile) -> list[dict]:
+    raw = archive.read(MANIFEST_NAME)
+    assert raw.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def verify(data_or_path) -> zipfile.ZipFile:
+    """Every file the manifest lists is in the archive with that size and hash, and nothing else is."""
+    archive = zipfile.ZipFile(io.BytesIO(data_or_path) if isinstance(data_or_path, bytes) else data_or_path)
+    assert archive.testzip() is None
+    infos = archive.infolist()
+    assert infos[0].filename == MANIFEST_NAME
+    rows = manifest_rows(archive)
+    assert [row["path"] for row in rows] == [info.filename for info in infos[1:]]
+    for row, info in zip(rows, infos[1:]):
+        assert info.compress_type == zipfile.ZIP_STORED
+        assert info.filename.isascii() or info.flag_bits & UTF8_FLAG, info.filename
+        data = archive.read(info)
+        assert len(data) == int(row["size"]) == info.file_size
+        assert hashlib.sha256(data).hexdigest() == row["sha256"], info.filename
+    return archive
+
+
+def streamed(response) -> bytes:
+    """Consume a streamed test response chunk by chunk (as a server would)."""
+    return b"".join(response.response)
+
+
+def unit_of(app, prefecture: str) -> tuple[int, str]:
+    with app.app_context():
+        unit = db.session.execute(db.select(RecommendingUnit).filter_by(prefecture_adcode=prefecture)).scalar_one()
+        return unit.id, unit.name
+
+
+def reviewer(unit_prefecture: str) -> User:
+    unit = db.session.execute(db.select(RecommendingUnit).filter_by(prefecture_adcode=unit_prefecture)).scalar_one()
+    user = User(login=f"rev-{unit_prefecture}-{uuid.uuid4().hex[:6]}", role=Role.RECOMMENDER, unit=unit)
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_app(name: str, county: str, target: S, picture: bool = False) -> Application:
+    enterprise = make_enterprise(db.session, name=name, county_adcode=county)
+    application = make_complete_application(db.session, enterprise=enterprise, campaign=current_campaign(),
+                                            write_files=True)
+    if picture:
+        scenario = application.links[1].scenarios[0]
+        add_solution_picture(db.session, scenario, make_png(40, 30, seed=3), write_file=True)
+        add_solution_picture(db.session, scenario, make_png(40, 30, seed=4), write_file=True)
+    if target is S.DRAFT:
+        return application
+    submit_application(application, enterprise.users[0])
+    action = {S.RECOMMENDED: "recommend", S.NOT_RECOMMENDED: "reject", S.RETURNED: "return"}.get(target)
+    if action:
+        decide(application, action, reviewer(application.unit.prefecture_adcode), "请补充材料。")
+    return application
+
+
+@pytest.fixture
+def campaign_data(app):
+    """长沙: two recommended (one with a name full of forbidden characters and two 技术方案配图), one not
+    recommended, one awaiting a decision, one returned, one draft; 株洲: one recommended."""
+    with app.app_context():
+        made = {
+            "first": make_app("湖南星沙智能装备有限公司", "430104", S.RECOMMENDED, picture=True),
+            "odd": make_app("湖南<麓山>精密:机械*有限公司", "430104", S.RECOMMENDED),
+            "rejected": make_app("湖南橘洲食品有限公司", "430104", S.NOT_RECOMMENDED),
+            "waiting": make_app("湖南岳麓电子科技有限公司", "430104", S.SUBMITTED),
+            "returned": make_app("湖南潇湘纺织有限公司", "430104", S.RETURNED),
+            "draft": make_app("湖南梅山陶瓷有限公司", "430104", S.DRAFT),
+            "zhuzhou": make_app("株洲荷塘重工有限公司", "430202", S.RECOMMENDED),
+        }
+        db.session.commit()
+        return {key: (a.id, a.company_name) for key, a in made.items()}
+
+
+def names_in(archive: zipfile.ZipFile) -> str:
+    return "\n".join(archive.namelist())
+
+
+# ---- names -------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, safe", [
+    ("营业执照（副本）.pdf", "营业执照（副本）.pdf"),
+    ("../../etc/passwd", "..／..／etc／passwd"),
+    ("..", "未命名"),
+    ("/absolute/x.pdf", "／absolute／x.pdf"),
+    ("a\\b.pdf", "a＼b.pdf"),
+    ('A<B>:"C"|D?*.png', "A＜B＞：＂C＂｜D？＊.png"),
+    ("bad\x00\x07name\u202egpj.exe", "badnamegpj.exe"),
+    ("two\nlines\tand   spaces .pdf. ", "two lines and spaces.pdf"),
+    ("CON.txt", "_CON.txt"),
+    ("lpt1", "_lpt1"),
+    ("", "未命名"),
+])
+def test_safe_part(raw, safe):
+    assert safe_part(raw) == safe
+
+
+def test_long_names_keep_their_extension_and_paths_stay_short():
+    assert safe_part("长" * 200 + ".pdf") == "长" * (MAX_PART - 4) + ".pdf"
+    plan = ArchivePlan()
+    folder = plan.folder("", "单位" * 50)
+    for _ in range(2):
+        folder = plan.folder(folder, "很长的文件夹名称" * 20)
+    entry = plan.add_bytes(folder, "文件" * 100 + ".docx", b"x")
+    assert entry.path.endswith(".docx") and len(entry.path) <= MAX_PATH
+    assert all(len(part) <= MAX_PART for part in entry.path.split("/"))
+    assert len(entry.path.split("/")[-1]) == MAX_PART            # folders leave room for a whole file name
+    with pytest.raises(ValueError):
+        plan.folder(plan.folder(folder, "更深" * 40), "再深" * 40)
+
+
+def test_duplicates_are_numbered_without_regard_to_case():
+    plan = ArchivePlan()
+    folder = plan.folder("", "企业")
+    assert plan.folder("", "企业") == "企业(2)"
+    paths = [plan.add_bytes(folder, name, b"x").path for name in ("名称.pdf", "名称.pdf", "名称.PDF", "a.b")]
+    assert paths == ["企业/名称.pdf", "企业/名称(2).pdf", "企业/名称(3).PDF", "企业/a.b"]
+    assert plan.folder(folder, "名称.pdf") == "企业/名称.pdf(2)"    # a folder never takes a file's name
+    assert plan.add_bytes("", "manifest.csv", b"x").path == "manifest(2).csv"
+    assert plan.add_bytes("", "=HYPERLINK(1).xlsx", b"x").path == "_=HYPERLINK(1).xlsx"
+
+
+# ---- the builder -------------------------------------------------------------------------------------------------
+
+def stored(tmp_path, name: str, data: bytes) -> tuple:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path, len(data), hashlib.sha256(data).hexdigest()
+
+
+def test_builder_streams_a_verified_zip_of_the_announced_size(tmp_path):
+    plan = ArchivePlan()
+    unit = plan.folder("", "01-长沙市工业和信息化局")
+    plan.add_bytes(unit, "汇总表.xlsx", b"workbook")
+    company = plan.folder(unit, "01-湖南星沙智能装备有限公司")
+    big = os.urandom(3 * MB + 17)
+    plan.add_file(company, "扫描件.pdf", *stored(tmp_path, "a", big))
+    plan.add_file(company, "空文件.pdf", *stored(tmp_path, "b", b""))
+    archive = plan.build()
+    chunks = list(archive)
+    data = b"".join(chunks)
+    assert len(data) == archive.size
+    assert max(len(c) for c in chunks) <= 1024 * 1024 and len(chunks) < 10     # 1 MB reads, small parts gathered
+    opened = verify(data)
+    assert opened.read("01-长沙市工业和信息化局/01-湖南星沙智能装备有限公司/扫描件.pdf") == big
+    with pytest.raises(RuntimeError):
+        list(archive)                                       # a stream is used once
+
+
+def test_a_changed_or_missing_file_breaks_the_stream(tmp_path, caplog):
+    path, size, digest = stored(tmp_path, "a", b"%PDF-1.4 original" * 1000)
+    plan = ArchivePlan()
+    plan.add_file("", "申报书.pdf", path, size, digest)
+    archive = plan.build()
+    archive.check_sources()                                 # same size: only the hash can tell
+    data = bytearray(path.read_bytes())
+    data[100] ^= 1
+    path.write_bytes(bytes(data))
+    sent = bytearray()
+    with caplog.at_level(logging.ERROR), pytest.raises(ArchiveIntegrityError, match="SHA-256"):
+        for chunk in archive:
+            sent += chunk
+    assert "申报书.pdf" in caplog.text
+    assert bytes(data) not in bytes(sent)                   # the changed file never left whole
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(io.BytesIO(bytes(sent)))
+
+    path.write_bytes(b"short")
+    plan = ArchivePlan()
+    plan.add_file("", "申报书.pdf", path, size, digest)
+    with pytest.raises(ArchiveIntegrityError, match="申报书.pdf"):
+        plan.build().check_sources()
+    path.unlink()
+    with pytest.raises(ArchiveIntegrityError):
+        list(Archive([Entry("申报书.pdf", size, digest, source=path)]))
+
+
+@pytest.mark.slow
+def test_size_is_exact_at_the_zip64_entry_count_boundary():
+    # 65,535 entries is where zipstream-ng's len() and its footer disagree; Archive corrects it.
+    for count in (65_534, 65_535, 65_536):
+        archive = Archive([Entry(f"{n}.txt", 0, hashlib.sha256(b"").hexdigest(), data=b"") for n in range(count)])
+        assert sum(len(chunk) for chunk in archive) == archive.size
+
+
+# ---- the unit's ZIP ----------------------------------------------------------------------------------------------
+
+def test_unit_zip_holds_its_summary_and_recommended_applications(app, campaign_data, login_as):
+    client = login_as("recommender")
+    page = client.get("/review/summary")
+    assert "下载本单位材料（ZIP）" in page.get_data(as_text=True) and "/review/summary/archive.zip" in page.get_data(
+        as_text=True)
+    response = client.get("/review/summary/archive.zip", buffered=False)
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    data = streamed(response)
+    assert int(response.headers["Content-Length"]) == len(data)
+    archive = verify(data)
+    listing = names_in(archive)
+    unit = "长沙市工业和信息化局"
+    first, odd = campaign_data["first"][1], campaign_data["odd"][1]
+    year = 2024
+    assert f"{unit}/{year}年湖南省智能制造标杆推荐汇总表-{unit}.xlsx" in archive.namelist()
+    assert f"{unit}/01-{first}/湖南省智能制造标杆申报书-{first}.docx" in archive.namelist()
+    assert f"{unit}/01-{first}/（一）企业营业执照复印件/营业执照（副本）.pdf" in archive.namelist()
+    assert f"{unit}/01-{first}/技术方案配图/环节2场景1-技术方案示意图.png" in archive.namelist()
+    assert f"{unit}/01-{first}/技术方案配图/环节2场景1-技术方案示意图(2).png" in archive.namelist()
+    assert f"{unit}/02-湖南＜麓山＞精密：机械＊有限公司/" in listing
+    for key in ("rejected", "waiting", "returned", "draft", "zhuzhou"):
+        assert campaign_data[key][1] not in listing, key          # only the unit's recommended applications
+    assert "株洲" not in listing and "未推荐及其他" not in listing
+    with archive.open(f"{unit}/01-{first}/湖南省智能制造标杆申报书-{first}.docx") as handle:
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(handle.read())).paragraphs)
+    assert first in text
+    workbook = load_workbook(io.BytesIO(archive.read(f"{unit}/{year}年湖南省智能制造标杆推荐汇总表-{unit}.xlsx")))
+    values = [cell.value for row in workbook.active.iter_rows() for cell in row]
+    assert first in values and odd in values and campaign_data["rejected"][1] not in values
+    with app.app_context():
+        record = db.session.execute(db.select(AuditRecord).filter_by(action="export.archive")).scalar_one()
+        assert record.success and record.actor_login == client.login_name and "长沙市" in record.detail
+
+
+def test_unit_zip_matches_the_frozen_files(app, campaign_data, login_as):
+    data = streamed(login_as("recommender").get("/review/summary/archive.zip", buffered=False))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    with app.app_context():
+        application = db.session.get(Application, campaign_data["first"][0])
+        snapshot = application.snapshots[-1]
+        inside = [n for n in archive.namelist() if n.endswith(".docx")][0]
+        assert archive.read(inside) == frozen_path(snapshot).read_bytes()
+
+
+# ---- the province's archive and summary --------------------------------------------------------------------------
+
+def test_admin_archive_holds_every_unit_and_every_standing_submission(app, campaign_data, login_as):
+    client = login_as("admin")
+    response = client.get("/admin/archive/2024.zip", buffered=False)
+    assert response.status_code == 200
+    data = streamed(response)
+    assert int(response.headers["Content-Length"]) == len(data)
+    archive = verify(data)
+    names = archive.namelist()
+    assert names[:2] == [MANIFEST_NAME, "2024年湖南省智能制造标杆推荐汇总表-全省.xlsx"]
+    cs, zz = "01-长沙市工业和信息化局", "02-株洲市工业和信息化局"
+    assert f"{cs}/01-{campaign_data['first'][1]}/湖南省智能制造标杆申报书-{campaign_data['first'][1]}.docx" in names
+    assert f"{zz}/01-{campaign_data['zhuzhou'][1]}/湖南省智能制造标杆申报书-{campaign_data['zhuzhou'][1]}.docx" in names
+    listing = names_in(archive)
+    assert f"{cs}/未推荐及其他/未推荐-{campaign_data['rejected'][1]}/" in listing
+    assert f"{cs}/未推荐及其他/已提交-{campaign_data['waiting'][1]}/" in listing
+    assert campaign_data["returned"][1] not in listing and campaign_data["draft"][1] not in listing
+    assert len({name.split("/")[0] for name in names if "/" in name}) == 14    # every unit has its folder
+    for name in names:
+        if name.endswith(".docx"):
+            docx.Document(io.BytesIO(archive.read(name)))
+    province = load_workbook(io.BytesIO(archive.read(names[1])))
+    assert province.sheetnames[0] == PROVINCE_SHEET_TITLE and len(province.sheetnames) == 15
+    assert "长沙市" in province.sheetnames and "株洲市" in province.sheetnames
+
+
+def test_admin_archive_of_one_unit(app, campaign_data, login_as):
+    unit_id, _ = unit_of(app, "430200")
+    client = login_as("admin")
+    archive = verify(streamed(client.get(f"/admin/archive/2024.zip?unit={unit_id}", buffered=False)))
+    assert {name.split("/")[0] for name in archive.namelist()[1:]} == {"02-株洲市工业和信息化局"}
+    assert campaign_data["zhuzhou"][1] in names_in(archive)
+    assert client.get("/admin/archive/2024.zip?unit=99999").status_code == 404
+    assert client.get("/admin/archive/2024.zip?unit=abc").status_code == 404
+    assert client.get("/admin/archive/1999.zip").status_code == 404
+
+
+def test_province_summary_workbook(app, campaign_data, login_as):
+    client = login_as("admin")
+    response = client.get("/admin/summary/2024.xlsx")
+    assert response.status_code == 200 and int(response.headers["Content-Length"]) == len(response.data)
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames[0] == PROVINCE_SHEET_TITLE and len(workbook.sheetnames) == 15
+    values = [cell.value for row in workbook[PROVINCE_SHEET_TITLE].iter_rows() for cell in row]
+    assert campaign_data["first"][1] in values and campaign_data["zhuzhou"][1] in values
+    assert campaign_data["waiting"][1] not in values
+    unit_id, _ = unit_of(app, "430100")
+    one = load_workbook(io.BytesIO(client.get(f"/admin/summary/2024.xlsx?unit={unit_id}").data))
+    assert len(one.sheetnames) == 1
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(AuditRecord)
+                                  .filter_by(action="export.summary")).scalar_one() == 2
+
+
+def test_a_tampered_file_stops_the_download(app, campaign_data, login_as, caplog):
+    with app.app_context():
+        attachment = db.session.execute(db.select(Attachment).filter_by(
+            application_id=campaign_data["zhuzhou"][0]).order_by(Attachment.id)).scalars().first()
+        path = attachment_path_for(attachment.stored_name)
+    original = path.read_bytes()
+    path.write_bytes(original[:-1] + bytes([original[-1] ^ 0xFF]))     # same size, one byte changed
+    client = login_as("admin")
+    response = client.get("/admin/archive/2024.zip", buffered=False)
+    assert response.status_code == 200                                  # the change shows only while reading
+    with caplog.at_level(logging.ERROR), pytest.raises(ArchiveIntegrityError):
+        streamed(response)
+    assert "SHA-256" in caplog.text
+
+    path.unlink()                                                       # a missing file is caught before streaming
+    response = client.get("/admin/archive/2024.zip")
+    assert response.status_code == 500 and "无法生成材料压缩包" in response.get_data(as_text=True)
+    with app.app_context():
+        refused = db.session.execute(db.select(AuditRecord).filter_by(action="export.archive", success=False)
+                                     ).scalar_one()
+        assert "2024" in refused.detail
+
+
+# ---- access ------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ["recommender", "applicant", "security", "auditor"])
+def test_only_the_admin_reaches_the_province_exports(app, login_as, role):
+    client = login_as(role)
+    for url in ("/admin/archive/2024.zip", "/admin/summary/2024.xlsx", "/admin/archive/2024.zip?unit=1"):
+        assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.parametrize("role", ["admin", "applicant"])
+def test_only_a_unit_reaches_the_unit_zip(app, login_as, role):
+    assert login_as(role).get("/review/summary/archive.zip").status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    for url in ("/review/summary/archive.zip", "/admin/archive/2024.zip", "/admin/summary/2024.xlsx"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.location
+
+
+def test_another_units_zip_never_shows_this_units_data(app, campaign_data, login_as):
+    archive = verify(streamed(login_as("other_recommender").get("/review/summary/archive.zip", buffered=False)))
+    listing = names_in(archive)
+    assert "株洲市工业和信息化局/01-" in listing
+    assert "长沙" not in listing and all(campaign_data[k][1] not in listing for k in ("first", "odd", "rejected"))
+    rows = manifest_rows(archive)
+    assert all(row["path"].startswith("株洲市工业和信息化局/") for row in rows)
+
+
+# ---- CLI ---------------------------------------------------------------------------------------------------------
+
+def test_cli_writes_archives_and_summaries_that_verify(app, runner, campaign_data, tmp_path):
+    out = tmp_path / "out" / "全省.zip"
+    out.parent.mkdir()
+    result = runner.invoke(args=["export-archive", "--campaign", "2024", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    archive = verify(out)
+    assert len({name.split("/")[0] for name in archive.namelist() if "/" in name}) == 14
+    result = runner.invoke(args=["export-archive", "--campaign", "2024", "--unit", "株洲", "--out",
+                                 str(tmp_path / "out" / "株洲.zip")])
+    assert result.exit_code == 0, result.output
+    assert {n.split("/")[0] for n in verify(tmp_path / "out" / "株洲.zip").namelist()[1:]} == {"02-株洲市工业和信息化局"}
+    result = runner.invoke(args=["export-summary", "--campaign", "2024", "--out", str(tmp_path / "out" / "s.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert len(load_workbook(tmp_path / "out" / "s.xlsx").sheetnames) == 15
+    result = runner.invoke(args=["export-summary", "--campaign", "2024", "--unit", "长沙", "--out",
+                                 str(tmp_path / "out" / "cs.xlsx")])
+    assert result.exit_code == 0 and load_workbook(tmp_path / "out" / "cs.xlsx").active.title == "推荐汇总表"
+    assert runner.invoke(args=["export-summary", "--campaign", "1999", "--out", "x.xlsx"]).exit_code != 0
+    assert runner.invoke(args=["export-archive", "--campaign", "2024", "--unit", "市", "--out", "x.zip"]).exit_code != 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(["全省.zip", "株洲.zip", "s.xlsx", "cs.xlsx"])
+
+
+def test_cli_refuses_and_leaves_nothing_when_a_file_changed(app, runner, campaign_data, tmp_path):
+    with app.app_context():
+        snapshot = db.session.execute(db.select(Snapshot).filter_by(application_id=campaign_data["first"][0])
+                                      ).scalars().first()
+        path = frozen_path(snapshot)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    result = runner.invoke(args=["export-archive", "--campaign", "2024", "--out", str(tmp_path / "a.zip")])
+    assert result.exit_code != 0 and isinstance(result.exception, (SystemExit, ArchiveIntegrityError))
+    assert list(tmp_path.glob("a.zip*")) == [] and list(tmp_path.glob(".a.zip*")) == []
+    with app.app_context():
+        assert db.session.execute(db.select(AuditRecord).filter_by(action="export.archive", success=False)
+                                  ).scalar_one()
+    result = runner.invoke(args=["export-archive", "--campaign", "2024", "--out", str(tmp_path / "no" / "a.zip")])
+    assert result.exit_code != 0 and "不存在" in result.output
+
+
+# ---- memory ------------------------------------------------------------------------------------------------------
+
+def write_random_file(path, size: int) -> str:
+    """Random (incompressible) bytes written in 1 MB pieces; returns the SHA-256 computed while writing."""
+    digest = hashlib.sha256()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as out:
+        for _ in range(size // MB):
+            piece = os.urandom(MB)
+            digest.update(piece)
+            out.write(piece)
+    return digest.hexdigest()
+
+
+def current_rss() -> int:
+    """The process's resident memory now (Linux), else its peak so far (ru_maxrss, KiB on Linux)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+@pytest.mark.slow
+def test_streaming_a_large_archive_keeps_memory_flat(app, login_as, tmp_path):
+    with app.app_context():
+        application = make_app("湖南湘江智能装备有限公司", "430104", S.RECOMMENDED)
+        for number in range(3):
+            stored_name = uuid.uuid4().hex
+            size = 100 * MB
+            digest = write_random_file(attachment_path_for(stored_name), size)
+            db.session.add(Attachment(application=application, category=AttachmentCategory.OTHER,
+                                      original_name=f"大文件{number + 1}.pdf", stored_name=stored_name,
+                                      content_type="application/pdf", size=size, sha256=digest))
+        db.session.commit()
+    client = login_as("admin")
+    response = client.get("/admin/archive/2024.zip", buffered=False)
+    announced = int(response.headers["Content-Length"])
+    assert announced > 300 * MB
+    out = tmp_path / "big.zip"
+    rss_before = current_rss()
+    tracemalloc.start()
+    started = time.perf_counter()
+    total, rss_peak = 0, rss_before
+    with open(out, "wb") as handle:
+        for chunk in response.response:
+            total += len(chunk)
+            handle.write(chunk)
+            rss_peak = max(rss_peak, current_rss())
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"\nstreamed {total / MB:.0f} MB in {elapsed:.2f} s ({total / MB / elapsed:.0f} MB/s); "
+          f"tracemalloc peak {peak / MB:.1f} MB; RSS growth {(rss_peak - rss_before) / MB:.1f} MB")
+    assert total == announced
+    assert peak < 50 * MB and rss_peak - rss_before < 50 * MB
+    with zipfile.ZipFile(out) as archive:
+        rows = {row["path"]: row for row in manifest_rows(archive)}
+        big = [info for info in archive.infolist() if "大文件" in info.filename]
+        assert len(big) == 3
+        for info in big:
+            assert info.file_size == int(rows[info.filename]["size"]) == 100 * MB
+
+
+def test_exports_partial_links_to_the_province_exports(app):
+    from types import SimpleNamespace
+
+    from flask import render_template
+    with app.test_request_context():
+        campaign = current_campaign()
+        rows = [SimpleNamespace(unit_id=7, name="株洲市工业和信息化局")]          # the overview's unit rows
+        html = render_template("exports/_exports.html", campaign=campaign, units=rows)
+        assert render_template("exports/_exports.html", campaign=None).strip() == ""
+    assert 'href="/admin/summary/2024.xlsx"' in html and 'href="/admin/archive/2024.zip"' in html
+    assert 'action="/admin/archive/2024.zip"' in html and '<option value="7">株洲市工业和信息化局</option>' in html

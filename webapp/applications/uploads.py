@@ -1,0 +1,356 @@
+"""Uploaded 证明材料: type detection by content, size limits, atomic storage under the upload folder.
+
+No request objects here: the view passes a stream and a name. Files are stored by a generated name
+(uuid4 hex, in a subfolder named by its first two characters); the original name lives only in the database.
+
+A file is streamed into `<upload folder>/.incoming/` while it is hashed and counted, fsynced, checked, and only then
+moved into place with os.replace, so an interrupted upload never leaves a half file under a stored name.
+Session hooks keep files and rows in step: a file placed in a transaction that rolls back is removed again, and the
+file of a deleted row is removed only once the deletion is committed.
+"""
+import hashlib
+import os
+import re
+import struct
+import tempfile
+import time
+import unicodedata
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import func
+
+from webapp.applications.lifecycle import is_editable, section_version
+from webapp.core.extensions import db
+from webapp.models import (
+    Application, ApplicationScenario, Attachment, AttachmentCategory, Campaign, SectionVersion, User,
+)
+from webapp.core.files import fsync_dir
+from webapp.core.storage import attachment_path_for, discard_unless_committed, remove_after_commit, upload_root
+from webapp.core.timeutil import utcnow
+
+MB = 1024 * 1024
+CHUNK = 1024 * 1024
+MAX_NAME = 255
+MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_DIRECTORY = 8 * MB
+STALE_TEMP_SECONDS = 24 * 3600
+INCOMING = ".incoming"
+SECTION_KEY = "attachments"
+
+ALLOWED_TEXT = "只接受 PDF、JPG、PNG、DOC/DOCX、XLS/XLSX 格式"
+
+# Detected kind → (display name, accepted extensions). DOC and XLS share the OLE2 container.
+KINDS = {
+    "pdf": ("PDF", {".pdf"}),
+    "jpeg": ("JPG", {".jpg", ".jpeg"}),
+    "png": ("PNG", {".png"}),
+    "ole2": ("DOC/XLS", {".doc", ".xls"}),
+    "docx": ("DOCX", {".docx"}),
+    "xlsx": ("XLSX", {".xlsx"}),
+}
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".doc": "application/msword",
+    ".xls": "application/vnd.ms-excel",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+IMAGE_KINDS = {"jpeg", "png"}
+SCAN_KINDS = {"pdf", "jpeg", "png"}
+# What each category accepts, when narrower than all kinds; and the browser's `accept` hint.
+CATEGORY_KINDS = {
+    AttachmentCategory.SOLUTION_PICTURE: (IMAGE_KINDS, "技术方案配图只接受 JPG、PNG 图片"),
+    AttachmentCategory.STAMPED_SCAN: (SCAN_KINDS, "盖章申报书扫描件只接受 PDF、JPG、PNG 格式"),
+}
+ALL_ACCEPT = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx"
+
+_FINGERPRINT = re.compile(r"^[0-9a-f]{4,16}$")
+
+
+class UploadError(ValueError):
+    """A refused upload; the message is for the user (Chinese) and names the file."""
+
+
+# ---- sizes and names ----
+
+def format_size(size: int) -> str:
+    """1.5 MB, 820 KB: for messages and lists (1 KB = 1024 bytes)."""
+    if size <= 0:
+        return "0 KB"
+    if size >= MB:
+        text = f"{size / MB:.1f}"
+        return (text[:-2] if text.endswith(".0") else text) + " MB"
+    return f"{max(1, -(-size // 1024))} KB"
+
+
+def clean_name(name: str | None) -> str:
+    """The user's file name for display: no path parts, no control or format characters, at most 255 characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    if name in ("", ".", ".."):
+        name = "未命名文件"
+    if len(name) > MAX_NAME:
+        stem, ext = os.path.splitext(name)
+        ext = ext if len(ext) <= 16 else ""
+        name = stem[:MAX_NAME - len(ext)] + ext
+    return name
+
+
+def accept_for(category: AttachmentCategory) -> str:
+    """The `accept` attribute of a file input for the category (a hint only: the server checks the content)."""
+    if category is AttachmentCategory.SOLUTION_PICTURE:
+        return ".jpg,.jpeg,.png"
+    if category is AttachmentCategory.STAMPED_SCAN:
+        return ".pdf,.jpg,.jpeg,.png"
+    return ALL_ACCEPT
+
+
+# ---- type detection ----
+
+def detect_kind(path: Path) -> str | None:
+    """The kind of file by its leading bytes (and, for a ZIP, its entry names); None if not an accepted kind."""
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole2"
+    if head.startswith(b"PK\x03\x04"):
+        return _office_zip_kind(path)
+    return None
+
+
+def _zip_directory_ok(path: Path) -> bool:
+    """Read the end-of-central-directory record and refuse huge or ZIP64 directories before zipfile parses them."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        tail_size = min(size, 22 + 65535)
+        fh.seek(size - tail_size)
+        tail = fh.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return False
+    _sig, _disk, _cd_disk, _entries_here, entries, cd_size, _cd_offset, _comment = struct.unpack(
+        "<4sHHHHIIH", tail[at:at + 22])
+    if entries == 0xFFFF or cd_size == 0xFFFFFFFF:      # ZIP64: never needed for a 申报 document
+        return False
+    return entries <= MAX_ZIP_ENTRIES and cd_size <= MAX_ZIP_DIRECTORY
+
+
+def _office_zip_kind(path: Path) -> str | None:
+    """DOCX or XLSX by their entry names. Only the central directory is read: nothing is decompressed."""
+    if not _zip_directory_ok(path):
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return None
+
+
+def _check_kind(kind: str | None, name: str, category: AttachmentCategory) -> str:
+    """The content type to record, or UploadError when the content is not accepted or disagrees with the name."""
+    if kind is None:
+        raise UploadError(f"“{name}”：文件内容与类型不符，{ALLOWED_TEXT}。")
+    allowed, message = CATEGORY_KINDS.get(category, (set(KINDS), ""))
+    if kind not in allowed:
+        raise UploadError(f"“{name}”：{message}。")
+    ext = os.path.splitext(name)[1].lower()
+    label, extensions = KINDS[kind]
+    if ext not in extensions:
+        shown = f"扩展名为“{ext}”" if ext else "没有扩展名"
+        raise UploadError(f"“{name}”：文件内容与类型不符——内容是 {label} 文件，但{shown}。"
+                          f"请改用正确的扩展名（{'、'.join(sorted(extensions))}）后重新上传。")
+    return CONTENT_TYPES[ext]
+
+
+# ---- storage ----
+
+def attachment_path(attachment: Attachment) -> Path:
+    """Where the file of an attachment lives. The stored name is checked, so a bad row cannot point elsewhere."""
+    return attachment_path_for(attachment.stored_name)
+
+
+
+
+def open_attachment(attachment: Attachment) -> BinaryIO:
+    return open(attachment_path(attachment), "rb")
+
+
+def application_total(application: Application) -> int:
+    """Bytes stored for the application (all categories, pictures of 场景 included)."""
+    return int(db.session.execute(
+        db.select(func.coalesce(func.sum(Attachment.size), 0)).where(Attachment.application_id == application.id)
+    ).scalar_one())
+
+
+def _stream_to_temp(stream: BinaryIO, incoming: Path, limit: int) -> tuple[Path, int, str]:
+    """Copy `stream` into a new temporary file while hashing and counting; stop writing past `limit` bytes.
+
+    Returns (path, size, sha256). The size is the full size even when over the limit (so the message can say it);
+    past the limit the rest is only counted, not written.
+    """
+    fd, name = tempfile.mkstemp(dir=incoming, prefix="upload-", suffix=".part")
+    path = Path(name)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size <= limit:
+                    digest.update(chunk)
+                    out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, size, digest.hexdigest()
+
+
+def _sweep_stale(incoming: Path) -> None:
+    """Remove temporary files of uploads killed mid-way (older than a day); never referenced by any row."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for entry in incoming.glob("upload-*.part"):
+        try:
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()
+        except OSError:
+            pass
+
+
+
+
+def _stamp(application: Application, document_version, document_fingerprint) -> tuple[int, str | None]:
+    """The Word version and fingerprint a stamped scan was printed from (as confirmed by the user)."""
+    try:
+        version = int(str(document_version).strip())
+        if version < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        # In draft the next submission will carry version + 1; that is what a freshly generated Word file shows.
+        version = application.version + 1 if is_editable(application) else application.version
+    text = re.sub(r"[\s\-]", "", str(document_fingerprint or "")).lower()
+    if not text:
+        return version, None
+    if not _FINGERPRINT.match(text):
+        raise UploadError("校验码格式不正确：请填写申报书页脚上印的校验码（数字 0–9 和字母 a–f）。")
+    return version, text
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """An uploaded file copied to a temporary file, counted and hashed (see receive_upload)."""
+    path: Path
+    size: int
+    sha256: str
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def receive_upload(stream: BinaryIO, campaign: Campaign) -> ReceivedFile:
+    """The slow part of an upload, done before the write lock: copy, count and hash the file (fsynced), writing no
+    more than the campaign's per-file limit. store_upload checks and keeps it, or removes it."""
+    incoming = upload_root() / INCOMING
+    incoming.mkdir(parents=True, exist_ok=True)
+    _sweep_stale(incoming)
+    return ReceivedFile(*_stream_to_temp(stream, incoming, campaign.max_file_mb * MB))
+
+
+def store_upload(application: Application, category: AttachmentCategory, upload: BinaryIO | ReceivedFile,
+                 original_name: str, user: User | None, app_scenario: ApplicationScenario | None = None, *,
+                 document_version=None, document_fingerprint=None) -> Attachment:
+    """Check and store one uploaded file (a stream, or one received already); add its Attachment row to the
+    session (flushed, not committed).
+
+    Raises UploadError (nothing stored, no temporary file left) when the file is empty, too large, would take the
+    application over its limit, or its content is not an accepted type or disagrees with its extension.
+    """
+    campaign = application.campaign
+    received = upload if isinstance(upload, ReceivedFile) else receive_upload(upload, campaign)
+    try:
+        return _keep(application, category, received, original_name, user, app_scenario,
+                     document_version, document_fingerprint)
+    finally:
+        received.discard()          # kept files were moved to their stored name; nothing is left behind
+
+
+def _keep(application, category, received: ReceivedFile, original_name, user, app_scenario,
+          document_version, document_fingerprint) -> Attachment:
+    campaign = application.campaign
+    name = clean_name(original_name)
+    if category is AttachmentCategory.SOLUTION_PICTURE:
+        if app_scenario is None or app_scenario.app_link.application_id != application.id:
+            raise UploadError("请选择配图所属的场景。")
+    else:
+        app_scenario = None
+    version, stamp = (None, None)
+    if category is AttachmentCategory.STAMPED_SCAN:
+        version, stamp = _stamp(application, document_version, document_fingerprint)
+
+    size = received.size
+    if size == 0:
+        raise UploadError(f"“{name}”是空文件，请重新选择。")
+    if size > campaign.max_file_mb * MB:
+        raise UploadError(f"“{name}”大小为 {format_size(size)}，超过了单个文件 {campaign.max_file_mb} MB 的上限。"
+                          "请压缩或拆分后再上传。")
+    content_type = _check_kind(detect_kind(received.path), name, category)
+    used = application_total(application)
+    if used + size > campaign.max_application_mb * MB:
+        raise UploadError(f"“{name}”（{format_size(size)}）未上传：本申报书的附件合计不能超过 "
+                          f"{campaign.max_application_mb} MB，已上传 {format_size(used)}。"
+                          "请删除不需要的文件或压缩后再上传。")
+    stored_name = uuid.uuid4().hex
+    target = upload_root() / stored_name[:2] / stored_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(received.path, target)
+    fsync_dir(target.parent)
+    # From here the file exists under its stored name: remove it again unless the row is committed.
+    discard_unless_committed(target)
+    attachment = Attachment(application=application, category=category, app_scenario=app_scenario,
+                            original_name=name, stored_name=stored_name, content_type=content_type, size=size,
+                            sha256=received.sha256, document_version=version, document_fingerprint=stamp,
+                            uploaded_at=utcnow(), uploaded_by_id=getattr(user, "id", None))
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def delete_attachment(attachment: Attachment) -> None:
+    """Delete the row; its file is removed once the deletion is committed (never before, so no row lacks its file)."""
+    path = attachment_path(attachment)
+    db.session.delete(attachment)
+    db.session.flush()
+    remove_after_commit(path)
+
+
+def mark_changed(application: Application, user: User | None) -> None:
+    """Record that section 八 changed: bump its version in one UPDATE (uploads never conflict) and the application's
+    updated_at."""
+    row = section_version(application, SECTION_KEY, create=True)
+    db.session.execute(
+        db.update(SectionVersion).where(SectionVersion.id == row.id)
+        .values(version=SectionVersion.version + 1, saved_at=utcnow(), saved_by_id=getattr(user, "id", None))
+        .execution_options(synchronize_session=False))
+    application.updated_at = utcnow()

@@ -1,0 +1,189 @@
+"""The applicant's 申报书: start, edit section by section, checklist, submit, withdraw; the read-only view."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp.applications.lifecycle import (
+    SaveConflict, checklist, claim_section, is_editable, load_contents, start_application, submission_blockers,
+    prepare_submission, submit_application, withdraw_application,
+)
+from webapp.campaigns.lookup import current_campaign
+from webapp.core.extensions import begin_writes, db, finish_writes, reads_first
+from webapp.core.htmx import is_htmx, redirect_after_post, render_page_or_block
+from webapp.models import Role
+from webapp.permissions import get_application_or_404, roles_required
+from webapp.applications.section_forms import build_form
+from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
+from webapp.status import TransitionError
+from webapp.core.timeutil import fmt, utcnow
+
+bp = Blueprint("application", __name__, url_prefix="/applications")
+applicant_only = roles_required(Role.APPLICANT)
+readers = roles_required(Role.APPLICANT, Role.RECOMMENDER, Role.ADMIN)
+
+
+@bp.post("/start")
+@applicant_only
+def start():
+    campaign = current_campaign()
+    if campaign is None or not campaign.accepts_submissions(current_user.enterprise_id):
+        flash("当前没有开放的申报批次，或申报已截止。", "error")
+        return redirect(url_for("main.home"), code=303)
+    application = start_application(current_user.enterprise, campaign, current_user)
+    db.session.commit()
+    return redirect(url_for(".edit_section", application_id=application.id, key=SECTIONS[0].key), code=303)
+
+
+@bp.get("/<int:application_id>/edit")
+@applicant_only
+def edit(application_id):
+    application = get_application_or_404(application_id)
+    reports, _ = checklist(application, application.campaign)
+    first_open = next((s.key for s in SECTIONS if reports[s.key].state != "已完成"), SECTIONS[0].key)
+    return redirect(url_for(".edit_section", application_id=application.id, key=first_open))
+
+
+def _section_or_404(key):
+    section = SECTION_BY_KEY.get(key)
+    if section is None:
+        abort(404)
+    return section
+
+
+def editor_context(application, section, form=None, **extra) -> dict:
+    """What the editor page needs around a section: the section list with states, progress and eligibility.
+
+    Shared by every section's views (the form sections here, 三 and 八 in their own blueprints).
+    """
+    reports, eligibility = checklist(application, application.campaign)
+    done = sum(1 for r in reports.values() if r.state == "已完成")
+    context = dict(application=application, section=section, form=form, sections=SECTIONS, reports=reports,
+                   eligibility=eligibility, progress=round(100 * done / len(SECTIONS)), saved_at=None,
+                   conflict=None, editable=is_editable(application), campaign=application.campaign,
+                   comments=[c for c in application.review_comments if c.section == section.key])
+    context.update(extra)
+    return context
+
+
+def _render_section(application, section, form=None, *, saved_at=None, conflict=None, status=200):
+    context = editor_context(application, section, form, saved_at=saved_at, conflict=conflict)
+    return render_page_or_block("applications/edit.html", "section", **context), status
+
+
+@bp.get("/<int:application_id>/sections/<key>")
+@applicant_only
+def edit_section(application_id, key):
+    application = get_application_or_404(application_id)
+    section = _section_or_404(key)
+    if not is_editable(application):
+        flash(f"申报书当前状态为“{application.status.label}”，不能修改。", "info")
+        return redirect(url_for(".view", application_id=application.id))
+    form = build_form(section, application, from_request=False) if section.form else None
+    if section.key == "implementation":
+        load_contents(application, guide=True)     # the editor's blocks and choices, in a few queries
+    return _render_section(application, section, form)[0]
+
+
+def _version(posted: str | None) -> int:
+    """The section version the page was opened at; anything but a number (a tampered field) cannot match."""
+    try:
+        return int(posted or 0)
+    except ValueError:
+        return -1
+
+
+def _not_editable(application, section, form):
+    form.form_errors.append(f"申报书当前状态为“{application.status.label}”，不能修改。您填写的内容仍在表单中。")
+    return _render_section(application, section, form, status=409)
+
+
+@bp.post("/<int:application_id>/sections/<key>")
+@reads_first
+@applicant_only
+def save_section(application_id, key):
+    application = get_application_or_404(application_id)
+    section = _section_or_404(key)
+    if section.form is None:
+        abort(404)
+    form = build_form(section, application, from_request=True)
+    if not is_editable(application):
+        return _not_editable(application, section, form)
+    if not form.validate():
+        return _render_section(application, section, form)
+    list_action = request.form.get("list_action", "")
+    if list_action and hasattr(form, "apply_list_action"):
+        form.apply_list_action(list_action)
+    begin_writes()
+    if not is_editable(application):        # submitted meanwhile: checked again on current data, under the lock
+        return _not_editable(application, section, form)
+    try:
+        new_version = claim_section(application, key, _version(form.version.data), current_user)
+    except SaveConflict as conflict:
+        return _render_section(application, section, form, conflict=str(conflict), status=409)
+    form.save(application)
+    finish_writes()
+    form.version.data = str(new_version)
+    if list_action:
+        # Stay on the list (a new empty item is only in the form until it is filled and saved).
+        return _render_section(application, section, form, saved_at=fmt(utcnow(), "%H:%M:%S"))
+    if request.form.get("next"):
+        index = SECTIONS.index(section)
+        following = SECTIONS[min(index + 1, len(SECTIONS) - 1)]
+        return redirect_after_post(url_for(".edit_section", application_id=application.id, key=following.key))
+    if is_htmx():
+        return _render_section(application, section, form, saved_at=fmt(utcnow(), "%H:%M:%S"))
+    flash(f"“{section.title}”已保存。", "success")
+    return redirect(url_for(".edit_section", application_id=application.id, key=key) + "#section", code=303)
+
+
+@bp.get("/<int:application_id>/checklist")
+@applicant_only
+def checklist_page(application_id):
+    application = get_application_or_404(application_id)
+    reports, eligibility = checklist(application, application.campaign)
+    blockers = submission_blockers(application, application.campaign)
+    return render_template("applications/checklist.html", application=application, sections=SECTIONS,
+                           reports=reports, eligibility=eligibility, blockers=blockers,
+                           editable=is_editable(application))
+
+
+@bp.post("/<int:application_id>/submit")
+@reads_first
+@applicant_only
+def submit(application_id):
+    application = get_application_or_404(application_id)
+    prepared = prepare_submission(application)      # the checks and the Word file, without the write lock
+    begin_writes()
+    try:
+        submit_application(application, current_user, prepared)
+    except TransitionError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".checklist_page", application_id=application_id), code=303)
+    finish_writes()
+    flash("申报书已提交，等待推荐单位审核。推荐单位处理前，您可以撤回修改。", "success")
+    return redirect(url_for(".view", application_id=application_id), code=303)
+
+
+@bp.post("/<int:application_id>/withdraw")
+@applicant_only
+def withdraw(application_id):
+    application = get_application_or_404(application_id)
+    try:
+        withdraw_application(application, current_user)
+    except TransitionError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash("申报书已撤回，可以继续修改后重新提交。", "success")
+    return redirect(url_for(".view", application_id=application.id), code=303)
+
+
+@bp.get("/<int:application_id>")
+@readers
+def view(application_id):
+    application = get_application_or_404(application_id)
+    reports, eligibility = checklist(application, application.campaign)
+    return render_template("applications/view.html", application=application, sections=SECTIONS, reports=reports,
+                           eligibility=eligibility, editable=is_editable(application) and
+                           current_user.role is Role.APPLICANT)

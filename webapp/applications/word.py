@@ -1,0 +1,86 @@
+"""The generated 申报书 Word file: the draft for printing, the copy frozen at submission, the PDF where possible.
+
+The renderer (documents/docx_builder.py) knows nothing of storage; this module reads pictures from the upload
+folder and keeps frozen files under the instance's document folder.
+"""
+import hashlib
+import shutil
+import subprocess
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from webapp.documents import docx_builder
+from webapp.models import Application, Snapshot
+from webapp.core.files import write_atomically
+from webapp.core.storage import attachment_path_for, discard_unless_committed, document_root, stored_path
+from webapp.core.timeutil import utcnow
+
+
+def read_picture(picture: dict) -> bytes:
+    return attachment_path_for(picture["stored_name"]).read_bytes()
+
+
+def content_fingerprint(application: Application) -> str:
+    """The fingerprint printed in the Word footer: the same for a draft print and the submission it becomes."""
+    return docx_builder.application_context(application, generated_at=utcnow(), draft=True)["fingerprint"]
+
+
+def render_application(application: Application, *, draft: bool, generated_at: datetime | None = None) -> bytes:
+    context = docx_builder.application_context(application, generated_at=generated_at or utcnow(), draft=draft)
+    return docx_builder.render_docx(context, read_picture)
+
+
+def frozen_path(snapshot: Snapshot) -> Path:
+    return stored_path(document_root(), snapshot.docx_stored_name)
+
+
+@dataclass(frozen=True)
+class FrozenDocument:
+    """The Word file of a version about to be submitted, rendered but not yet stored."""
+    data: bytes
+    fingerprint: str
+
+
+def render_frozen(application: Application, generated_at: datetime) -> FrozenDocument:
+    """Render the version to be submitted (its 版本, 申报日期 and time already set on `application`)."""
+    context = docx_builder.application_context(application, generated_at=generated_at, draft=False)
+    return FrozenDocument(docx_builder.render_docx(context, read_picture), context["fingerprint"])
+
+
+def store_frozen(document: FrozenDocument) -> dict:
+    """Store the submitted version's file once; returns the Snapshot columns that describe it.
+
+    The archive reuses this file, so what the unit and the province hold is exactly what was submitted.
+    """
+    stored_name = f"{uuid.uuid4().hex}.docx"
+    target = stored_path(document_root(), stored_name)
+    write_atomically(target, document.data)
+    discard_unless_committed(target)
+    return {"fingerprint": document.fingerprint, "docx_stored_name": stored_name, "docx_size": len(document.data),
+            "docx_sha256": hashlib.sha256(document.data).hexdigest()}
+
+
+@lru_cache(maxsize=1)
+def office_binary() -> str | None:
+    """LibreOffice, when installed on the server; the PDF download is offered only then."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def pdf_of(docx: bytes, cache_key: str) -> bytes:
+    """Convert with LibreOffice (headless), cached by content under the document folder."""
+    cached = document_root() / "pdf" / f"{cache_key}.pdf"
+    if cached.exists():
+        return cached.read_bytes()
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "shenbaoshu.docx"
+        source.write_bytes(docx)
+        subprocess.run([office_binary(), "--headless", "--norestore", f"-env:UserInstallation=file://{work}/profile",
+                        "--convert-to", "pdf", "--outdir", work, str(source)],
+                       check=True, capture_output=True, timeout=180)
+        data = (Path(work) / "shenbaoshu.pdf").read_bytes()
+    write_atomically(cached, data)
+    return data

@@ -1,0 +1,49 @@
+"""Write audit records. Called by the domain functions and views for every security-relevant event."""
+import json
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from webapp.core.extensions import db, writes_expected
+from webapp.models import AuditRecord
+from webapp.core.timeutil import utcnow
+
+
+def client_ip() -> str | None:
+    if not has_request_context():
+        return None
+    return request.remote_addr
+
+
+def record(action: str, *, obj=None, object_type: str | None = None, object_id=None, success: bool = True,
+           detail: dict | str | None = None, actor=None) -> AuditRecord:
+    """Add an audit record to the current transaction (committed with the change it describes).
+
+    During a GET (a download, an export, a refused request), or a POST's reads before or after its writes (see
+    extensions.writes_expected), there is no change to go with: the record is written and committed at once in its
+    own short transaction, so that a read transaction never has to become a write one.
+    """
+    if actor is None and has_request_context() and current_user and current_user.is_authenticated:
+        actor = current_user
+    if obj is not None:
+        object_type = object_type or obj.__tablename__
+        object_id = object_id if object_id is not None else getattr(obj, "id", None)
+    values = dict(
+        actor_id=getattr(actor, "id", None),
+        actor_login=getattr(actor, "login", None),
+        actor_role=actor.role.value if actor is not None and getattr(actor, "role", None) else None,
+        ip=client_ip(),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id) if object_id is not None else None,
+        success=success,
+        detail=json.dumps(detail, ensure_ascii=False, default=str) if isinstance(detail, dict) else detail,
+    )
+    entry = AuditRecord(**values)
+    if has_request_context() and not writes_expected():
+        entry.created_at = values["created_at"] = utcnow()
+        with db.engine.begin() as connection:
+            connection.execute(db.insert(AuditRecord).values(**values))
+        return entry
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,86 @@
+"""Chinese error pages; no stack trace ever reaches the user.
+
+An HTMX request gets its error as a notice for the page's #session-alert area (HX-Retarget), with the true status:
+static/app.js swaps such an answer in, so the form and the text typed into it stay as they are. A plain POST
+refused by the CSRF check gets a page that shows the submitted text, so that nothing typed is lost.
+"""
+from flask import Flask, Response, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from webapp.core.htmx import is_htmx
+
+MESSAGES = {
+    400: ("请求无效", "提交的内容无法处理，请返回上一页重试。"),
+    403: ("无权访问", "您没有权限执行此操作。如有疑问，请联系管理员。"),
+    404: ("页面不存在", "您访问的页面或资料不存在，或您无权查看。"),
+    405: ("请求方式不允许", "该页面不支持此操作方式。"),
+    413: ("内容过大", "提交的内容超过了允许的大小，没有保存。文件请压缩或拆分后重试；"
+                   "文字请分段保存（每部分的文字上限远大于申报书的字数要求）。"),
+    500: ("系统错误", "系统出现错误，已记录。请稍后重试；如问题持续，请联系管理员。"),
+}
+CSRF_MESSAGE = "页面已过期或会话已失效（安全校验未通过），本次操作没有执行。"
+HTMX_KEEP = "您填写的内容没有保存，但仍保留在页面上：请先复制保存，再刷新页面后重试。"
+# Posted fields never shown back: secrets, and the bookkeeping fields of the forms.
+HIDDEN_FIELDS = ("csrf_token", "password", "version", "next", "list_action", "refresh", "return_to", "code")
+
+
+def alert_response(message: str, status: int) -> Response:
+    """An HTMX answer for the #session-alert area only (see static/app.js), leaving the form alone."""
+    response = Response(render_template("_session_alert.html", message=message, login_link=False), status)
+    response.headers["HX-Retarget"] = "#session-alert"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def submitted_text() -> list[tuple[str, str]]:
+    """The values of a refused POST worth copying: (field name, text), without passwords or tokens."""
+    values = []
+    for name, value in request.form.items(multi=True):
+        if value.strip() and not any(hidden in name.lower() for hidden in HIDDEN_FIELDS):
+            values.append((name, value))
+    return values
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render(code: int, detail: str | None = None):
+        title, message = MESSAGES[code]
+        if is_htmx():
+            keep = HTMX_KEEP if request.method == "POST" and code != 403 else ""
+            return alert_response(f"{title}：{detail or message}{keep}", code)
+        return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+    for code in (400, 404, 405, 413):
+        app.register_error_handler(code, lambda exc, code=code: render(code))
+
+    @app.errorhandler(403)
+    def forbidden(exc):
+        _audit_refusal()
+        return render(403)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        if is_htmx():
+            return alert_response(CSRF_MESSAGE + HTMX_KEEP, 400)
+        title, _message = MESSAGES[400]
+        return render_template("errors/csrf.html", code=400, title=title, message=CSRF_MESSAGE,
+                               values=submitted_text()), 400
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        from webapp.core.extensions import db
+        db.session.rollback()
+        return render(500)
+
+
+def _audit_refusal() -> None:
+    """A signed-in user reaching for what the role may not (安全审计: 重要安全事件). Written on its own: whatever the
+    refused request had started is rolled back first."""
+    if not current_user.is_authenticated:
+        return
+    from webapp.audit import trail as audit
+    from webapp.core.extensions import db
+    db.session.rollback()
+    audit.record("access.denied", success=False, object_type="endpoint", object_id=(request.endpoint or "")[:40],
+                 detail={"method": request.method, "path": request.path[:200]})
+    db.session.commit()

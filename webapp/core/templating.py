@@ -1,0 +1,44 @@
+"""Jinja filters and globals shared by all templates."""
+from decimal import Decimal
+
+from flask import Flask
+from flask_login import current_user
+
+from webapp.models import ROLE_LABELS, ApplicationStatus, Role
+from webapp.core.timeutil import fmt
+from webapp.applications.word import office_binary
+
+
+def money(value) -> str:
+    """万元 with thousands separators and at most 2 decimals, no trailing zeros."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["localtime"] = fmt
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.globals.update(Role=Role, ROLE_LABELS=ROLE_LABELS, ApplicationStatus=ApplicationStatus,
+                                 office_available=office_binary)
+
+    @app.context_processor
+    def navigation():
+        if not current_user.is_authenticated:
+            return {"nav": []}
+        return {"nav": _nav_for(current_user.role)}
+
+
+def _nav_for(role: Role) -> list[tuple[str, str]]:
+    """(endpoint, label) pairs of the role's navigation; only endpoints that exist are shown."""
+    items = {
+        Role.APPLICANT: [("main.home", "首页")],
+        Role.RECOMMENDER: [("main.home", "首页"), ("recommender.queue", "申报书审核"),
+                           ("recommender.summary", "推荐汇总表")],
+        Role.ADMIN: [("main.home", "首页"), ("admin.campaigns", "申报批次"), ("admin.overview", "全省概况")],
+        Role.SECURITY: [("main.home", "首页"), ("accounts_admin.index", "账号管理"),
+                        ("accounts_admin.enterprises", "企业账号"), ("security_settings.settings", "安全设置")],
+        Role.AUDITOR: [("main.home", "首页"), ("audit_log.index", "审计日志")],
+    }
+    return items[role]

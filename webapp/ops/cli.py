@@ -1,0 +1,240 @@
+"""Command-line tools: `flask --app wsgi <command>`."""
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import time
+
+import click
+from flask import Flask
+
+from webapp.accounts import operations as accounts
+from webapp.audit import trail as audit
+from webapp.accounts import codes
+from webapp.campaigns.lookup import create_campaign, current_campaign
+from webapp.core.extensions import db
+from webapp.ops.demo import create_demo_applications
+from webapp.models import Application, ApplicationStatus, Campaign, County, RecommendingUnit, Role, User
+from webapp.accounts.passwords import generate_one_time_password
+from webapp.ops.seeding import default_edition, load_reference
+from webapp.core.timeutil import from_local, local_today
+
+DEMO_ADMIN = "admin"
+DEMO_RECOMMENDER = "changsha"
+DEMO_ENTERPRISE_BASE = "91430104MA4L0DEM1"   # 17 characters; the check character is computed
+
+
+def demo_enterprise_code() -> str:
+    return DEMO_ENTERPRISE_BASE + codes.check_character(DEMO_ENTERPRISE_BASE)
+
+
+def register_cli(app: Flask) -> None:
+    register_backup_cli(app)
+
+    @app.cli.command("seed")
+    def seed_command():
+        """Load the reference data (环节/场景, industries, regions, the 14 units). Safe to run again."""
+        counts = load_reference()
+        db.session.commit()
+        changed = counts.pop("changed")
+        for name, number in counts.items():
+            click.echo(f"{name} {number}")
+        click.echo(f"本次新增或更新 {changed} 条" if changed else "参考数据已是最新，未作改动")
+
+    @app.cli.command("create-user")
+    @click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.APPLICANT]), required=True)
+    @click.option("--username", required=True)
+    @click.option("--unit", "unit_name", help="推荐单位名称（或其中一部分，如“长沙”），推荐单位账号必填")
+    @click.option("--name", "display_name", default="", help="显示名称")
+    def create_user_command(role, username, unit_name, display_name):
+        """Create a staff account and print its one-time password (to be changed at first login)."""
+        try:
+            user, password = accounts.create_staff_user(role=Role(role), login=username, unit_name=unit_name,
+                                                        display_name=display_name)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc))
+        db.session.commit()
+        unit = f"（{user.unit.name}）" if user.unit else ""
+        click.echo(f"已创建 {user.role.label}{unit} 账号 {user.login}，一次性密码：{password}")
+        click.echo("首次登录后须修改密码。此密码不会再次显示。")
+
+    @app.cli.command("demo")
+    @click.option("--applications", "count", type=click.IntRange(1, 100_000), default=20, show_default=True)
+    @click.option("--seed", type=int, default=2024, show_default=True)
+    @click.option("--if-empty", is_flag=True, help="只在尚无申报书时创建（make run 使用）")
+    @click.option("--no-files", is_flag=True, help="不写入附件文件（仅数据库记录）")
+    def demo_command(count, seed, if_empty, no_files):
+        """Create N complete, realistic applications spread over units, types and states."""
+        if if_empty and db.session.execute(db.select(Application.id).limit(1)).first():
+            click.echo("已有申报书，未创建演示数据。")
+            return
+        started = time.perf_counter()
+        try:
+            result = create_demo_applications(count, seed=seed, write_files=not no_files)
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc))
+        states = "，".join(f"{status.label} {number}" for status, number in sorted(
+            result.states.items(), key=lambda item: list(ApplicationStatus).index(item[0])))
+        click.echo(f"已创建 {result.created} 份演示申报书（{states}），用时 {time.perf_counter() - started:.1f} 秒。")
+
+    @app.cli.command("bootstrap")
+    def bootstrap_command():
+        """Seed, then create the demo campaign and the three demo accounts if missing; print new passwords once."""
+        load_reference()
+        edition = default_edition()
+        if current_campaign() is None:
+            year = local_today().year
+            create_campaign(year=year, title=f"{year}年湖南省智能制造标杆申报",
+                            enterprise_deadline=from_local(datetime(year, 12, 31, 17, 0)) + timedelta(days=30),
+                            unit_deadline=from_local(datetime(year, 12, 31, 17, 0)) + timedelta(days=45),
+                            edition=edition)
+            click.echo(f"已创建演示申报批次：{year}年")
+        created = []
+        if not _exists(DEMO_ADMIN):
+            created.append(_demo_staff(Role.ADMIN, DEMO_ADMIN, None, "省工信厅管理员"))
+        if not _exists(DEMO_RECOMMENDER):
+            created.append(_demo_staff(Role.RECOMMENDER, DEMO_RECOMMENDER, "长沙市", "长沙市工信局"))
+        code = demo_enterprise_code()
+        if not _exists(code):
+            password = generate_one_time_password()
+            user = accounts.register_enterprise(
+                name="湖南湘江智能装备有限公司", credit_code=code, county_adcode=_county("岳麓区"),
+                contact_name="李明", mobile="13807310001", password=password)
+            created.append(("申报企业", user.login, password))
+        db.session.commit()
+        if created:
+            click.echo("演示账号（密码仅显示这一次，请妥善保存）：")
+            for role_label, login, password in created:
+                click.echo(f"  {role_label:<6} 登录名 {login:<20} 密码 {password}")
+        else:
+            click.echo("演示账号已存在，沿用原密码。")
+
+    @app.cli.command("export-archive")
+    @click.option("--campaign", "year", type=int, required=True, help="申报批次年度，如 2024")
+    @click.option("--unit", "unit_name", help="只导出一个推荐单位（名称或其中一部分，如“长沙”）")
+    @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+    def export_archive_command(year, unit_name, out):
+        """Write the campaign's archive ZIP (or one unit's part), every stored file verified against its record."""
+        from webapp.documents.archive import ArchiveIntegrityError
+        from webapp.exports.views import campaign_archive
+        campaign, unit = _export_scope(year, unit_name, out)
+        try:
+            export = campaign_archive(campaign, unit)
+            export.archive.check_sources()
+            audit.record("export.archive", obj=campaign, detail={**export.detail, "cli": True})
+            db.session.commit()
+            with click.progressbar(length=export.archive.size, label=export.filename) as bar:
+                export.archive.save(out, progress=bar.update)
+        except ArchiveIntegrityError as exc:
+            db.session.rollback()
+            audit.record("export.archive", obj=campaign, success=False,
+                         detail={"campaign": year, "error": str(exc)[:500], "cli": True})
+            db.session.commit()
+            raise click.ClickException(f"存档校验失败，未写入文件：{exc}")
+        click.echo(f"已写入 {out}：{export.detail['files']} 个文件，{export.archive.size / 1e6:.1f} MB。")
+
+    @app.cli.command("export-summary")
+    @click.option("--campaign", "year", type=int, required=True, help="申报批次年度，如 2024")
+    @click.option("--unit", "unit_name", help="只导出一个推荐单位的推荐汇总表")
+    @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+    def export_summary_command(year, unit_name, out):
+        """Write the province summary workbook (or one unit's 推荐汇总表) to an .xlsx file."""
+        from webapp.core.files import write_atomically
+        from webapp.exports.views import summary_workbook
+        campaign, unit = _export_scope(year, unit_name, out)
+        data, _name = summary_workbook(campaign, unit)
+        audit.record("export.summary", obj=campaign, detail={"campaign": year, "unit": unit.name if unit else "全省",
+                                                             "bytes": len(data), "cli": True})
+        db.session.commit()
+        write_atomically(out, data)
+        click.echo(f"已写入 {out}（{len(data) / 1e3:.0f} KB）。")
+
+
+def _export_scope(year: int, unit_name: str | None, out: Path) -> tuple[Campaign, RecommendingUnit | None]:
+    if not out.parent.is_dir():
+        raise click.ClickException(f"目录 {out.parent} 不存在。")
+    campaign = db.session.execute(db.select(Campaign).filter_by(year=year)).scalar_one_or_none()
+    if campaign is None:
+        raise click.ClickException(f"没有 {year} 年的申报批次。")
+    if not unit_name:
+        return campaign, None
+    units = db.session.execute(
+        db.select(RecommendingUnit).where(RecommendingUnit.name.contains(unit_name))).scalars().all()
+    if len(units) != 1:
+        raise click.ClickException(f"找不到唯一匹配“{unit_name}”的推荐单位。")
+    return campaign, units[0]
+
+
+def _exists(login: str) -> bool:
+    return db.session.execute(db.select(User.id).filter_by(login=login)).first() is not None
+
+
+def _county(name: str) -> str:
+    return db.session.execute(db.select(County.adcode).filter_by(name=name)).scalar_one()
+
+
+def _demo_staff(role: Role, login: str, unit: str | None, display: str) -> tuple[str, str, str]:
+    user, password = accounts.create_staff_user(role=role, login=login, unit_name=unit, display_name=display)
+    user.must_change_password = False   # demo accounts: ready to use at once
+    return role.label, login, password
+
+
+def register_backup_cli(app: Flask) -> None:
+    """`backup --out DIR` and `restore DIR` (webapp/backup.py): the database, the uploads and the documents."""
+    from webapp.ops import backup as backups
+
+    def revision() -> str | None:
+        try:
+            return db.session.execute(db.text("SELECT version_num FROM alembic_version")).scalar()
+        except Exception:       # noqa: BLE001  (a database made without migrations has no such table)
+            return None
+        finally:
+            db.session.rollback()       # hold no transaction open while the files are copied
+
+    @app.cli.command("backup")
+    @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+                  help="新的备份目录（不存在或为空）")
+    def backup_command(out):
+        """Copy the database (a consistent snapshot), the uploads and the documents, with SHA-256 checksums."""
+        config = app.config
+        try:
+            result = backups.create_backup(config["SQLALCHEMY_DATABASE_URI"], config["UPLOAD_FOLDER"],
+                                           config["DOCUMENT_FOLDER"], out, revision=revision())
+        except backups.BackupError as exc:
+            db.session.rollback()
+            audit.record("system.backup", success=False, detail={"out": str(out), "error": str(exc)[:500]})
+            db.session.commit()
+            raise click.ClickException(str(exc))
+        audit.record("system.backup", detail={"out": str(result.folder), "files": result.files,
+                                              "bytes": result.size, "missing": result.missing[:50]})
+        db.session.commit()
+        click.echo(f"备份完成：{result.folder}（{result.files} 个文件，{result.size / 1e6:.1f} MB，数据库 {result.database}）。")
+        for name in result.missing:
+            click.echo(f"注意：数据库引用的文件 {name} 在备份时已不存在。", err=True)
+
+    @app.cli.command("restore")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="不再询问确认")
+    def restore_command(folder, yes):
+        """Verify every checksum of a backup, then replace the database, the uploads and the documents with it."""
+        config = app.config
+        try:
+            manifest = backups.verify_backup(folder)
+        except backups.BackupError as exc:
+            raise click.ClickException(str(exc))
+        click.echo(f"备份校验通过：{len(manifest['files'])} 个文件，创建于 {manifest['created_at']}。")
+        if not yes:
+            click.confirm("恢复将用此备份替换当前的数据库、上传文件和生成的文档（请先停止服务）。确认恢复？", abort=True)
+        db.session.remove()
+        db.engine.dispose()
+        try:
+            backups.restore_backup(folder, config["SQLALCHEMY_DATABASE_URI"], config["UPLOAD_FOLDER"],
+                                   config["DOCUMENT_FOLDER"])
+        except backups.BackupError as exc:
+            raise click.ClickException(str(exc))
+        db.engine.dispose()
+        audit.record("system.restore", detail={"from": str(folder), "created_at": manifest["created_at"],
+                                               "files": len(manifest["files"])})
+        db.session.commit()
+        click.echo("恢复完成。")
+

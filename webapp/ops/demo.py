@@ -1,0 +1,117 @@
+"""`flask demo --applications N`: realistic applications spread over units, counties, industries, types and states.
+
+For demos, screenshots and benchmarks. Every application is complete and goes through the real operations
+(submit_application freezes its Word file; the unit's decisions go through review.decide), so the data is what
+the system itself would hold.
+"""
+import random
+from collections import Counter
+from dataclasses import dataclass
+
+from webapp.applications.lifecycle import submit_application
+from webapp.campaigns.lookup import current_campaign
+from webapp.ops.demo_data import make_complete_application, make_enterprise
+from webapp.core.extensions import db
+from webapp.models import (
+    ApplicationStatus, ApplicationType, County, Enterprise, EnterpriseNature, IndustryDivision, IndustryGroup, RecommendingUnit,
+    Role, User,
+)
+from webapp.accounts.passwords import generate_one_time_password
+from webapp.review.operations import ReviewError, decide
+
+CITIES = ["湘江", "麓山", "橘洲", "星沙", "洞庭", "衡岳", "潇湘", "韶峰", "梅山", "武陵", "雪峰", "南岭", "资江", "沅水",
+          "澧水", "舜皇", "紫鹊", "莽山", "桃源", "崀山"]
+TRADES = ["智能装备", "精密机械", "新材料", "电子科技", "汽车零部件", "轨道交通装备", "生物医药", "食品", "电气", "重工",
+          "新能源", "钢铁", "化工", "纺织", "陶瓷", "数控机床", "航空部件", "光电", "包装", "家居"]
+SUFFIXES = ["有限公司", "股份有限公司", "集团有限公司", "科技有限公司"]
+# 0.15 draft, 0.35 submitted, 0.10 returned, 0.30 recommended, 0.10 not recommended
+STATES = [(ApplicationStatus.DRAFT, 15), (ApplicationStatus.SUBMITTED, 35), (ApplicationStatus.RETURNED, 10),
+          (ApplicationStatus.RECOMMENDED, 30), (ApplicationStatus.NOT_RECOMMENDED, 10)]
+RETURN_COMMENTS = ["请补充近三年智能制造专项审计报告，并核对投入构成与审计报告一致。",
+                   "“三、智能制造实施内容”中部分场景的实施成果缺少量化指标，请补充。",
+                   "请上传清晰的盖章申报书扫描件，并核对企业所在县市区。"]
+
+
+@dataclass
+class DemoResult:
+    created: int
+    states: Counter
+
+
+def create_demo_applications(count: int, *, seed: int = 2024, write_files: bool = True) -> DemoResult:
+    """Create `count` enterprises, each with a complete application of the current campaign, committed in batches."""
+    campaign = current_campaign()
+    if campaign is None:
+        raise RuntimeError("没有当前申报批次：请先运行 flask --app wsgi bootstrap。")
+    rng = random.Random(seed)
+    counties = db.session.execute(db.select(County).order_by(County.adcode)).scalars().all()
+    weights = [4 if c.prefecture_adcode == "430100" else 1 for c in counties]
+    divisions = db.session.execute(db.select(IndustryDivision).where(
+        IndustryDivision.section_code == "C")).scalars().all()
+    groups = {d.code: db.session.execute(db.select(IndustryGroup.code).filter_by(division_code=d.code)).scalars().all()
+              for d in divisions}
+    taken = set(db.session.execute(db.select(Enterprise.name)).scalars())
+    states = Counter()
+    for index in range(count):
+        county = rng.choices(counties, weights)[0]
+        enterprise = make_enterprise(db.session, name=_unique_name(rng, county, taken), county_adcode=county.adcode)
+        workshop = rng.random() < 0.3
+        application = make_complete_application(
+            db.session, enterprise=enterprise, campaign=campaign,
+            app_type=ApplicationType.WORKSHOP if workshop else ApplicationType.ENTERPRISE,
+            links=rng.randint(4, 6) if workshop else rng.randint(8, 11),
+            scenarios_per_link=rng.randint(2, 3) if workshop else rng.randint(2, 3), write_files=write_files)
+        division = rng.choice(divisions)
+        application.industry_division_code = division.code
+        application.industry_group_code = rng.choice(groups[division.code])
+        application.nature = rng.choice(list(EnterpriseNature)[:3])
+        target = rng.choices([s for s, _ in STATES], [w for _, w in STATES])[0]
+        states[_move_to(application, target, rng)] += 1
+        if index % 20 == 19:
+            db.session.commit()
+    db.session.commit()
+    return DemoResult(created=count, states=states)
+
+
+def _unique_name(rng: random.Random, county: County, taken: set[str]) -> str:
+    """湖南<place><trade><suffix>; the county's name is added (then a number) when the name is taken."""
+    base = f"{rng.choice(CITIES)}{rng.choice(TRADES)}"
+    suffix = rng.choice(SUFFIXES)
+    for candidate in (f"湖南{base}{suffix}", f"{county.name}{base}{suffix}",
+                      *(f"{county.name}{base}{n}号{suffix}" for n in range(2, 10_000))):
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+    raise RuntimeError("no free enterprise name")
+
+
+def _move_to(application, target: ApplicationStatus, rng: random.Random) -> ApplicationStatus:
+    """Take the application through the real transitions towards `target`; quotas may stop a recommendation."""
+    if target is ApplicationStatus.DRAFT:
+        return target
+    submit_application(application, application.enterprise.users[0])
+    reviewer = _reviewer(application.unit_id)
+    try:
+        if target is ApplicationStatus.RETURNED:
+            decide(application, "return", reviewer, rng.choice(RETURN_COMMENTS))
+        elif target is ApplicationStatus.RECOMMENDED:
+            decide(application, "recommend", reviewer)
+        elif target is ApplicationStatus.NOT_RECOMMENDED:
+            decide(application, "reject", reviewer, "本年度名额有限，建议明年继续申报。")
+    except ReviewError:
+        pass   # quota reached: the application stays 已提交
+    return application.status
+
+
+def _reviewer(unit_id: int) -> User:
+    """The unit's first recommender; a deactivated 演示审核员 account when the unit has none."""
+    user = db.session.execute(db.select(User).filter_by(role=Role.RECOMMENDER, unit_id=unit_id)
+                              .order_by(User.id)).scalars().first()
+    if user is None:
+        unit = db.session.get(RecommendingUnit, unit_id)
+        user = User(login=f"demo-reviewer-{unit.prefecture_adcode}", role=Role.RECOMMENDER, unit=unit,
+                    display_name=f"{unit.prefecture.name}演示审核员", active=False)
+        user.set_password(generate_one_time_password())
+        db.session.add(user)
+        db.session.flush()
+    return user
