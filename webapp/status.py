@@ -24,6 +24,28 @@ TRANSITIONS: dict[str, Transition] = {
                          comment_required=True),
     "recommend": Transition("推荐", (S.SUBMITTED, S.NOT_RECOMMENDED), S.RECOMMENDED, Role.RECOMMENDER),
     "reject": Transition("不予推荐", (S.SUBMITTED, S.RECOMMENDED), S.NOT_RECOMMENDED, Role.RECOMMENDER),
+    # The province's 形式审查 of a reported application (webapp/selection/form_check.py): 通过, 需补正 (back to the
+    # enterprise alone; the unit's list stays reported), 不通过. A 补正 can be asked again, or failed when its deadline
+    # has passed unanswered; a conclusion can be taken back until the expert review starts.
+    "pass_form_check": Transition("形式审查通过", (S.RECOMMENDED, S.CORRECTED), S.FORM_PASSED, Role.ADMIN),
+    "request_correction": Transition("要求补正", (S.RECOMMENDED, S.CORRECTED, S.CORRECTION), S.CORRECTION, Role.ADMIN,
+                                     comment_required=True),
+    "submit_correction": Transition("提交补正", (S.CORRECTION,), S.CORRECTED, Role.APPLICANT),
+    "fail_form_check": Transition("形式审查不通过", (S.RECOMMENDED, S.CORRECTED, S.CORRECTION), S.FORM_FAILED,
+                                  Role.ADMIN, comment_required=True),
+    "reopen_form_check": Transition("撤销形式审查结论", (S.FORM_PASSED, S.FORM_FAILED), S.RECOMMENDED, Role.ADMIN,
+                                    comment_required=True),
+    # 专家评审 (webapp/selection/assignment.py): confirmed assignments start it.
+    "start_review": Transition("进入专家评审", (S.FORM_PASSED,), S.UNDER_REVIEW, Role.ADMIN),
+    # The outcome: 拟认定名单, 公示 and 认定. Part of the design of the whole sequence; their domain functions (and the
+    # pages that call them) come with the publicity and recognition step.
+    "propose": Transition("列入拟认定名单", (S.UNDER_REVIEW, S.INCUBATION, S.NOT_SELECTED), S.PROPOSED, Role.ADMIN),
+    "incubate": Transition("列入培育库", (S.UNDER_REVIEW, S.PROPOSED, S.NOT_SELECTED), S.INCUBATION, Role.ADMIN,
+                           comment_required=True),
+    "not_select": Transition("未入选", (S.UNDER_REVIEW, S.PROPOSED, S.INCUBATION), S.NOT_SELECTED, Role.ADMIN,
+                             comment_required=True),
+    "recognise": Transition("认定", (S.PROPOSED,), S.RECOGNISED, Role.ADMIN),
+    "revoke": Transition("撤销认定", (S.RECOGNISED,), S.REVOKED, Role.ADMIN, comment_required=True),
 }
 
 

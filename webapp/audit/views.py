@@ -43,10 +43,31 @@ ACTION_LABELS = {
     "document.download": "下载申报书", "export.archive": "导出申报材料归档包", "export.summary": "导出全省汇总表",
     "report.export": "导出推荐汇总表", "report.fill_date": "填写汇总表填报日期", "report.reorder": "调整推荐排序",
     "security.settings": "修改安全设置", "system.backup": "系统备份", "system.restore": "系统恢复",
+    # The province's selection after 报送 (webapp/selection) and the unit's 推荐意见 and 推荐函.
+    "application.pass_form_check": "形式审查通过", "application.request_correction": "要求补正",
+    "application.submit_correction": "提交补正", "application.fail_form_check": "形式审查不通过",
+    "application.reopen_form_check": "撤销形式审查结论", "application.start_review": "进入专家评审",
+    "application.propose": "列入拟认定名单", "application.incubate": "列入培育库", "application.not_select": "未入选",
+    "application.recognise": "认定", "application.revoke": "撤销认定",
+    "application.correction_request": "填写补正要求", "application.correction_answer": "补正新版本",
+    "application.opinion": "修改推荐意见", "report.letter_scan": "上传推荐函扫描件",
+    "export.letter": "下载推荐函", "export.letter_scan": "下载推荐函扫描件", "export.review": "导出评审汇总表",
+    "export.score_sheets": "导出专家评分表", "export.site_visit_file": "下载现场核查材料",
+    "expert.create": "添加专家", "expert.update": "修改专家信息", "expert.relation_add": "登记专家关联关系",
+    "expert.relation_remove": "删除专家关联关系", "expert.login_issued": "开通专家账号", "expert.remind": "提醒专家",
+    "plan.create": "创建评审方案", "plan.update": "修改评审方案", "plan.criterion_save": "保存评分项",
+    "plan.criterion_delete": "删除评分项", "plan.criterion_move": "调整评分项顺序", "plan.pass_mark": "修改通过分数",
+    "assignment.propose": "生成分配方案", "assignment.confirm": "确认分配方案", "assignment.discard": "放弃分配方案",
+    "assignment.assign": "分配专家", "assignment.withdraw": "撤回专家分配", "assignment.open": "专家确认无利益冲突",
+    "assignment.decline": "专家声明回避", "score.submit": "提交评分表", "score.reopen": "退回评分表",
+    "site_visit.mark": "列入现场答辩/核查", "site_visit.unmark": "取消现场答辩/核查",
+    "site_visit.record": "记录现场答辩/核查结果", "site_visit.file": "上传现场答辩/核查材料",
 }
 OBJECT_LABELS = {"user_account": "账号", "application": "申报书", "campaign": "申报批次", "enterprise": "企业",
                  "deadline_extension": "企业延期", "unit_report": "推荐汇总表", "attachment": "附件",
-                 "audit_record": "审计日志", "endpoint": "功能页面", "security_setting": "安全设置"}
+                 "audit_record": "审计日志", "endpoint": "功能页面", "security_setting": "安全设置",
+                 "letter_scan": "推荐函扫描件", "expert": "评审专家", "review_plan": "评审方案", "criterion": "评分项",
+                 "score_sheet": "评分表", "assignment": "评审任务", "score_card": "专家评分", "site_visit": "现场答辩/核查"}
 ROLE_NAMES = {role.value: label for role, label in ROLE_LABELS.items()}
 
 

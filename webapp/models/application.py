@@ -16,6 +16,18 @@ class ApplicationStatus(enum.Enum):
     RETURNED = "returned"
     RECOMMENDED = "recommended"
     NOT_RECOMMENDED = "not_recommended"
+    # The province's selection after the unit's 报送 (形式审查, 专家评审) …
+    CORRECTION = "correction"              # 需补正: back with the enterprise alone, the unit's list stays reported
+    CORRECTED = "corrected"                # 补正已提交: waiting for the province to check it again
+    FORM_PASSED = "form_passed"
+    FORM_FAILED = "form_failed"
+    UNDER_REVIEW = "under_review"
+    # … and its outcome (拟认定名单, 公示, 认定: states of the next step, see status.TRANSITIONS).
+    PROPOSED = "proposed"
+    INCUBATION = "incubation"
+    NOT_SELECTED = "not_selected"
+    RECOGNISED = "recognised"
+    REVOKED = "revoked"
 
     @property
     def label(self) -> str:
@@ -32,7 +44,26 @@ STATUS_LABELS = {
     ApplicationStatus.RETURNED: ("退回修改", "status-returned"),
     ApplicationStatus.RECOMMENDED: ("已推荐", "status-recommended"),
     ApplicationStatus.NOT_RECOMMENDED: ("未推荐", "status-not-recommended"),
+    ApplicationStatus.CORRECTION: ("需补正", "status-returned"),
+    ApplicationStatus.CORRECTED: ("补正已提交", "status-submitted"),
+    ApplicationStatus.FORM_PASSED: ("形式审查通过", "status-recommended"),
+    ApplicationStatus.FORM_FAILED: ("形式审查不通过", "status-not-recommended"),
+    ApplicationStatus.UNDER_REVIEW: ("评审中", "status-submitted"),
+    ApplicationStatus.PROPOSED: ("拟认定", "status-recommended"),
+    ApplicationStatus.INCUBATION: ("入库培育", "status-submitted"),
+    ApplicationStatus.NOT_SELECTED: ("未入选", "status-not-recommended"),
+    ApplicationStatus.RECOGNISED: ("已认定", "status-recommended"),
+    ApplicationStatus.REVOKED: ("已撤销", "status-not-recommended"),
 }
+
+# The unit's own decisions: what its queue, quota and home page count.
+UNIT_STATES = (ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED, ApplicationStatus.RECOMMENDED,
+               ApplicationStatus.NOT_RECOMMENDED)
+# On the unit's reported list (推荐汇总表): recommended, and every state the province's selection moves it to.
+RECOMMENDED_STATES = (ApplicationStatus.RECOMMENDED, ApplicationStatus.CORRECTION, ApplicationStatus.CORRECTED,
+                      ApplicationStatus.FORM_PASSED, ApplicationStatus.FORM_FAILED, ApplicationStatus.UNDER_REVIEW,
+                      ApplicationStatus.PROPOSED, ApplicationStatus.INCUBATION, ApplicationStatus.NOT_SELECTED,
+                      ApplicationStatus.RECOGNISED, ApplicationStatus.REVOKED)
 
 
 class EnterpriseNature(enum.Enum):
@@ -71,6 +102,7 @@ class Application(db.Model):
     version = db.Column(db.Integer, nullable=False, default=0)
     submitted_at = db.Column(db.DateTime)
     recommend_order = db.Column(db.Integer)      # 序号 in the unit's 汇总表
+    recommend_opinion = db.Column(db.Text)       # the unit's 推荐意见, shown to the experts
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -195,6 +227,15 @@ class Application(db.Model):
                                 order_by="Snapshot.version")
     review_comments = db.relationship("ReviewComment", cascade="all, delete-orphan", back_populates="application",
                                       order_by="ReviewComment.id")
+    correction_requests = db.relationship("CorrectionRequest", cascade="all, delete-orphan",
+                                          back_populates="application", order_by="CorrectionRequest.id")
+
+    @property
+    def open_correction(self) -> "CorrectionRequest | None":
+        """The province's 补正 request the enterprise is answering (only in 需补正)."""
+        if self.status is not ApplicationStatus.CORRECTION or not self.correction_requests:
+            return None
+        return self.correction_requests[-1]
 
     def items(self, kind: ListKind) -> list["ListItem"]:
         return [i for i in self.list_items if i.kind is kind]
@@ -341,6 +382,14 @@ class ReviewComment(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     application = db.relationship("Application", back_populates="review_comments")
+    status_change = db.relationship("StatusChange")
+
+    @property
+    def author_label(self) -> str:
+        """Who asked, as the pages name it: the province's 形式审查 (a 补正 request) or the recommending unit."""
+        if self.status_change is not None and self.status_change.action == "request_correction":
+            return "省工信厅形式审查意见"
+        return "推荐单位意见"
 
 
 class Snapshot(db.Model):
