@@ -21,12 +21,13 @@ from webapp.audit import trail as audit
 from webapp.documents.summary_xlsx import SummaryRow, UnitSummary
 from webapp.core.extensions import db
 from webapp.models import (
-    Application, ApplicationLink, ApplicationScenario, ApplicationStatus as S, ApplicationType,
+    RECOMMENDED_STATES, Application, ApplicationLink, ApplicationScenario, ApplicationStatus as S, ApplicationType,
     Campaign, County, Enterprise, IndustryDivision, Link, RecommendingUnit,
     ReviewComment, Role, StatusChange, UnitQuota, UnitReport, User,
 )
 from webapp.applications.rules import eligibility_problems
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
+from webapp.review.letter import letter_status
 from webapp.status import TRANSITIONS, TransitionError, apply_transition, check_transition
 from webapp.core.timeutil import fmt, local_today, utcnow
 
@@ -100,7 +101,7 @@ def quota_usage(campaign: Campaign, unit_id: int) -> dict[ApplicationType, Quota
     used = dict(db.session.execute(
         db.select(Application.app_type, func.count()).where(
             Application.campaign_id == campaign.id, Application.unit_id == unit_id,
-            Application.status == S.RECOMMENDED).group_by(Application.app_type)).all())
+            Application.status.in_(RECOMMENDED_STATES)).group_by(Application.app_type)).all())
     quotas = dict(db.session.execute(db.select(UnitQuota.app_type, UnitQuota.quota).where(
         UnitQuota.campaign_id == campaign.id, UnitQuota.unit_id == unit_id)).all())
     return {t: QuotaUse(t, used.get(t, 0), quotas.get(t)) for t in ApplicationType}
@@ -137,10 +138,13 @@ def decide(application: Application, action: str, user: User, comment: str | Non
         raise ReviewError("只有退回修改时可以对具体部分提出意见。")
     check_transition(application, action, user, comment)
     if action == "recommend":
+        if not (comment or "").strip():
+            raise ReviewError("推荐时请填写推荐意见（专家评审时可见）。")
         check_quota(application)
     change = apply_transition(application, action, user, comment)
     if change.to_status is S.RECOMMENDED:
         application.recommend_order = (_max_order(application) or 0) + 1
+        application.recommend_opinion = change.comment
     elif change.from_status is S.RECOMMENDED:
         application.recommend_order = None
         _renumber(application.campaign_id, application.unit_id)
@@ -188,7 +192,7 @@ def bulk_decide(ids: list[int], action: str, user: User, comment: str | None = N
 def recommended_query(campaign_id: int, unit_id: int):
     return db.select(Application).where(
         Application.campaign_id == campaign_id, Application.unit_id == unit_id,
-        Application.status == S.RECOMMENDED,
+        Application.status.in_(RECOMMENDED_STATES),
     ).order_by(Application.recommend_order.is_(None), Application.recommend_order, Application.submitted_at,
                Application.id)
 
@@ -196,7 +200,7 @@ def recommended_query(campaign_id: int, unit_id: int):
 def _max_order(application: Application) -> int | None:
     return db.session.execute(db.select(func.max(Application.recommend_order)).where(
         Application.campaign_id == application.campaign_id, Application.unit_id == application.unit_id,
-        Application.status == S.RECOMMENDED, Application.id != application.id)).scalar()
+        Application.status.in_(RECOMMENDED_STATES), Application.id != application.id)).scalar()
 
 
 def _renumber(campaign_id: int, unit_id: int, ordered: list[Application] | None = None) -> list[Application]:
@@ -261,6 +265,14 @@ def submit_report(campaign: Campaign, unit_id: int, user: User, confirm_undecide
     for use in usage.values():
         if use.over:
             raise ReviewError(f"{use.app_type.label}已推荐 {use.used} 项，超过名额 {use.quota} 项，请调整后再报送。")
+    without_opinion = db.session.execute(db.select(Application.company_name).where(
+        Application.campaign_id == campaign.id, Application.unit_id == unit_id, Application.status == S.RECOMMENDED,
+        func.coalesce(Application.recommend_opinion, "") == "")).scalars().all()
+    if without_opinion:
+        raise ReviewError(f"以下申报书尚未填写推荐意见：{'、'.join(without_opinion)}。请在审核页填写后再报送。")
+    letter = letter_status(campaign, db.session.get(RecommendingUnit, unit_id), report)
+    if letter.problem:
+        raise ReviewError(letter.problem)
     undecided = undecided_count(campaign.id, unit_id)
     if undecided and not confirm_undecided:
         raise ReviewError(f"还有 {undecided} 份已提交的申报书尚未处理。报送后将不能再处理；"
@@ -284,6 +296,10 @@ def return_report(campaign: Campaign, unit_id: int, admin: User, comment: str) -
     report = get_report(campaign.id, unit_id)
     if report is None or not report.is_reported:
         raise ReviewError("该推荐单位尚未报送推荐汇总表。")
+    if db.session.execute(db.select(Application.id).where(
+            Application.campaign_id == campaign.id, Application.unit_id == unit_id,
+            Application.status.in_(RECOMMENDED_STATES), Application.status != S.RECOMMENDED).limit(1)).first():
+        raise ReviewError("省厅已开始对该单位报送的申报书进行形式审查，不能再退回推荐汇总表。")
     previous = report.reported_at
     report.reported_at = None
     report.reported_by_id = None
