@@ -7,6 +7,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from webapp.applications.lifecycle import is_editable
 from webapp.core.extensions import db
 from webapp.models import Application, ApplicationStatus, Role, User
 
@@ -51,9 +52,10 @@ def can_view_application(user: User, application: Application) -> bool:
     return user.role is Role.ADMIN
 
 
-def can_edit_application(user: User, application: Application) -> bool:
+def can_edit_application(user: User, application: Application, section: str | None = None) -> bool:
+    """The applicant's own application while it is editable (a 补正: only the sections asked, see is_editable)."""
     return (user.role is Role.APPLICANT and application.enterprise_id == user.enterprise_id
-            and application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED))
+            and is_editable(application, section))
 
 
 def get_application_or_404(application_id: int, *, edit: bool = False) -> Application:

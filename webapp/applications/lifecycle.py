@@ -21,6 +21,9 @@ from webapp.applications.word import FrozenDocument, render_frozen, store_frozen
 from webapp.core.timeutil import fmt, local_today, utcnow
 
 
+STAMPED_SCAN = "stamped_scan"      # the 盖章版 scan: may always be replaced while a 补正 is open
+
+
 class SaveConflict(Exception):
     """Someone saved the same section after this form was opened."""
 
@@ -194,5 +197,13 @@ def applicant_application(user: User) -> Application | None:
         campaign_id=campaign.id, enterprise_id=user.enterprise_id)).scalar_one_or_none()
 
 
-def is_editable(application: Application) -> bool:
-    return application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+def is_editable(application: Application, section: str | None = None) -> bool:
+    """Draft and returned: every section. 需补正 (the province's 形式审查): until the 补正 deadline, only the sections
+    the province named, and the stamped scan (a new 盖章版 when the content changed); `section=None` asks whether
+    anything is."""
+    if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
+        return True
+    request = application.open_correction
+    if request is None or utcnow() > request.deadline:
+        return False
+    return section is None or section in request.sections or section == STAMPED_SCAN

@@ -218,7 +218,7 @@ def upload(application_id):
     next_url = _safe_next()
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
-    if not can_edit_application(current_user, application):
+    if not can_edit_application(current_user, application, _section_of(category)):
         return _not_editable(application, category, next_url)
     files = [file for file in request.files.getlist("file") if file.filename]  # an empty input still sends a part
     received = []
@@ -227,7 +227,7 @@ def upload(application_id):
         for file in files:
             received.append((file.filename, receive_upload(file.stream, application.campaign)))
         begin_writes()
-        if not can_edit_application(current_user, application):     # submitted meanwhile: current data
+        if not can_edit_application(current_user, application, _section_of(category)):     # submitted meanwhile: current data
             return _not_editable(application, category, next_url)
         stored, errors = _store_all(application, category, received)
     finally:
@@ -285,6 +285,13 @@ def _store_all(application, category, received) -> tuple[list[str], list[str]]:
     return stored, errors
 
 
+def _section_of(category: AttachmentCategory) -> str:
+    """The section an upload changes, for a 补正 that allows only some (the stamped scan is always allowed)."""
+    if category is AttachmentCategory.STAMPED_SCAN:
+        return "stamped_scan"
+    return "implementation" if category is AttachmentCategory.SOLUTION_PICTURE else "attachments"
+
+
 def _not_editable(application: Application, category: AttachmentCategory, next_url: str | None):
     message = f"申报书当前状态为“{application.status.label}”，不能上传或删除附件。"
     return _refused(application, category, message, next_url)
@@ -338,7 +345,7 @@ def delete(attachment_id):
     next_url = _safe_next()
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
-    if not can_edit_application(current_user, application):
+    if not can_edit_application(current_user, application, _section_of(category)):
         return _not_editable(application, category, next_url)
     name = attachment.original_name
     audit.record("attachment.delete", obj=attachment, detail={

@@ -74,8 +74,8 @@ def _render_section(application, section, form=None, *, saved_at=None, conflict=
 def edit_section(application_id, key):
     application = get_application_or_404(application_id)
     section = _section_or_404(key)
-    if not is_editable(application):
-        flash(f"申报书当前状态为“{application.status.label}”，不能修改。", "info")
+    if not is_editable(application, key):
+        flash(_not_editable_message(application), "info")
         return redirect(url_for(".view", application_id=application.id))
     form = build_form(section, application, from_request=False) if section.form else None
     if section.key == "implementation":
@@ -91,8 +91,14 @@ def _version(posted: str | None) -> int:
         return -1
 
 
+def _not_editable_message(application) -> str:
+    if is_editable(application):
+        return "省厅形式审查要求补正的部分不包括这一部分，不能修改。"
+    return f"申报书当前状态为“{application.status.label}”，不能修改。"
+
+
 def _not_editable(application, section, form):
-    form.form_errors.append(f"申报书当前状态为“{application.status.label}”，不能修改。您填写的内容仍在表单中。")
+    form.form_errors.append(f"{_not_editable_message(application)}您填写的内容仍在表单中。")
     return _render_section(application, section, form, status=409)
 
 
@@ -105,7 +111,7 @@ def save_section(application_id, key):
     if section.form is None:
         abort(404)
     form = build_form(section, application, from_request=True)
-    if not is_editable(application):
+    if not is_editable(application, key):
         return _not_editable(application, section, form)
     if not form.validate():
         return _render_section(application, section, form)
@@ -113,7 +119,7 @@ def save_section(application_id, key):
     if list_action and hasattr(form, "apply_list_action"):
         form.apply_list_action(list_action)
     begin_writes()
-    if not is_editable(application):        # submitted meanwhile: checked again on current data, under the lock
+    if not is_editable(application, key):   # submitted meanwhile: checked again on current data, under the lock
         return _not_editable(application, section, form)
     try:
         new_version = claim_section(application, key, _version(form.version.data), current_user)

@@ -226,7 +226,7 @@ def block_gone(exc: BlockGone):
 
 
 def _not_editable(application: Application, suffix: str = "") -> Notice | None:
-    if is_editable(application):
+    if is_editable(application, SECTION_KEY):
         return None
     return Notice("error", f"申报书当前状态为“{application.status.label}”，不能修改。{suffix}")
 
