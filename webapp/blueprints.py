@@ -16,8 +16,15 @@ def register_blueprints(app: Flask) -> None:
     from webapp.reference.views import bp as options_bp
     from webapp.review.views import bp as recommender_bp
     from webapp.accounts.views.second_factor import bp as security_settings_bp
+    from webapp.review.recommendation_views import bp as recommendation_bp
+    from webapp.selection.views import (
+        assignments, correction, experts, form_check, hub, plan, portal, results, sheet, site_visits,
+    )
 
     for bp in (main_bp, auth_bp, options_bp, application_bp, attachments_bp, implementation_bp, recommender_bp,
                admin_bp, carry_over_bp, accounts_admin_bp, audit_log_bp, documents_bp, archives_bp,
-               security_settings_bp):
+               security_settings_bp, recommendation_bp):
         app.register_blueprint(bp)
+    # The province's selection after 报送, and the experts' portal.
+    for module in (hub, form_check, correction, experts, plan, assignments, results, site_visits, portal, sheet):
+        app.register_blueprint(module.bp)
