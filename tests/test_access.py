@@ -7,7 +7,7 @@ import pytest
 
 from webapp.models import Role
 
-ROLES = ["applicant", "recommender", "admin", "security", "auditor"]
+ROLES = ["applicant", "recommender", "admin", "security", "auditor", "expert"]
 
 
 def endpoints(app):
@@ -76,20 +76,23 @@ from webapp.applications.word import office_binary                       # noqa:
 
 from tests.conftest import PASSWORD, login                       # noqa: E402
 from tests.factories import add_solution_picture, make_complete_application, make_enterprise, make_png  # noqa: E402
+from tests.selection.builders import review_world                     # noqa: E402
 
 A_NAME = "湖南甲独有智能装备股份有限公司"
 A_MARKERS = ("甲独有", "QX7Z9")         # in A's name, profile, a 场景 and a file name: never shown to anyone else
-OBJECT_ARGS = {"application_id", "attachment_id", "block_id"}    # A's own objects: B and the other unit are refused
+# A's own objects: B, the other unit and the expert not assigned to A are refused.
+OBJECT_ARGS = {"application_id", "attachment_id", "block_id", "assignment_id", "scan_id"}
 ALLOWED = {200, 204, 302, 303, 409}
 REFUSED = {403, 404}
-CALLERS = ["anonymous", "applicant_b", "other_recommender", "auditor", "admin", "recommender", "applicant_a",
-           "security"]
+CALLERS = ["anonymous", "applicant_b", "other_recommender", "other_expert", "expert", "auditor", "admin",
+           "recommender", "applicant_a", "security"]
 CALLER_ROLE = {"applicant_a": Role.APPLICANT, "applicant_b": Role.APPLICANT, "recommender": Role.RECOMMENDER,
                "other_recommender": Role.RECOMMENDER, "admin": Role.ADMIN, "security": Role.SECURITY,
-               "auditor": Role.AUDITOR}
+               "auditor": Role.AUDITOR, "expert": Role.EXPERT, "other_expert": Role.EXPERT}
 NOT_A_STATE = {"audit_record", "login_throttle"}
 REFUSALS = ("login", "forbidden", "refused", "refused_or_stale")
-OTHERS = ("applicant_b", "other_recommender", "anonymous")
+OTHERS = ("applicant_b", "other_recommender", "other_expert", "anonymous")
+STRANGERS = ("applicant_b", "other_recommender", "other_expert")
 
 
 @pytest.fixture
@@ -124,8 +127,12 @@ def world(app, login_as):
     b_client = clients["applicant_b"]
     b_client.post("/applications/start")
     clients.update(recommender=login_as("recommender"), other_recommender=login_as("other_recommender"),
-                   admin=login_as("admin"), security=login_as("security"), auditor=login_as("auditor"))
+                   admin=login_as("admin"), security=login_as("security"), auditor=login_as("auditor"),
+                   expert=login_as("expert"), other_expert=login_as("other_expert"))
     with app.app_context():
+        # A in the province's selection: a plan, an assignment to `expert` (株洲) with a score, a letter scan, …
+        ids.update(review_world(db.session.get(Application, ids["application_id"][0]), "expert_user"))
+        db.session.commit()
         ids["staff_user_id"] = [db.session.execute(db.select(User.id).filter_by(login="cs_reviewer")).scalar_one()]
         ids["b_application_id"] = db.session.execute(db.select(Application.id).where(
             Application.id != ids["application_id"][0])).scalar_one()
@@ -163,6 +170,9 @@ def post_body(endpoint: str, values: dict) -> dict:
         "recommender.bulk": {"action": "recommend", "ids": str(values.get("application_id", "")),
                              "return_to": "/review/"},
         "recommender.admin_return_report": {"comment": "请重新报送。"},
+        "recommender.recommend": {"recommend-comment": "推荐。"},
+        "sheet.save_section": {f"{values.get('section')}-value": "30", f"{values.get('section')}-comment": "评语"},
+        "expert.decline": {"reason": "曾在该企业任职"},
         "auth.login": {"login": "nobody", "password": "x"},
     }.get(endpoint, {})
 
@@ -200,7 +210,7 @@ def expected(caller: str, view, rule, office: bool) -> str:
         return "login"
     if CALLER_ROLE[caller] not in view.allowed_roles:
         return "forbidden"
-    if caller in ("applicant_b", "other_recommender") and rule.arguments & OBJECT_ARGS:
+    if caller in STRANGERS and rule.arguments & OBJECT_ARGS:
         return "refused"
     if rule.endpoint == "documents.pdf" and not office:
         return "refused"                  # no LibreOffice on this server: the PDF is not offered to anyone

@@ -29,6 +29,7 @@ HEADINGS = {"Heading1", "Heading2", "Heading3"}
 NOT_ON_FORM = {
     "id", "campaign_id", "enterprise_id", "unit_id", "edition_id", "status", "version", "submitted_at",
     "recommend_order", "created_at", "updated_at",   # bookkeeping (version is in the footer, tested apart)
+    "recommend_opinion",                              # the unit's 推荐意见: the unit's, not the enterprise's
     "county_adcode",                                  # 所在县市区: used by 附件3, not a field of 附件2
     "pledge_agreed",                                  # the commitment is made by signing and stamping the print
 }

@@ -13,8 +13,13 @@ from webapp.accounts import codes
 from webapp.campaigns.lookup import create_campaign, current_campaign
 from webapp.core.extensions import db
 from webapp.ops.demo import create_demo_applications
+from webapp.ops.demo_selection import create_last_year
 from webapp.models import Application, ApplicationStatus, Campaign, County, RecommendingUnit, Role, User
 from webapp.accounts.passwords import generate_one_time_password
+from webapp.core.files import write_atomically
+from webapp.selection import experts
+from webapp.selection.plan import get_plan
+from webapp.selection.review_export import review_workbook
 from webapp.ops.seeding import default_edition, load_reference
 from webapp.core.timeutil import from_local, local_today
 
@@ -29,6 +34,7 @@ def demo_enterprise_code() -> str:
 
 def register_cli(app: Flask) -> None:
     register_backup_cli(app)
+    register_review_cli(app)
 
     @app.cli.command("seed")
     def seed_command():
@@ -43,18 +49,26 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("create-user")
     @click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.APPLICANT]), required=True)
     @click.option("--username", required=True)
-    @click.option("--unit", "unit_name", help="推荐单位名称（或其中一部分，如“长沙”），推荐单位账号必填")
+    @click.option("--unit", "unit_name", help="推荐单位名称（或其中一部分，如“长沙”），推荐单位账号必填；"
+                                              "评审专家账号填专家所在市州（如“株洲市”）")
     @click.option("--name", "display_name", default="", help="显示名称")
     def create_user_command(role, username, unit_name, display_name):
-        """Create a staff account and print its one-time password (to be changed at first login)."""
+        """Create a staff account and print its one-time password (to be changed at first login).
+
+        An expert (评审专家) gets an entry in the 专家库 too; --unit names the prefecture the expert works in."""
         try:
-            user, password = accounts.create_staff_user(role=Role(role), login=username, unit_name=unit_name,
-                                                        display_name=display_name)
-        except accounts.AccountError as exc:
+            if Role(role) is Role.EXPERT:
+                user, password = experts.create_with_login(username, unit_name, display_name)
+                where = f"（{experts.expert_of(user).prefecture.name}）"
+            else:
+                user, password = accounts.create_staff_user(role=Role(role), login=username, unit_name=unit_name,
+                                                            display_name=display_name)
+                where = f"（{user.unit.name}）" if user.unit else ""
+        except (accounts.AccountError, experts.ExpertError) as exc:
             db.session.rollback()
             raise click.ClickException(str(exc))
         db.session.commit()
-        unit = f"（{user.unit.name}）" if user.unit else ""
+        unit = where
         click.echo(f"已创建 {user.role.label}{unit} 账号 {user.login}，一次性密码：{password}")
         click.echo("首次登录后须修改密码。此密码不会再次显示。")
 
@@ -64,7 +78,8 @@ def register_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="只在尚无申报书时创建（make run 使用）")
     @click.option("--no-files", is_flag=True, help="不写入附件文件（仅数据库记录）")
     def demo_command(count, seed, if_empty, no_files):
-        """Create N complete, realistic applications spread over units, types and states."""
+        """Create N complete, realistic applications spread over units, types and states, and (once) last year's
+        campaign through its whole life: reported lists, 形式审查, experts, assignments, scores, a ranking."""
         if if_empty and db.session.execute(db.select(Application.id).limit(1)).first():
             click.echo("已有申报书，未创建演示数据。")
             return
@@ -76,6 +91,11 @@ def register_cli(app: Flask) -> None:
         states = "，".join(f"{status.label} {number}" for status, number in sorted(
             result.states.items(), key=lambda item: list(ApplicationStatus).index(item[0])))
         click.echo(f"已创建 {result.created} 份演示申报书（{states}），用时 {time.perf_counter() - started:.1f} 秒。")
+        last = create_last_year(current_campaign(), seed=seed, write_files=not no_files)
+        if last is not None:
+            click.echo(f"已创建上一年度（{last.campaign.year}年）完整评审流程：{last.applications} 份申报书已报送、形式审查"
+                       f"（含补正和不通过），专家库 {last.experts} 位专家，{last.cards} 份评分表已提交。")
+            click.echo(f"  演示评审专家 登录名 {last.expert_login} 一次性密码 {last.expert_password}（首次登录须修改）")
 
     @app.cli.command("bootstrap")
     def bootstrap_command():
@@ -145,6 +165,25 @@ def register_cli(app: Flask) -> None:
         data, _name = summary_workbook(campaign, unit)
         audit.record("export.summary", obj=campaign, detail={"campaign": year, "unit": unit.name if unit else "全省",
                                                              "bytes": len(data), "cli": True})
+        db.session.commit()
+        write_atomically(out, data)
+        click.echo(f"已写入 {out}（{len(data) / 1e3:.0f} KB）。")
+
+
+def register_review_cli(app: Flask) -> None:
+    """`export-review --campaign YEAR --out review.xlsx`: the 评审汇总表 (sheets 评审汇总, 评分明细, 评语明细)."""
+
+    @app.cli.command("export-review")
+    @click.option("--campaign", "year", type=int, required=True, help="申报批次年度，如 2024")
+    @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+    def export_review_command(year, out):
+        """Write the campaign's 评审汇总表 (ranking, each expert's totals, the scores by criterion) to an .xlsx file."""
+        campaign, _unit = _export_scope(year, None, out)
+        plan = get_plan(campaign)
+        if plan is None:
+            raise click.ClickException(f"{year} 年的申报批次尚未制定评审方案。")
+        data, _name = review_workbook(campaign, plan)
+        audit.record("export.review", obj=campaign, detail={"campaign": year, "bytes": len(data), "cli": True})
         db.session.commit()
         write_atomically(out, data)
         click.echo(f"已写入 {out}（{len(data) / 1e3:.0f} KB）。")
