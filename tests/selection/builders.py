@@ -55,7 +55,15 @@ def recommended(name: str, city: str = "长沙市", app_type=ApplicationType.ENT
     for key, value in changes.items():
         setattr(application, key, value)
     submit_application(application, enterprise.users[0])
+    # A unit that has reported already: its list is opened for this one decision (tests build lists one by one).
+    reported = db.session.execute(db.select(UnitReport).filter_by(
+        campaign_id=application.campaign_id, unit_id=application.unit_id)).scalar_one_or_none()
+    held, reported_at = reported, reported.reported_at if reported else None
+    if held is not None:
+        held.reported_at = None
     decide(application, "recommend", staff(Role.RECOMMENDER, application.unit_id), f"{name}推荐意见。")
+    if held is not None:
+        held.reported_at = reported_at
     return application
 
 
@@ -110,7 +118,8 @@ def scored(row: Assignment, values: list, *, gates: bool = True, submitted: bool
            comment: str = "评语") -> ScoreCard:
     """A card with `values` for the scored criteria in order, every gate 是 (or 否 with gates=False)."""
     sheet = get_plan(row.application.campaign).sheet_for(row.application.app_type)
-    card = ScoreCard(assignment=row, opinion="专家意见", updated_at=utcnow())
+    card = ScoreCard(opinion="专家意见", updated_at=utcnow())
+    row.card = card
     for criterion, value in zip(sheet.scored, values):
         card.scores.append(CriterionScore(criterion_id=criterion.id, value=Decimal(str(value)), comment=comment))
     for criterion in sheet.gates:
@@ -132,9 +141,9 @@ def review_world(application: Application, expert_login: str) -> dict:
     relation = add_relation(entry, make_credit_code("430202", 987), "曾在该企业任职", staff(Role.ADMIN))
     row = assign(application, entry)
     criterion = plan.sheet_for(application.app_type).criteria[0]
-    card = ScoreCard(assignment=row, updated_at=utcnow(), total=Decimal(30))
+    card = ScoreCard(updated_at=utcnow(), total=Decimal(30))
+    row.card = card
     card.scores.append(CriterionScore(criterion_id=criterion.id, value=Decimal(30)))
-    db.session.add(card)
     unit_report = UnitReport(campaign_id=application.campaign_id, unit_id=application.unit_id)
     db.session.add(unit_report)
     db.session.flush()

@@ -14,7 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from webapp.core.extensions import db
 from webapp.models import Prefecture, User
 from webapp.selection.experts import (
-    ExpertError, ExpertValues, check_values, find_by_contact, link_names, normalize_code, save_expert,
+    ExpertError, ExpertValues, check_values, find_by_contact, normalize_code, save_expert,
 )
 
 COLUMNS = ["姓名", "工作单位", "工作单位统一社会信用代码", "所在市州", "职称", "专业领域（环节，顿号分隔）", "手机",
@@ -36,8 +36,10 @@ def _text(value) -> str:
 
 
 def _header_key(value) -> str:
+    """The template's column a header names (its words before any bracket are enough)."""
     text = _text(value)
-    return next((column for column in COLUMNS if text and column.startswith(text.split("（")[0])), text)
+    stem = text.split("(")[0]
+    return next((column for column in COLUMNS if stem and _text(column).startswith(stem)), text)
 
 
 def read_rows(data: bytes) -> list[tuple[int, dict]]:
@@ -65,7 +67,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
     return out
 
 
-def _values(record: dict, prefecture_codes: dict[str, str], known_links: set[str]) -> ExpertValues:
+def _values(record: dict, prefecture_codes: dict[str, str]) -> ExpertValues:
     name_of_prefecture = record.get("所在市州", "")
     adcode = next((code for name, code in prefecture_codes.items() if name_of_prefecture and
                    (name == name_of_prefecture or name.startswith(name_of_prefecture))), "")
@@ -82,11 +84,10 @@ def _values(record: dict, prefecture_codes: dict[str, str], known_links: set[str
 def import_experts(data: bytes, actor: User) -> ImportResult:
     result = ImportResult()
     prefecture_codes = {p.name: p.adcode for p in db.session.execute(db.select(Prefecture)).scalars()}
-    known = set(link_names())
     parsed = []
     for number, record in read_rows(data):
         try:
-            values = _values(record, prefecture_codes, known)
+            values = _values(record, prefecture_codes)
         except ExpertError as exc:
             result.errors.append(f"第{number}行：{exc}")
             continue

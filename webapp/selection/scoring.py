@@ -4,6 +4,7 @@ A section is one criterion (its score or gate answer, and a comment) or the over
 value is not saved and comes back with its message and the typed text; the others are saved. The total is kept on
 the card at every save: the sum of the scores, or 0 when a gate item (一票否决) is answered 否.
 """
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -51,7 +52,7 @@ class SaveResult:
 
 def parse_score(criterion: Criterion, raw: str) -> Decimal | None:
     """The score typed for a criterion (None when empty); ScoringError with a clear message when out of range."""
-    text = (raw or "").strip().replace("，", ".").replace("。", ".")
+    text = unicodedata.normalize("NFKC", raw or "").strip().replace("，", ".").replace("。", ".")
     if not text:
         return None
     try:
