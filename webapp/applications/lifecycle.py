@@ -189,6 +189,11 @@ def withdraw_application(application: Application, user: User) -> None:
     apply_transition(application, "withdraw", user)
 
 
+def can_open_section(application: Application, key: str) -> bool:
+    """The editor opens a section that can be changed; during a 补正, 八 also opens for the new 盖章版 alone."""
+    return is_editable(application, key) or (key == "attachments" and is_editable(application, STAMPED_SCAN))
+
+
 def applicant_application(user: User) -> Application | None:
     campaign = current_campaign()
     if campaign is None or user.enterprise_id is None:

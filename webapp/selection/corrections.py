@@ -61,7 +61,7 @@ def check_correction(application: Application) -> CorrectionCheck:
         blockers.insert(0, Problem("", f"补正截止时间（{fmt(request.deadline)}）已过，不能再提交补正。请联系省工信厅。",
                                    kind="deadline"))
     scan = stamped_scan_problem(application)
-    if scan is not None:
+    if scan is not None and not any(p.anchor == scan.anchor for p in blockers):   # said once (sections.py may)
         blockers.append(scan)
     return CorrectionCheck(request, blockers, content_changed(application))
 

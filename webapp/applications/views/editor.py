@@ -3,8 +3,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from webapp.applications.lifecycle import (
-    SaveConflict, checklist, claim_section, is_editable, load_contents, start_application, submission_blockers,
-    prepare_submission, submit_application, withdraw_application,
+    SaveConflict, can_open_section, checklist, claim_section, is_editable, load_contents, start_application,
+    submission_blockers, prepare_submission, submit_application, withdraw_application,
 )
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import begin_writes, db, finish_writes, reads_first
@@ -74,7 +74,7 @@ def _render_section(application, section, form=None, *, saved_at=None, conflict=
 def edit_section(application_id, key):
     application = get_application_or_404(application_id)
     section = _section_or_404(key)
-    if not is_editable(application, key):
+    if not can_open_section(application, key):
         flash(_not_editable_message(application), "info")
         return redirect(url_for(".view", application_id=application.id))
     form = build_form(section, application, from_request=False) if section.form else None
