@@ -73,7 +73,23 @@ def apply_transition(application: Application, action: str, user: User, comment:
     cannot both pass the state check.
     """
     db.session.refresh(application, with_for_update=True)
-    transition = check_transition(application, action, user, comment)
+    return _change(application, check_transition(application, action, user, comment), action, user, comment)
+
+
+def apply_transition_to_all(applications: list[Application], action: str, user: User,
+                            comment: str | None = None) -> list[StatusChange]:
+    """apply_transition for many applications at once (confirming an expert assignment moves about a thousand),
+    with one locking read of them all instead of one each; refused as a whole if any one is refused."""
+    if not applications:
+        return []
+    db.session.execute(db.select(Application).where(Application.id.in_([a.id for a in applications]))
+                       .with_for_update().execution_options(populate_existing=True)).all()
+    checked = [(a, check_transition(a, action, user, comment)) for a in applications]
+    return [_change(application, transition, action, user, comment) for application, transition in checked]
+
+
+def _change(application: Application, transition: Transition, action: str, user: User,
+            comment: str | None) -> StatusChange:
     change = StatusChange(application=application, action=action, from_status=application.status,
                           to_status=transition.target, actor_id=user.id, comment=(comment or "").strip() or None,
                           created_at=utcnow())

@@ -18,8 +18,10 @@ from webapp.models import (
     Application, ApplicationStatus as S, ApplicationType, Assignment, AssignmentState as A, Campaign, ReviewPlan,
     User,
 )
-from webapp.selection.conflicts import ExpertInfo, Target, declined_pairs, exclusions, expert_infos, field_match, targets
-from webapp.status import apply_transition
+from webapp.selection.conflicts import (
+    ExpertInfo, Rules, Target, allowed, declined_pairs, exclusions, expert_infos, field_match, rules_of, targets,
+)
+from webapp.status import apply_transition_to_all
 
 REVIEWABLE = (S.FORM_PASSED, S.UNDER_REVIEW)
 COUNTED = (A.PROPOSED, A.ACTIVE)
@@ -33,10 +35,6 @@ def reviewable_applications(campaign: Campaign) -> list[Application]:
     return list(db.session.execute(db.select(Application).where(
         Application.campaign_id == campaign.id, Application.status.in_(REVIEWABLE))
         .order_by(Application.app_type, Application.id)).scalars())
-
-
-def _assignments(campaign: Campaign) -> list[Assignment]:
-    return list(db.session.execute(db.select(Assignment).filter_by(campaign_id=campaign.id)).scalars())
 
 
 @dataclass
@@ -58,21 +56,21 @@ class Shortfall:
 @dataclass
 class Chooser:
     """The state the automatic assignment works on: who is eligible for what, who has how much."""
-    plan: ReviewPlan
+    rules: Rules
     experts: list[ExpertInfo]
     declined: set
     taken: dict[int, set[int]]          # application → experts it has (any state: not proposed again)
     load: Counter                       # expert → proposed and active assignments
 
     def eligible(self, target: Target) -> list[ExpertInfo]:
-        return [e for e in self.experts if e.id not in self.taken.get(target.id, ())
-                and not exclusions(e, target, self.plan, self.declined)]
+        taken = self.taken.get(target.id, ())
+        return [e for e in self.experts if e.id not in taken and allowed(e, target, self.rules, self.declined)]
 
-    def pick(self, target: Target, count: int) -> list[ExpertInfo]:
-        pool = self.eligible(target)
-        pool.sort(key=lambda e: (self.load[e.id] - (1 if field_match(e, target) else 0), -field_match(e, target),
-                                 e.id))
-        chosen = pool[:count]
+    def pick(self, target: Target, count: int, pool: list[ExpertInfo] | None = None) -> list[ExpertInfo]:
+        """The `count` least loaded eligible experts, one above the least loaded accepted for a 专业领域 match."""
+        matches = [(e, field_match(e, target)) for e in (self.eligible(target) if pool is None else pool)]
+        matches.sort(key=lambda pair: (self.load[pair[0].id] - (1 if pair[1] else 0), -pair[1], pair[0].id))
+        chosen = [e for e, _match in matches[:count]]
         for expert in chosen:
             self.load[expert.id] += 1
             self.taken.setdefault(target.id, set()).add(expert.id)
@@ -80,16 +78,17 @@ class Chooser:
 
 
 def chooser_for(campaign: Campaign, plan: ReviewPlan) -> tuple[Chooser, dict[int, int]]:
-    existing = _assignments(campaign)
+    rows = db.session.execute(db.select(Assignment.application_id, Assignment.expert_id, Assignment.state)
+                              .where(Assignment.campaign_id == campaign.id)).all()
     taken: dict[int, set[int]] = {}
     load: Counter = Counter()
     have: Counter = Counter()
-    for row in existing:
-        taken.setdefault(row.application_id, set()).add(row.expert_id)
-        if row.state in COUNTED:
-            load[row.expert_id] += 1
-            have[row.application_id] += 1
-    return Chooser(plan, expert_infos(), declined_pairs(campaign), taken, load), have
+    for application_id, expert_id, state in rows:
+        taken.setdefault(application_id, set()).add(expert_id)
+        if state in COUNTED:
+            load[expert_id] += 1
+            have[application_id] += 1
+    return Chooser(rules_of(plan), expert_infos(), declined_pairs(campaign), taken, load), have
 
 
 def propose(campaign: Campaign, plan: ReviewPlan, actor: User) -> list[Shortfall]:
@@ -100,12 +99,12 @@ def propose(campaign: Campaign, plan: ReviewPlan, actor: User) -> list[Shortfall
     applications = reviewable_applications(campaign)
     by_id = {a.id: a for a in applications}
     items = [(t, plan.experts_per_application - have[t.id]) for t in targets(applications)]
-    items = [(t, n) for t, n in items if n > 0]
+    pools = {t.id: chooser.eligible(t) for t, needed in items if needed > 0}
     # The most constrained applications choose first.
-    items.sort(key=lambda item: (len(chooser.eligible(item[0])), item[0].id))
+    items = sorted(((t, n) for t, n in items if n > 0), key=lambda item: (len(pools[item[0].id]), item[0].id))
     rows, shortfalls, now = [], [], utcnow()
     for target, needed in items:
-        chosen = chooser.pick(target, needed)
+        chosen = chooser.pick(target, needed, pools[target.id])
         rows += [dict(campaign_id=campaign.id, application_id=target.id, expert_id=e.id, state=A.PROPOSED,
                       created_at=now, created_by_id=actor.id) for e in chosen]
         if len(chosen) < needed:
@@ -119,7 +118,7 @@ def propose(campaign: Campaign, plan: ReviewPlan, actor: User) -> list[Shortfall
 
 
 def _shortfall(chooser: Chooser, target: Target, application: Application, needed: int, got: int) -> Shortfall:
-    reasons = Counter(reason for e in chooser.experts for reason in exclusions(e, target, chooser.plan,
+    reasons = Counter(reason for e in chooser.experts for reason in exclusions(e, target, chooser.rules,
                                                                                chooser.declined))
     return Shortfall(target.id, target.name, application.app_type, needed, got, reasons)
 
@@ -138,16 +137,19 @@ def shortfalls(campaign: Campaign, plan: ReviewPlan) -> list[Shortfall]:
 
 
 def confirm(campaign: Campaign, actor: User) -> int:
-    """The admin accepts the proposal: 拟分配 → 已分配; their applications enter 评审中."""
-    proposed = [row for row in _assignments(campaign) if row.state is A.PROPOSED]
-    if not proposed:
+    """The admin accepts the proposal: 拟分配 → 已分配 (one UPDATE); their applications enter 评审中."""
+    proposed = (Assignment.campaign_id == campaign.id, Assignment.state == A.PROPOSED)
+    application_ids = set(db.session.execute(db.select(Assignment.application_id).where(*proposed)).scalars())
+    if not application_ids:
         raise AssignmentError("没有待确认的分配方案，请先生成方案。")
-    now = utcnow()
-    for row in proposed:
-        row.state, row.confirmed_at = A.ACTIVE, now
-    start_review_of({row.application for row in proposed}, actor)
-    audit.record("assignment.confirm", obj=campaign, actor=actor, detail={"confirmed": len(proposed)})
-    return len(proposed)
+    count = db.session.execute(db.update(Assignment).where(*proposed).values(
+        state=A.ACTIVE, confirmed_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    for stale in [o for o in db.session.identity_map.values() if isinstance(o, Assignment)]:
+        db.session.expire(stale)                # the UPDATE went around the session
+    start_review_of(db.session.execute(db.select(Application).where(
+        Application.id.in_(application_ids), Application.status == S.FORM_PASSED)).scalars(), actor)
+    audit.record("assignment.confirm", obj=campaign, actor=actor, detail={"confirmed": count})
+    return count
 
 
 def discard(campaign: Campaign, actor: User) -> int:
@@ -158,6 +160,6 @@ def discard(campaign: Campaign, actor: User) -> int:
 
 
 def start_review_of(applications, actor: User) -> None:
-    for application in sorted(applications, key=lambda a: a.id):
-        if application.status is S.FORM_PASSED:
-            apply_transition(application, "start_review", actor)
+    """评审中 for those of `applications` still waiting for experts (形式审查通过)."""
+    waiting = sorted((a for a in applications if a.status is S.FORM_PASSED), key=lambda a: a.id)
+    apply_transition_to_all(waiting, "start_review", actor)

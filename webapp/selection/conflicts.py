@@ -81,7 +81,26 @@ def declined_pairs(campaign: Campaign) -> set[tuple[int, int]]:
         Assignment.campaign_id == campaign.id, Assignment.state == AssignmentState.DECLINED)).all())
 
 
-def exclusions(expert: ExpertInfo, target: Target, plan: ReviewPlan, declined: set[tuple[int, int]]) -> list[str]:
+@dataclass(frozen=True)
+class Rules:
+    """What 回避 reads of the review plan (a plain copy: the assignment checks it for every pair)."""
+    avoid_same_prefecture: bool
+
+
+def rules_of(plan: ReviewPlan) -> Rules:
+    return Rules(plan.avoid_same_prefecture)
+
+
+def allowed(expert: ExpertInfo, target: Target, rules: Rules, declined: set[tuple[int, int]]) -> bool:
+    """`exclusions(...) == []`, without building the reasons (the automatic assignment asks for every pair)."""
+    return (expert.active and expert.has_login
+            and not (rules.avoid_same_prefecture and expert.prefecture_adcode == target.prefecture_adcode)
+            and not (expert.employer_code and expert.employer_code in target.codes)
+            and not (expert.related_codes and expert.related_codes & target.codes)
+            and (target.id, expert.id) not in declined)
+
+
+def exclusions(expert: ExpertInfo, target: Target, plan: ReviewPlan | Rules, declined: set[tuple[int, int]]) -> list[str]:
     """Why `expert` may not judge `target`; empty when they may."""
     reasons = []
     if not expert.active:

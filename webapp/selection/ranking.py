@@ -70,24 +70,31 @@ class Result:
         return self.assigned - len(self.totals)
 
 
-def _submitted_totals(campaign: Campaign) -> dict[int, list[ExpertTotal]]:
+def _scope(campaign: Campaign, app_type: ApplicationType | None):
+    conditions = [Application.campaign_id == campaign.id, Application.status.in_(RANKED)]
+    return conditions + ([Application.app_type == app_type] if app_type is not None else [])
+
+
+def _submitted_totals(campaign: Campaign, app_type: ApplicationType | None) -> dict[int, list[ExpertTotal]]:
     rows = db.session.execute(
         db.select(Assignment.application_id, Assignment.expert_id, ScoreCard.total, ScoreCard.vetoed)
         .join(ScoreCard, ScoreCard.assignment_id == Assignment.id)
-        .where(Assignment.campaign_id == campaign.id, Assignment.state == A.ACTIVE,
-               ScoreCard.submitted_at.is_not(None)).order_by(Assignment.application_id, Assignment.expert_id)).all()
+        .join(Application, Application.id == Assignment.application_id)
+        .where(*_scope(campaign, app_type), Assignment.state == A.ACTIVE, ScoreCard.submitted_at.is_not(None))
+        .order_by(Assignment.application_id, Assignment.expert_id)).all()
     out: dict[int, list[ExpertTotal]] = {}
     for application_id, expert_id, total, vetoed in rows:
         out.setdefault(application_id, []).append(ExpertTotal(expert_id, Decimal(total or 0), vetoed))
     return out
 
 
-def _criterion_means(campaign: Campaign) -> dict[int, dict[int, Decimal]]:
+def _criterion_means(application_ids: list[int]) -> dict[int, dict[int, Decimal]]:
+    """The experts' mean score of each criterion: read only for applications whose aggregates tie."""
     rows = db.session.execute(
         db.select(Assignment.application_id, CriterionScore.criterion_id, func.avg(CriterionScore.value))
         .join(ScoreCard, ScoreCard.assignment_id == Assignment.id)
         .join(CriterionScore, CriterionScore.card_id == ScoreCard.id)
-        .where(Assignment.campaign_id == campaign.id, Assignment.state == A.ACTIVE,
+        .where(Assignment.application_id.in_(application_ids), Assignment.state == A.ACTIVE,
                ScoreCard.submitted_at.is_not(None), CriterionScore.value.is_not(None))
         .group_by(Assignment.application_id, CriterionScore.criterion_id)).all()
     out: dict[int, dict[int, Decimal]] = {}
@@ -96,12 +103,11 @@ def _criterion_means(campaign: Campaign) -> dict[int, dict[int, Decimal]]:
     return out
 
 
-def results(campaign: Campaign, plan: ReviewPlan) -> list[Result]:
-    """Every application under review (or decided since), with its figures."""
+def results(campaign: Campaign, plan: ReviewPlan, app_type: ApplicationType | None = None) -> list[Result]:
+    """Every application under review (or decided since), of one type or all, with its figures."""
     assigned = dict(db.session.execute(
-        db.select(Assignment.application_id, func.count()).where(Assignment.campaign_id == campaign.id,
-                                                                 Assignment.state == A.ACTIVE)
-        .group_by(Assignment.application_id)).all())
+        db.select(Assignment.application_id, func.count()).join(Application).where(
+            *_scope(campaign, app_type), Assignment.state == A.ACTIVE).group_by(Assignment.application_id)).all())
     rows = db.session.execute(
         db.select(Application.id, Application.company_name, Application.app_type, Prefecture.adcode, Prefecture.name,
                   Application.industry_division_code, IndustryDivision.name, Application.submitted_at,
@@ -110,20 +116,35 @@ def results(campaign: Campaign, plan: ReviewPlan) -> list[Result]:
         .join(Prefecture, Prefecture.adcode == RecommendingUnit.prefecture_adcode)
         .join(Enterprise, Enterprise.id == Application.enterprise_id)
         .outerjoin(IndustryDivision, IndustryDivision.code == Application.industry_division_code)
-        .where(Application.campaign_id == campaign.id, Application.status.in_(RANKED))).all()
-    totals, means = _submitted_totals(campaign), _criterion_means(campaign)
+        .where(*_scope(campaign, app_type))).all()
+    totals = _submitted_totals(campaign, app_type)
     visits = {v.application_id: v for v in db.session.execute(db.select(SiteVisit).join(Application).where(
-        Application.campaign_id == campaign.id)).scalars()}
-    order = {sheet.app_type: [c.id for c in sheet.criteria if not c.is_gate] for sheet in plan.sheets}
+        *_scope(campaign, app_type))).scalars()}
     out = []
-    for (app_id, name, app_type, adcode, prefecture, industry_code, industry, submitted_at, enterprise) in rows:
-        result = Result(app_id, name or enterprise, app_type, adcode, prefecture, industry_code, industry or "",
+    for (app_id, name, kind, adcode, prefecture, industry_code, industry, submitted_at, enterprise) in rows:
+        result = Result(app_id, name or enterprise, kind, adcode, prefecture, industry_code, industry or "",
                         submitted_at, assigned.get(app_id, 0), totals.get(app_id, []))
-        result.criterion_means = [means.get(app_id, {}).get(cid, Decimal(0)) for cid in order.get(app_type, [])]
         _figures(result, plan)
         result.site_visit = visits.get(app_id)
         out.append(result)
+    order = {sheet.app_type: [c.id for c in sheet.criteria if not c.is_gate] for sheet in plan.sheets}
+    _tie_breakers(out, order)
     return out
+
+
+def _tie_breakers(out: list[Result], order: dict) -> None:
+    """The criterion means of the applications whose aggregates tie within their type (the tie rule's data)."""
+    seen: dict[tuple, list[Result]] = {}
+    for result in out:
+        if result.aggregate is not None:
+            seen.setdefault((result.app_type, result.aggregate), []).append(result)
+    tied = [r for group in seen.values() if len(group) > 1 for r in group]
+    if not tied:
+        return
+    means = _criterion_means([r.application_id for r in tied])
+    for result in tied:
+        result.criterion_means = [means.get(result.application_id, {}).get(cid, Decimal(0))
+                                  for cid in order.get(result.app_type, [])]
 
 
 def _figures(result: Result, plan: ReviewPlan) -> None:

@@ -121,10 +121,10 @@ def expert_sheets(campaign: Campaign, plan: ReviewPlan, expert: Expert,
 
 
 def experts_with_sheets(campaign: Campaign) -> list[Expert]:
-    return list(db.session.execute(
-        db.select(Expert).join(Assignment, Assignment.expert_id == Expert.id)
-        .where(Assignment.campaign_id == campaign.id, Assignment.state == A.ACTIVE)
-        .distinct().order_by(Expert.name, Expert.id)).scalars())
+    assigned = db.select(Assignment.expert_id).where(Assignment.campaign_id == campaign.id,
+                                                     Assignment.state == A.ACTIVE)
+    return list(db.session.execute(db.select(Expert).where(Expert.id.in_(assigned))
+                                   .order_by(Expert.name, Expert.id)).scalars())
 
 
 def review_documents(campaign: Campaign) -> list[tuple[str, str, bytes]]:

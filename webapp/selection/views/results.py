@@ -22,6 +22,7 @@ from webapp.selection.site_visits import visit_of
 from webapp.selection.views.common import admin_only, application_or_404, campaign_or_404, plan_of
 
 bp = Blueprint("results", __name__, url_prefix="/admin/selection/<int:campaign_id>")
+RANKING_PAGE = 100          # rows of the ranking per page (the names around a quota's cut line are on the first)
 
 
 def _plan_or_404(campaign):
@@ -79,12 +80,19 @@ def _filters(all_results):
 def ranking_page(campaign_id):
     campaign = campaign_or_404(campaign_id)
     plan = plan_of(campaign)
-    all_results = results(campaign, plan) if plan else []
+    filters = RankingFilterForm(formdata=request.args)
+    app_type = ApplicationType(filters.type.data) if filters.type.data in {t.value for t in ApplicationType} \
+        else ApplicationType.ENTERPRISE
+    all_results = results(campaign, plan, app_type) if plan else []
     filters = _filters(all_results)
-    app_type = ApplicationType(filters.type.data)
-    rows = ranking(all_results, app_type, filters.prefecture.data or None, filters.industry.data or None)
-    return render_page_or_block("selection/ranking.html", "results", campaign=campaign, plan=plan, rows=rows,
-                                filters=filters, app_type=app_type, tie_rule=TIE_RULE,
+    ranked = ranking(all_results, app_type, filters.prefecture.data or None, filters.industry.data or None)
+    pages = max(1, -(-len(ranked) // RANKING_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    args = {k: v for k, v in request.args.items() if v and k != "page"}
+    return render_page_or_block("selection/ranking.html", "results", campaign=campaign, plan=plan,
+                                rows=ranked[(page - 1) * RANKING_PAGE:page * RANKING_PAGE], total=len(ranked),
+                                page=page, pages=pages, filters=filters, app_type=app_type, tie_rule=TIE_RULE,
+                                page_url=lambda n: url_for(".ranking_page", campaign_id=campaign.id, **args, page=n),
                                 sheet=plan.sheet_for(app_type) if plan else None,
                                 criteria=criteria_of(plan, app_type) if plan else [])
 
@@ -98,7 +106,8 @@ def _cards(application):
 
 def result_page(campaign, application, error=None, reason_form=None, visit_form=None, status=200):
     plan = _plan_or_404(campaign)
-    ranked = ranking(results(campaign, plan), application.app_type) if application.app_type else []
+    kind = application.app_type
+    ranked = ranking(results(campaign, plan, kind), kind) if kind else []
     result = next((r for r in ranked if r.application_id == application.id), None)
     return render_template(
         "selection/result.html", campaign=campaign, plan=plan, application=application, result=result,
