@@ -44,11 +44,12 @@ def prepare(count: int, password: str) -> dict:
     hashed = generate_password_hash(password, method="scrypt")
     rng = random.Random(17)
     for n in range(count):
-        user = User(login=f"bench-expert-{n:03d}", role=Role.EXPERT, display_name=f"{SURNAMES[n % len(SURNAMES)]}专家{n}",
-                    password_hash=hashed, must_change_password=False)
+        name = f"{SURNAMES[n % len(SURNAMES)]}专家{n}"
+        user = User(login=f"bench-expert-{n:03d}", role=Role.EXPERT, display_name=name, password_hash=hashed,
+                    must_change_password=False)
         db.session.add(user)
-        db.session.add(Expert(name=user.display_name, employer=f"压测研究院{n}", prefecture_adcode=prefectures[n % 14],
-                              title="教授", fields=rng.sample(links, 3), user=user))
+        db.session.add(Expert(name=name, employer=f"压测研究院{n}", prefecture_adcode=prefectures[n % 14], title="教授",
+                              fields=rng.sample(links, 3), user=user))
         if n % 100 == 99:
             db.session.flush()
     plan = get_plan(campaign) or create_plan(campaign, admin)

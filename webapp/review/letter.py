@@ -90,7 +90,8 @@ def upload_scan(report: UnitReport, unit: RecommendingUnit, user: User, stream: 
     return scan
 
 
-def letter_files(campaign: Campaign, unit: RecommendingUnit, report: UnitReport | None) -> tuple[LetterData, LetterScan | None]:
+def letter_files(campaign: Campaign, unit: RecommendingUnit,
+                 report: UnitReport | None) -> tuple[LetterData, LetterScan | None]:
     """For the archive: the letter's data (its Word file is built from it) and its latest stamped scan."""
     status = letter_status(campaign, unit, report)
     return status.data, status.scan

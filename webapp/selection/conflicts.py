@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from webapp.core.extensions import db
 from webapp.models import (
-    Application, ApplicationLink, Assignment, AssignmentState, Campaign, Enterprise, Expert, ExpertRelation, Link, Prefecture,
-    RecommendingUnit, ReviewPlan,
+    Application, ApplicationLink, Assignment, AssignmentState, Campaign, Enterprise, Expert, ExpertRelation, Link,
+    Prefecture, RecommendingUnit, ReviewPlan,
 )
 
 
@@ -100,7 +100,8 @@ def allowed(expert: ExpertInfo, target: Target, rules: Rules, declined: set[tupl
             and (target.id, expert.id) not in declined)
 
 
-def exclusions(expert: ExpertInfo, target: Target, plan: ReviewPlan | Rules, declined: set[tuple[int, int]]) -> list[str]:
+def exclusions(expert: ExpertInfo, target: Target, plan: ReviewPlan | Rules,
+               declined: set[tuple[int, int]]) -> list[str]:
     """Why `expert` may not judge `target`; empty when they may."""
     reasons = []
     if not expert.active:

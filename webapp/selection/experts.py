@@ -103,7 +103,8 @@ def filtered_experts(text: str | None, prefecture: str | None, link: str | None,
     conditions = []
     text = (text or "").strip()[:50]
     if text:
-        conditions.append(Expert.name.icontains(text, autoescape=True) | Expert.employer.icontains(text, autoescape=True))
+        conditions.append(Expert.name.icontains(text, autoescape=True)
+                          | Expert.employer.icontains(text, autoescape=True))
     if prefecture:
         conditions.append(Expert.prefecture_adcode == prefecture)
     if state in ("active", "inactive"):

@@ -8,6 +8,8 @@ at any time. Every change is audited; PlanError carries the Chinese message.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy.orm import selectinload
+
 from webapp.audit import trail as audit
 from webapp.core.extensions import db
 from webapp.models import (
@@ -38,7 +40,9 @@ class PlanError(ValueError):
 
 
 def get_plan(campaign: Campaign) -> ReviewPlan | None:
-    return db.session.execute(db.select(ReviewPlan).filter_by(campaign_id=campaign.id)).scalar_one_or_none()
+    """The campaign's plan with its sheets and criteria (read on every score save: in two queries)."""
+    return db.session.execute(db.select(ReviewPlan).filter_by(campaign_id=campaign.id).options(
+        selectinload(ReviewPlan.sheets).selectinload(ScoreSheet.criteria))).scalar_one_or_none()
 
 
 def default_bands(maximum: Decimal) -> list[dict]:

@@ -2,7 +2,7 @@
 the experts' 专家评分表 (Word). Shared by the pages, `flask export-review` and the archive's 评审 folder."""
 from decimal import Decimal
 
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from webapp.core.extensions import db
 from webapp.core.timeutil import fmt

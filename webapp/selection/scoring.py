@@ -158,9 +158,10 @@ def missing_for_submission(card: ScoreCard | None, sheet: ScoreSheet, plan: Revi
             problems.append(f"请对一票否决项“{criterion.name}”选择“是”或“否”。")
         elif not criterion.is_gate and (row is None or row.value is None):
             problems.append(f"请为“{criterion.name}”评分。")
-        needs_comment = plan.comments_required and not criterion.is_gate or (row and row.gate_passed is False)
+        needs_comment = (plan.comments_required and not criterion.is_gate) or (row and row.gate_passed is False)
         if needs_comment and not (row and row.comment):
-            problems.append(f"请填写“{criterion.name}”的评语" + ("（一票否决须说明理由）。" if criterion.is_gate else "。"))
+            why = "（一票否决须说明理由）" if criterion.is_gate else ""
+            problems.append(f"请填写“{criterion.name}”的评语{why}。")
     if not (card and card.opinion):
         problems.append("请填写专家意见。")
     return problems

@@ -40,7 +40,8 @@ def parse_bands(text: str, maximum: Decimal) -> list[dict]:
             raise PlanError(f"档次第{number}行的下限“{parts[1]}”不是数字。") from None
         if not Decimal(0) <= low <= maximum:
             raise PlanError(f"档次第{number}行的下限应在0到满分{maximum}之间。")
-        bands.append({"label": parts[0][:10], "low": str(low), "description": (parts[2] if len(parts) > 2 else "")[:200]})
+        description = parts[2][:200] if len(parts) > 2 else ""
+        bands.append({"label": parts[0][:10], "low": str(low), "description": description})
     bands.sort(key=lambda band: Decimal(band["low"]), reverse=True)
     if len({band["low"] for band in bands}) != len(bands):
         raise PlanError("各档次的下限不能相同。")

@@ -1,8 +1,7 @@
 """形式审查 pages (admin): the queue of reported applications with their flags, one application with its decisions,
 and each unit's 推荐函 (Word) beside its 汇总表. Views parse, load, call selection.form_check, render."""
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from webapp.applications.lifecycle import load_contents
 from webapp.applications.sections import SECTIONS

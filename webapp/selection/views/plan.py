@@ -1,5 +1,5 @@
 """评审方案 pages: create the plan with the default score sheet, its settings, and each sheet's criteria."""
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, url_for
 from flask_login import current_user
 
 from webapp.core.extensions import db
@@ -33,7 +33,8 @@ def _page(campaign, plan, *, plan_form=None, criterion_forms=None, new_forms=Non
         forms.update(criterion_forms or {})
         new = {t: CriterionForm(formdata=None, prefix=f"new-{t.value}") for t in ApplicationType}
         new.update(new_forms or {})
-        passes = {s.app_type: PassMarkForm(formdata=None, prefix=f"pass-{s.app_type.value}", obj=s) for s in plan.sheets}
+        passes = {s.app_type: PassMarkForm(formdata=None, prefix=f"pass-{s.app_type.value}", obj=s)
+                  for s in plan.sheets}
         passes.update(pass_forms or {})
         context.update(plan_form=plan_form, criterion_forms=forms, new_forms=new, pass_forms=passes,
                        locked=scoring_started(plan))

@@ -37,7 +37,9 @@ def my_expert():
 def assignment_or_404(assignment_id: int) -> Assignment:
     """The current expert's own assignment (confirmed, or ended); anyone else's, or a mere proposal, is a 404."""
     expert = my_expert()
-    assignment = db.session.get(Assignment, assignment_id)
+    assignment = db.session.get(Assignment, assignment_id, options=[
+        db.joinedload(Assignment.expert), db.joinedload(Assignment.application),
+        db.joinedload(Assignment.card).selectinload(ScoreCard.scores)])
     if assignment is None or assignment.expert_id != expert.id or assignment.state not in VISIBLE:
         abort(404)
     return assignment
@@ -65,22 +67,28 @@ def _decline_page(assignment, form=None, error=None, status=200):
                            error=error), status
 
 
-def review_context(assignment: Assignment, **extra) -> dict:
-    """Everything the review page shows (also what a plain POST of the sheet re-renders with its errors)."""
-    application = load_contents(assignment.application)
+def sheet_context(assignment: Assignment, **extra) -> dict:
+    """What the score sheet shows (a section saved with HTMX needs no more than this)."""
+    application = assignment.application
     plan = get_plan(application.campaign)
     sheet = plan.sheet_for(application.app_type) if plan else None
     card = assignment.card
-    context = dict(assignment=assignment, application=application, plan=plan, sheet=sheet, card=card,
-                   sections=SECTIONS, hide_review_comments=True, errors={}, typed={}, saved_at=None,
-                   band_ranges=band_ranges, band_of=band_of,
-                   problems=[], others=_others(assignment, plan),
-                   attachment_url=lambda file, inline=False: url_for(
-                       "expert.attachment", assignment_id=assignment.id, attachment_id=file.id,
-                       inline=1 if inline else None),
+    context = dict(assignment=assignment, application=application, plan=plan, sheet=sheet, card=card, errors={},
+                   typed={}, saved_at=None, problems=[], band_ranges=band_ranges, band_of=band_of,
                    missing=missing_for_submission(card, sheet, plan) if sheet and card and not card.submitted_at
                    else [])
     context.update(extra)
+    return context
+
+
+def review_context(assignment: Assignment, **extra) -> dict:
+    """Everything the review page shows: the sheet, the read-only 申报书, other experts' scores if allowed."""
+    context = sheet_context(assignment, **extra)
+    load_contents(assignment.application)
+    context.update(sections=SECTIONS, hide_review_comments=True, others=_others(assignment, context["plan"]),
+                   attachment_url=lambda file, inline=False: url_for(
+                       "expert.attachment", assignment_id=assignment.id, attachment_id=file.id,
+                       inline=1 if inline else None))
     return context
 
 
