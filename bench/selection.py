@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 
 from bench.common import Instance, Server, cap, latency_summary, locked_lines, machine, workdir, write_result
 from bench.pages import log_in, measure
@@ -107,18 +108,38 @@ class SavePlan:
         self.think_until = self.closed_until + self.think_seconds
 
 
-def save_load(base_url: str, savers: list[dict], closed: float, duration: float) -> dict:
+def server_cpu(server: Server) -> float:
+    """CPU seconds used so far by the gunicorn workers (user + system)."""
+    total = 0.0
+    for worker in server.workers():
+        try:
+            times = worker.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def save_load(server: Server, savers: list[dict], closed: float, duration: float) -> dict:
     plan = SavePlan(len(savers), closed, duration)
-    threads = [Saver(base_url, target, ARRIVAL * n / len(savers), plan) for n, target in enumerate(savers)]
+    threads = [Saver(server.base_url, target, ARRIVAL * n / len(savers), plan) for n, target in enumerate(savers)]
     for thread in threads:
         thread.start()
     plan.ready.wait(timeout=ARRIVAL + 120)
+    cpu = [server_cpu(server)]
+    time.sleep(closed)
+    cpu.append(server_cpu(server))
     for thread in threads:
         thread.join(timeout=closed + duration + 60)
+    cpu.append(server_cpu(server))
 
-    def summary(samples, seconds):
-        return latency_summary([s for s, _ok in samples], seconds, errors=sum(1 for _s, ok in samples if not ok))
-    return {"closed_loop": summary(plan.closed, closed), "with_think_time": summary(plan.thinking, duration),
+    def summary(samples, seconds, cpu_seconds):
+        out = latency_summary([s for s, _ok in samples], seconds, errors=sum(1 for _s, ok in samples if not ok))
+        out["server_cpu_s"] = round(cpu_seconds, 1)
+        out["server_cpu_ms_per_save"] = round(1000 * cpu_seconds / len(samples), 1) if samples else None
+        return out
+    return {"closed_loop": summary(plan.closed, closed, cpu[1] - cpu[0]),
+            "with_think_time": summary(plan.thinking, duration, cpu[2] - cpu[1]),
             "failed_logins": plan.failed_logins}
 
 
@@ -156,7 +177,7 @@ def run(args) -> dict:
             scored = json.loads(instance.python("-m", "bench.selection_tool", "score", str(args.savers)).stdout)
             ranking = {kind: measure(admin, f"{base}/ranking?type={kind}", args.requests)
                        for kind in ("enterprise", "workshop")}
-            saves = save_load(server.base_url, scored["savers"], args.closed, args.duration)
+            saves = save_load(server, scored["savers"], args.closed, args.duration)
             memory = server.worker_memory()
             locked = locked_lines(server.log_text())
             admin.close()
@@ -200,7 +221,8 @@ def main(argv=None) -> None:
     for phase, label in (("closed_loop", "no pause (throughput)"), ("with_think_time", "1–3 s think time")):
         s = saves[phase]
         print(f"   score save, {saves['savers']} experts, {label}: {s['count']} saves, {s.get('requests_per_s')} /s, "
-              f"p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, errors {s['errors']}")
+              f"p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, errors {s['errors']}, "
+              f"server CPU {s['server_cpu_ms_per_save']} ms/save")
     print("   target: p95 ≤ 150 ms with think time")
     print(f"   'database is locked' lines: {result['database_locked_lines']}; "
           f"load after {result['load_average_after']}")
