@@ -157,12 +157,12 @@ def post_body(endpoint: str, values: dict) -> dict:
         "application.save_section": {"version": "1", "profile": "被他人改写的简介"},
         "implementation.save_scenario_block": {"version": "0", f"{scenario}-description": "被他人改写"},
         "implementation.add_link_block": {"version": "0", "add-link-link": "1"},
-        "recommender.return_application": {"return-comment": "请补充材料。"},
-        "recommender.set_position": {"position": "1"},
-        "recommender.move_row": {"direction": "up"},
-        "recommender.bulk": {"action": "recommend", "ids": str(values.get("application_id", "")),
+        "review.return_application": {"return-comment": "请补充材料。"},
+        "review.set_position": {"position": "1"},
+        "review.move_row": {"direction": "up"},
+        "review.bulk": {"action": "recommend", "ids": str(values.get("application_id", "")),
                              "return_to": "/review/"},
-        "recommender.admin_return_report": {"comment": "请重新报送。"},
+        "review.admin_return_report": {"comment": "请重新报送。"},
         "auth.login": {"login": "nobody", "password": "x"},
     }.get(endpoint, {})
 

@@ -19,7 +19,7 @@ from webapp.models import ROLE_LABELS, AuditRecord, Role
 from webapp.permissions import roles_required
 from webapp.core.timeutil import fmt, from_local, to_local, utcnow
 
-bp = Blueprint("audit_log", __name__, url_prefix="/admin/audit")
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 auditor_only = roles_required(Role.AUDITOR)
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000

@@ -21,7 +21,7 @@ from webapp.permissions import roles_required
 from webapp.applications.sections import SECTIONS
 from webapp.core.timeutil import local_today
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp = Blueprint("campaigns", __name__, url_prefix="/admin")
 admin_only = roles_required(Role.ADMIN)
 
 

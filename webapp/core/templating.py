@@ -34,11 +34,11 @@ def _nav_for(role: Role) -> list[tuple[str, str]]:
     """(endpoint, label) pairs of the role's navigation; only endpoints that exist are shown."""
     items = {
         Role.APPLICANT: [("main.home", "首页")],
-        Role.RECOMMENDER: [("main.home", "首页"), ("recommender.queue", "申报书审核"),
-                           ("recommender.summary", "推荐汇总表")],
-        Role.ADMIN: [("main.home", "首页"), ("admin.campaigns", "申报批次"), ("admin.overview", "全省概况")],
+        Role.RECOMMENDER: [("main.home", "首页"), ("review.queue", "申报书审核"),
+                           ("review.summary", "推荐汇总表")],
+        Role.ADMIN: [("main.home", "首页"), ("campaigns.campaigns", "申报批次"), ("campaigns.overview", "全省概况")],
         Role.SECURITY: [("main.home", "首页"), ("accounts_admin.index", "账号管理"),
                         ("accounts_admin.enterprises", "企业账号"), ("security_settings.settings", "安全设置")],
-        Role.AUDITOR: [("main.home", "首页"), ("audit_log.index", "审计日志")],
+        Role.AUDITOR: [("main.home", "首页"), ("audit.index", "审计日志")],
     }
     return items[role]

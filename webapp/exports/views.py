@@ -40,7 +40,7 @@ from webapp.review.operations import export_filename, recommended_applications, 
 from webapp.core.storage import stored_path, upload_root
 from webapp.applications.word import frozen_path
 
-bp = Blueprint("archives", __name__)
+bp = Blueprint("exports", __name__)
 
 ARCHIVED = (S.SUBMITTED, S.RECOMMENDED, S.NOT_RECOMMENDED)
 OTHERS = (S.NOT_RECOMMENDED, S.SUBMITTED)

@@ -32,7 +32,7 @@ from webapp.applications.changes import changes_since_return
 from webapp.applications.sections import SECTIONS
 from webapp.status import TRANSITIONS, TransitionError
 
-bp = Blueprint("recommender", __name__)
+bp = Blueprint("review", __name__)
 unit_only = roles_required(Role.RECOMMENDER)
 admin_only = roles_required(Role.ADMIN)
 
