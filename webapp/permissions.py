@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from webapp.core.extensions import db
 from webapp.models import Application, ApplicationStatus, Role, User
+from webapp.status import is_editable
 
 
 def roles_required(*roles: Role):
@@ -52,15 +53,13 @@ def can_view_application(user: User, application: Application) -> bool:
 
 
 def can_edit_application(user: User, application: Application) -> bool:
-    return (user.role is Role.APPLICANT and application.enterprise_id == user.enterprise_id
-            and application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED))
+    """The enterprise's own application, in a state the table lets the applicant edit."""
+    return user.role is Role.APPLICANT and application.enterprise_id == user.enterprise_id and is_editable(application)
 
 
-def get_application_or_404(application_id: int, *, edit: bool = False) -> Application:
-    """Load an application the current user may see (or edit); 404 for anyone else's."""
+def get_application_or_404(application_id: int) -> Application:
+    """Load an application the current user may see; 404 for anyone else's (its existence is not revealed)."""
     application = db.session.get(Application, application_id)
     if application is None or not can_view_application(current_user, application):
         abort(404)
-    if edit and not can_edit_application(current_user, application):
-        abort(403)
     return application

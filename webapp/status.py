@@ -1,17 +1,26 @@
-"""The application state machine: one table, one function that applies a transition, checks it and logs it."""
+"""The state machines: one table per kind of record, one function per table that checks and applies a transition.
+
+Applications: 草稿 → 已提交 → (退回修改 → 已提交 …) → 已推荐 | 未推荐.
+A unit's report (推荐汇总表): 草稿 → 已报送 → (退回 by the province → 已报送 …).
+Every transition is checked here (role, source state, required comment), applied here and recorded in the audit
+trail; no other code assigns a status.
+"""
+import enum
 from dataclasses import dataclass
 
 from webapp.audit import trail as audit
 from webapp.core.extensions import db
-from webapp.models import Application, ApplicationStatus as S, Role, StatusChange, User
 from webapp.core.timeutil import utcnow
+from webapp.models import (
+    Application, ApplicationStatus as S, ReportStatus as R, Role, StatusChange, UnitReport, User,
+)
 
 
 @dataclass(frozen=True)
 class Transition:
     label: str
-    sources: tuple[S, ...]
-    target: S
+    sources: tuple[enum.Enum, ...]
+    target: enum.Enum
     role: Role
     comment_required: bool = False
 
@@ -25,23 +34,41 @@ TRANSITIONS: dict[str, Transition] = {
     "recommend": Transition("推荐", (S.SUBMITTED, S.NOT_RECOMMENDED), S.RECOMMENDED, Role.RECOMMENDER),
     "reject": Transition("不予推荐", (S.SUBMITTED, S.RECOMMENDED), S.NOT_RECOMMENDED, Role.RECOMMENDER),
 }
+# The applicant edits only these; everything else is frozen.
+EDITABLE: frozenset[S] = frozenset({S.DRAFT, S.RETURNED})
+
+REPORT_TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition("报送", (R.DRAFT, R.RETURNED), R.REPORTED, Role.RECOMMENDER),
+    "return": Transition("退回推荐汇总表", (R.REPORTED,), R.RETURNED, Role.ADMIN, comment_required=True),
+}
+# While reported, the unit can change neither its decisions, nor the order, nor the 填报日期.
+REPORT_LOCKED: frozenset[R] = frozenset({R.REPORTED})
 
 
 class TransitionError(Exception):
     """A refused transition; the message is shown to the user."""
 
 
-def check_transition(application: Application, action: str, user: User, comment: str | None = None) -> Transition:
-    transition = TRANSITIONS.get(action)
+def is_editable(application: Application) -> bool:
+    return application.status in EDITABLE
+
+
+def _check(table: dict[str, Transition], current, action: str, user: User, comment: str | None,
+           noun: str) -> Transition:
+    transition = table.get(action)
     if transition is None:
         raise TransitionError("未知的操作。")
     if user.role is not transition.role:
         raise TransitionError(f"您无权执行“{transition.label}”。")
-    if application.status not in transition.sources:
-        raise TransitionError(f"申报书当前状态为“{application.status.label}”，不能{transition.label}。")
+    if current not in transition.sources:
+        raise TransitionError(f"{noun}当前状态为“{current.label}”，不能{transition.label}。")
     if transition.comment_required and not (comment or "").strip():
         raise TransitionError(f"{transition.label}时必须填写意见。")
     return transition
+
+
+def check_transition(application: Application, action: str, user: User, comment: str | None = None) -> Transition:
+    return _check(TRANSITIONS, application.status, action, user, comment, "申报书")
 
 
 def apply_transition(application: Application, action: str, user: User, comment: str | None = None) -> StatusChange:
@@ -60,3 +87,25 @@ def apply_transition(application: Application, action: str, user: User, comment:
     audit.record(f"application.{action}", obj=application, actor=user,
                  detail={"from": change.from_status.value, "to": change.to_status.value, "comment": change.comment})
     return change
+
+
+def check_report_transition(report: UnitReport, action: str, user: User, comment: str | None = None) -> Transition:
+    return _check(REPORT_TRANSITIONS, report.status, action, user, comment, "推荐汇总表")
+
+
+def apply_report_transition(report: UnitReport, action: str, user: User, comment: str | None = None,
+                            detail: dict | None = None) -> Transition:
+    """Move the unit's report to the action's target state, stamp who and when, record it; the caller commits."""
+    if report.id is not None:
+        db.session.refresh(report, with_for_update=True)
+    transition = check_report_transition(report, action, user, comment)
+    previous, now = report.status, utcnow()
+    report.status = transition.target
+    if transition.target is R.REPORTED:
+        report.reported_at, report.reported_by_id = now, user.id
+    else:
+        report.reported_at, report.reported_by_id = None, None
+        report.returned_at, report.return_comment = now, (comment or "").strip()
+    audit.record(f"report.{action}", obj=report, actor=user,
+                 detail={"from": previous.value, "to": transition.target.value, **(detail or {})})
+    return transition

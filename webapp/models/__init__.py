@@ -7,7 +7,7 @@ from webapp.models.application import (  # noqa: F401
 from webapp.models.audit import AuditRecord  # noqa: F401
 from webapp.models.campaign import (  # noqa: F401
     ApplicationType, AttachmentCategory, Campaign, CampaignRule, DeadlineExtension, RuleKey, RuleMode,
-    UnitQuota, UnitReport,
+    ReportStatus, UnitQuota, UnitReport,
 )
 from webapp.models.reference import (  # noqa: F401
     Area, CatalogueEdition, County, IndustryDivision, IndustryGroup, IndustrySection, Link, Prefecture, Scenario,

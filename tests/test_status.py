@@ -1,0 +1,141 @@
+"""Every transition of both state tables (applications, units' reports) against every state and every role: allowed
+exactly where the table says, refused with a Chinese message everywhere else, recorded when applied."""
+import pytest
+
+from webapp.core.extensions import db
+from webapp.models import (
+    Application, ApplicationStatus as S, AuditRecord, RecommendingUnit, ReportStatus as R, Role, StatusChange,
+    UnitReport, User,
+)
+from webapp.campaigns.lookup import current_campaign
+from webapp.status import (
+    EDITABLE, REPORT_TRANSITIONS, TRANSITIONS, TransitionError, apply_report_transition, apply_transition,
+    check_report_transition, check_transition, is_editable,
+)
+
+from tests.factories import make_application, unit_reviewer
+
+CASES = [(action, state, role) for action in TRANSITIONS for state in S for role in Role]
+REPORT_CASES = [(action, state, role) for action in REPORT_TRANSITIONS for state in R for role in Role]
+
+
+def actor(role: Role, unit: RecommendingUnit, enterprise=None) -> User:
+    """A user of `role`: the enterprise's own account, the unit's reviewer, or a staff account."""
+    if role is Role.APPLICANT:
+        return enterprise.users[0]
+    if role is Role.RECOMMENDER:
+        return unit_reviewer(db.session, unit)
+    user = User(login=f"actor-{role.value}", role=role, display_name=role.label)
+    user.set_password("Passw0rd!x-actor")
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def acting(role: Role, application: Application) -> User:
+    return actor(role, application.unit, application.enterprise)
+
+
+@pytest.fixture
+def application(app):
+    with app.app_context():
+        yield make_application(db.session)
+
+
+@pytest.mark.parametrize(("action", "state", "role"), CASES,
+                         ids=[f"{a}-{s.value}-{r.value}" for a, s, r in CASES])
+def test_application_transition(app, application, action, state, role):
+    transition = TRANSITIONS[action]
+    allowed = state in transition.sources and role is transition.role
+    application.status = state
+    db.session.flush()
+    user = acting(role, application)
+    if not allowed:
+        with pytest.raises(TransitionError) as refused:
+            apply_transition(application, action, user, "意见")
+        assert refused.value.args[0].endswith("。")
+        assert application.status is state
+        return
+    before = db.session.query(AuditRecord).count()
+    change = apply_transition(application, action, user, "意见")
+    assert application.status is transition.target
+    assert (change.from_status, change.to_status, change.action) == (state, transition.target, action)
+    db.session.flush()
+    assert db.session.get(StatusChange, change.id) is not None
+    assert db.session.query(AuditRecord).count() == before + 1
+
+
+@pytest.mark.parametrize("action", [a for a, t in TRANSITIONS.items() if t.comment_required])
+def test_a_required_comment_is_required(app, application, action):
+    transition = TRANSITIONS[action]
+    application.status = transition.sources[0]
+    with pytest.raises(TransitionError, match="必须填写意见"):
+        check_transition(application, action, acting(transition.role, application), "  ")
+
+
+def test_unknown_action_is_refused(app, application):
+    with pytest.raises(TransitionError, match="未知的操作"):
+        check_transition(application, "publish", acting(Role.ADMIN, application))
+
+
+def test_only_draft_and_returned_are_editable(app, application):
+    assert EDITABLE == {S.DRAFT, S.RETURNED}
+    for state in S:
+        application.status = state
+        assert is_editable(application) is (state in EDITABLE)
+
+
+@pytest.fixture
+def report(app):
+    with app.app_context():
+        unit = db.session.execute(db.select(RecommendingUnit).filter_by(prefecture_adcode="430100")).scalar_one()
+        report = UnitReport(campaign=current_campaign(), unit=unit)
+        db.session.add(report)
+        db.session.flush()
+        yield report
+
+
+@pytest.mark.parametrize(("action", "state", "role"), REPORT_CASES,
+                         ids=[f"{a}-{s.value}-{r.value}" for a, s, r in REPORT_CASES])
+def test_report_transition(app, report, action, state, role):
+    transition = REPORT_TRANSITIONS[action]
+    allowed = state in transition.sources and role is transition.role
+    report.status = state
+    db.session.flush()
+    user = actor(role, report.unit, make_application(db.session).enterprise if role is Role.APPLICANT else None)
+    if not allowed:
+        with pytest.raises(TransitionError):
+            apply_report_transition(report, action, user, "请补充推荐理由。")
+        assert report.status is state
+        return
+    apply_report_transition(report, action, user, "请补充推荐理由。")
+    assert report.status is transition.target
+    assert report.is_reported is (transition.target is R.REPORTED)
+    if transition.target is R.REPORTED:
+        assert report.reported_by_id == user.id and report.reported_at is not None
+    else:
+        assert report.reported_at is None and report.return_comment == "请补充推荐理由。"
+    record = db.session.execute(db.select(AuditRecord).order_by(AuditRecord.id.desc())).scalars().first()
+    assert record.action == f"report.{action}"
+
+
+def test_returning_a_report_needs_a_comment(app, report):
+    report.status = R.REPORTED
+    with pytest.raises(TransitionError, match="必须填写意见"):
+        check_report_transition(report, "return", actor(Role.ADMIN, report.unit), "")
+
+
+def test_status_is_only_assigned_in_the_state_module():
+    """Views and domain code never assign `.status` themselves (ARCHITECTURE.md): one place changes states."""
+    import ast
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent / "webapp"
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path.name == "status.py" or "ops" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+            offenders += [f"{path.relative_to(root)}:{node.lineno}" for target in targets
+                          if isinstance(target, ast.Attribute) and target.attr == "status"]
+    assert offenders == []

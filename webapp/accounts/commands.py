@@ -1,0 +1,30 @@
+"""Account commands for the server console: `flask --app wsgi create-user …`."""
+import click
+from flask.cli import with_appcontext
+
+from webapp.accounts import operations as accounts
+from webapp.core.extensions import db
+from webapp.models import Role
+
+
+@click.command("create-user")
+@click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.APPLICANT]), required=True)
+@click.option("--username", required=True)
+@click.option("--unit", "unit_name", help="推荐单位名称（或其中一部分，如“长沙”），推荐单位账号必填")
+@click.option("--name", "display_name", default="", help="显示名称")
+@with_appcontext
+def create_user_command(role, username, unit_name, display_name):
+    """Create a staff account and print its one-time password (to be changed at first login)."""
+    try:
+        user, password = accounts.create_staff_user(role=Role(role), login=username, unit_name=unit_name,
+                                                    display_name=display_name)
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc))
+    db.session.commit()
+    unit = f"（{user.unit.name}）" if user.unit else ""
+    click.echo(f"已创建 {user.role.label}{unit} 账号 {user.login}，一次性密码：{password}")
+    click.echo("首次登录后须修改密码。此密码不会再次显示。")
+
+
+COMMANDS = (create_user_command,)
