@@ -1,25 +1,23 @@
 """Jinja filters and globals shared by all templates."""
-from decimal import Decimal
 
 from flask import Flask
 from flask_login import current_user
 
 from webapp.models import ROLE_LABELS, ApplicationStatus, Role
 from webapp.core.timeutil import fmt
-from webapp.applications.word import office_binary
+from webapp.documents.pdf import office_binary
+from webapp.core.numbers import format_size, plain_decimal
 
 
 def money(value) -> str:
     """万元 with thousands separators and at most 2 decimals, no trailing zeros."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):,.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return plain_decimal(value, grouped=True)
 
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = fmt
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["filesize"] = lambda size: format_size(size or 0)
     app.jinja_env.globals.update(Role=Role, ROLE_LABELS=ROLE_LABELS, ApplicationStatus=ApplicationStatus,
                                  office_available=office_binary)
 

@@ -21,7 +21,6 @@ import re
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, timezone
-from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment
 
 from webapp.models import Application, ApplicationType, AttachmentCategory, EnterpriseNature, ListKind
+from webapp.core.numbers import chinese_number, plain_decimal as _number
 from webapp.core.timeutil import CHINA
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,6 @@ NOT_FINGERPRINTED = {"blank", "draft", "version", "generated_at", "fingerprint",
 _LISTING = re.compile("[\t\n\a\f]")
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|]+')
-_DIGITS = "零一二三四五六七八九"
 
 
 # ---------------------------------------------------------------- public API
@@ -214,14 +213,6 @@ def _inline_image(template: DocxTemplate, picture: dict, open_attachment):
 
 # ---------------------------------------------------------------- formatting
 
-def _number(value) -> str:
-    """12345.60 → "12345.6", 100.00 → "100"; None → ""."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _count(value) -> str:
     return "" if value is None else str(value)
 
@@ -237,14 +228,6 @@ def _box(checked) -> str:
 def _local_time(value: datetime) -> str:
     aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     return aware.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
-
-
-def chinese_ordinal(number: int) -> str:
-    """1 → 一, 10 → 十, 17 → 十七, 21 → 二十一 (up to 99)."""
-    tens, units = divmod(number, 10)
-    if tens == 0:
-        return _DIGITS[units]
-    return (_DIGITS[tens] if tens > 1 else "") + "十" + (_DIGITS[units] if units else "")
 
 
 # ---------------------------------------------------------------- the content, part by part
@@ -333,14 +316,14 @@ def _items(a: Application, kind: ListKind) -> list[str]:
 
 
 def _links(a: Application) -> dict:
-    links = [{"position": index, "ordinal": chinese_ordinal(index), "no": app_link.link.no,
+    links = [{"position": index, "ordinal": chinese_number(index), "no": app_link.link.no,
               "name": clean_text(app_link.link.name),
               "scenarios": [_scenario(s, position) for position, s in enumerate(app_link.scenarios, start=1)]}
              for index, app_link in enumerate(a.links, start=1)]
     names = [f"{link['position']}.{link['name']}" for link in links] or [f"{n}." for n in range(1, 9)]
     names += [""] * (len(names) % 2)
     return {"links": links, "link_rows": [names[i:i + 2] for i in range(0, len(names), 2)],
-            "integration_ordinal": chinese_ordinal(len(links) + 1)}
+            "integration_ordinal": chinese_number(len(links) + 1)}
 
 
 def _scenario(s, position: int) -> dict:
