@@ -9,6 +9,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from webapp.core.htmx import is_htmx
+from webapp.audit import trail as audit
+from webapp.core.extensions import db
 
 MESSAGES = {
     400: ("请求无效", "提交的内容无法处理，请返回上一页重试。"),
@@ -68,7 +70,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(exc):
-        from webapp.core.extensions import db
         db.session.rollback()
         return render(500)
 
@@ -78,8 +79,6 @@ def _audit_refusal() -> None:
     refused request had started is rolled back first."""
     if not current_user.is_authenticated:
         return
-    from webapp.audit import trail as audit
-    from webapp.core.extensions import db
     db.session.rollback()
     audit.record("access.denied", success=False, object_type="endpoint", object_id=(request.endpoint or "")[:40],
                  detail={"method": request.method, "path": request.path[:200]})

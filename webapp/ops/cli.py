@@ -8,12 +8,15 @@ import click
 from flask import Flask
 
 from webapp.accounts import operations as accounts
+from webapp.accounts.commands import COMMANDS as account_commands
+from webapp.exports.commands import COMMANDS as export_commands
+from webapp.ops import backup as backups
 from webapp.audit import trail as audit
 from webapp.accounts import codes
 from webapp.campaigns.lookup import create_campaign, current_campaign
 from webapp.core.extensions import db
 from webapp.ops.demo import create_demo_applications
-from webapp.models import Application, ApplicationStatus, Campaign, County, RecommendingUnit, Role, User
+from webapp.models import Application, ApplicationStatus, County, Role, User
 from webapp.accounts.passwords import generate_one_time_password
 from webapp.ops.seeding import default_edition, load_reference
 from webapp.core.timeutil import from_local, local_today
@@ -28,6 +31,9 @@ def demo_enterprise_code() -> str:
 
 
 def register_cli(app: Flask) -> None:
+    """The console commands of every area (`flask --app wsgi --help` lists them)."""
+    for command in (*account_commands, *export_commands):
+        app.cli.add_command(command)
     register_backup_cli(app)
 
     @app.cli.command("seed")
@@ -39,24 +45,6 @@ def register_cli(app: Flask) -> None:
         for name, number in counts.items():
             click.echo(f"{name} {number}")
         click.echo(f"本次新增或更新 {changed} 条" if changed else "参考数据已是最新，未作改动")
-
-    @app.cli.command("create-user")
-    @click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.APPLICANT]), required=True)
-    @click.option("--username", required=True)
-    @click.option("--unit", "unit_name", help="推荐单位名称（或其中一部分，如“长沙”），推荐单位账号必填")
-    @click.option("--name", "display_name", default="", help="显示名称")
-    def create_user_command(role, username, unit_name, display_name):
-        """Create a staff account and print its one-time password (to be changed at first login)."""
-        try:
-            user, password = accounts.create_staff_user(role=Role(role), login=username, unit_name=unit_name,
-                                                        display_name=display_name)
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            raise click.ClickException(str(exc))
-        db.session.commit()
-        unit = f"（{user.unit.name}）" if user.unit else ""
-        click.echo(f"已创建 {user.role.label}{unit} 账号 {user.login}，一次性密码：{password}")
-        click.echo("首次登录后须修改密码。此密码不会再次显示。")
 
     @app.cli.command("demo")
     @click.option("--applications", "count", type=click.IntRange(1, 100_000), default=20, show_default=True)
@@ -109,62 +97,6 @@ def register_cli(app: Flask) -> None:
         else:
             click.echo("演示账号已存在，沿用原密码。")
 
-    @app.cli.command("export-archive")
-    @click.option("--campaign", "year", type=int, required=True, help="申报批次年度，如 2024")
-    @click.option("--unit", "unit_name", help="只导出一个推荐单位（名称或其中一部分，如“长沙”）")
-    @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
-    def export_archive_command(year, unit_name, out):
-        """Write the campaign's archive ZIP (or one unit's part), every stored file verified against its record."""
-        from webapp.documents.archive import ArchiveIntegrityError
-        from webapp.exports.views import campaign_archive
-        campaign, unit = _export_scope(year, unit_name, out)
-        try:
-            export = campaign_archive(campaign, unit)
-            export.archive.check_sources()
-            audit.record("export.archive", obj=campaign, detail={**export.detail, "cli": True})
-            db.session.commit()
-            with click.progressbar(length=export.archive.size, label=export.filename) as bar:
-                export.archive.save(out, progress=bar.update)
-        except ArchiveIntegrityError as exc:
-            db.session.rollback()
-            audit.record("export.archive", obj=campaign, success=False,
-                         detail={"campaign": year, "error": str(exc)[:500], "cli": True})
-            db.session.commit()
-            raise click.ClickException(f"存档校验失败，未写入文件：{exc}")
-        click.echo(f"已写入 {out}：{export.detail['files']} 个文件，{export.archive.size / 1e6:.1f} MB。")
-
-    @app.cli.command("export-summary")
-    @click.option("--campaign", "year", type=int, required=True, help="申报批次年度，如 2024")
-    @click.option("--unit", "unit_name", help="只导出一个推荐单位的推荐汇总表")
-    @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
-    def export_summary_command(year, unit_name, out):
-        """Write the province summary workbook (or one unit's 推荐汇总表) to an .xlsx file."""
-        from webapp.core.files import write_atomically
-        from webapp.exports.views import summary_workbook
-        campaign, unit = _export_scope(year, unit_name, out)
-        data, _name = summary_workbook(campaign, unit)
-        audit.record("export.summary", obj=campaign, detail={"campaign": year, "unit": unit.name if unit else "全省",
-                                                             "bytes": len(data), "cli": True})
-        db.session.commit()
-        write_atomically(out, data)
-        click.echo(f"已写入 {out}（{len(data) / 1e3:.0f} KB）。")
-
-
-def _export_scope(year: int, unit_name: str | None, out: Path) -> tuple[Campaign, RecommendingUnit | None]:
-    if not out.parent.is_dir():
-        raise click.ClickException(f"目录 {out.parent} 不存在。")
-    campaign = db.session.execute(db.select(Campaign).filter_by(year=year)).scalar_one_or_none()
-    if campaign is None:
-        raise click.ClickException(f"没有 {year} 年的申报批次。")
-    if not unit_name:
-        return campaign, None
-    units = db.session.execute(
-        db.select(RecommendingUnit).where(RecommendingUnit.name.contains(unit_name))).scalars().all()
-    if len(units) != 1:
-        raise click.ClickException(f"找不到唯一匹配“{unit_name}”的推荐单位。")
-    return campaign, units[0]
-
-
 def _exists(login: str) -> bool:
     return db.session.execute(db.select(User.id).filter_by(login=login)).first() is not None
 
@@ -180,8 +112,7 @@ def _demo_staff(role: Role, login: str, unit: str | None, display: str) -> tuple
 
 
 def register_backup_cli(app: Flask) -> None:
-    """`backup --out DIR` and `restore DIR` (webapp/backup.py): the database, the uploads and the documents."""
-    from webapp.ops import backup as backups
+    """`backup --out DIR` and `restore DIR` (webapp/ops/backup.py): the database, the uploads and the documents."""
 
     def revision() -> str | None:
         try:

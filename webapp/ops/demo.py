@@ -1,7 +1,7 @@
 """`flask demo --applications N`: realistic applications spread over units, counties, industries, types and states.
 
 For demos, screenshots and benchmarks. Every application is complete and goes through the real operations
-(submit_application freezes its Word file; the unit's decisions go through review.decide), so the data is what
+(submit_application freezes its Word file; the unit's decisions go through review.decisions.decide), so the data is what
 the system itself would hold.
 """
 import random
@@ -17,7 +17,8 @@ from webapp.models import (
     Role, User,
 )
 from webapp.accounts.passwords import generate_one_time_password
-from webapp.review.operations import ReviewError, decide
+from webapp.review.decisions import decide
+from webapp.review.report import ReviewError
 
 CITIES = ["湘江", "麓山", "橘洲", "星沙", "洞庭", "衡岳", "潇湘", "韶峰", "梅山", "武陵", "雪峰", "南岭", "资江", "沅水",
           "澧水", "舜皇", "紫鹊", "莽山", "桃源", "崀山"]
