@@ -72,7 +72,7 @@ from webapp.models import (                                 # noqa: E402
     Application, AttachmentCategory, DeadlineExtension, RecommendingUnit, User,
 )
 from webapp.core.timeutil import utcnow                          # noqa: E402
-from webapp.applications.word import office_binary                       # noqa: E402
+from webapp.documents.pdf import office_binary                       # noqa: E402
 
 from tests.conftest import PASSWORD, login                       # noqa: E402
 from tests.factories import add_solution_picture, make_complete_application, make_enterprise, make_png  # noqa: E402

@@ -28,8 +28,8 @@ class Module:
     is_view: bool = False
 
 
-def module_name(path: Path) -> tuple[str, bool]:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+def module_name(path: Path, root: Path = ROOT) -> tuple[str, bool]:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         return ".".join(parts[:-1]), True
     return ".".join(parts), False
@@ -38,7 +38,7 @@ def module_name(path: Path) -> tuple[str, bool]:
 def collect(root: Path = ROOT) -> dict[str, Module]:
     modules = {}
     for path in sorted((root / PACKAGE).rglob("*.py")):
-        name, is_package = module_name(path)
+        name, is_package = module_name(path, root)
         source = path.read_text(encoding="utf-8")
         modules[name] = Module(name, path, source.count("\n") + 1, is_package)
     for module in modules.values():
@@ -136,7 +136,7 @@ def report(modules: dict[str, Module]) -> tuple[list[str], bool]:
     lines += ["", f"Imports inside functions: {len(late) or 'none'}"]
     lines += [f"  {name}:{line} imports {target}" for name, line, target in late]
     lines += ["", f"Largest modules (limit {MAX_LINES} lines):"]
-    lines += [f"  {m.lines:5d}  {m.path.relative_to(ROOT)}" for m in large[:12]]
+    lines += [f"  {m.lines:5d}  {m.path.as_posix().split('/' + PACKAGE + '/', 1)[-1]}" for m in large[:12]]
     ok = not (found_cycles or importers or late or too_large)
     return lines, ok
 

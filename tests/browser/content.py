@@ -1,6 +1,6 @@
 """What the journeys type: two enterprises' 申报书, with consistent numbers and texts of realistic length.
 
-The texts come from the demo data's sentence pools (webapp/demo_data.py), so they read like real applications and
+The texts come from the demo data's sentence pools (webapp/ops/demo_texts.py), so they read like real applications and
 keep every "N字以内" limit. The 环节 and 场景 are taken from the reference data (seeds/), by their visible names.
 """
 import csv
@@ -9,10 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from webapp.accounts.codes import check_character
-from webapp.ops.demo_data import (
-    LIST_SENTENCES, LONG_SENTENCES, SCENARIO_LIMITS, SCENARIO_SENTENCES, SCENARIO_TARGETS, _numbers,
-    _scenario_names, compose, paragraphs,
-)
+from webapp.ops.demo_data import SCENARIO_LIMITS, SCENARIO_TARGETS, _numbers, _scenario_names
+from webapp.ops.demo_texts import LIST_SENTENCES, LONG_SENTENCES, SCENARIO_SENTENCES, compose, paragraphs
 from webapp.models import ListKind
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

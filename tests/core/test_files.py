@@ -1,4 +1,4 @@
-"""Atomic file writes (webapp/files.py): the target appears whole or not at all."""
+"""Atomic file writes (webapp/core/files.py): the target appears whole or not at all."""
 import pytest
 
 from webapp.core.files import TEMP_PREFIX, write_atomically

@@ -13,6 +13,7 @@ from docx.shared import Cm
 from docx.table import _Cell
 
 from tests.factories import add_solution_picture, make_complete_application, make_enterprise, make_png
+from webapp.core.numbers import chinese_number
 from webapp.campaigns.lookup import current_campaign
 from webapp.documents import docx_builder
 from webapp.ops import word_template
@@ -257,7 +258,7 @@ def check_narratives(form: Form, a: Application) -> None:
                          ("（三）示范推广：", "demonstration"), ("六、下一步工作计划", "next_steps"),
                          ("七、智能制造经验总结", "lessons")):
         assert form.text_after(heading) == getattr(a, key), heading
-    ordinal = docx_builder.chinese_ordinal(len(a.links) + 1)
+    ordinal = chinese_number(len(a.links) + 1)
     assert form.text_after(f"（{ordinal}）协同集成情况") == a.integration
 
 
@@ -265,7 +266,7 @@ def check_links(form: Form, a: Application) -> None:
     """Each 环节 heading in order, each 场景 heading under it, then its seven items and pictures."""
     position = form.heading_index("三、智能制造实施内容")
     for i, app_link in enumerate(a.links, start=1):
-        position = form.heading_index(f"（{docx_builder.chinese_ordinal(i)}）环节{i}：{app_link.link.name}", position)
+        position = form.heading_index(f"（{chinese_number(i)}）环节{i}：{app_link.link.name}", position)
         for j, scenario in enumerate(app_link.scenarios, start=1):
             title = scenario.scenario.name if scenario.scenario else "自定义场景"
             position = form.heading_index(f"场景{j}：{title}", position)

@@ -22,15 +22,13 @@ from webapp.documents.archive import (
 from webapp.documents.summary_xlsx import PROVINCE_SHEET_TITLE
 from webapp.core.extensions import db
 from webapp.models import (
-    Application, ApplicationStatus as S, Attachment, AttachmentCategory, AuditRecord, RecommendingUnit, Role,
-    Snapshot, User,
+    Application, ApplicationStatus as S, Attachment, AttachmentCategory, AuditRecord, RecommendingUnit, Snapshot,
 )
-from webapp.review.operations import decide
+from webapp.review.decisions import decide
 from webapp.core.storage import attachment_path_for
 from webapp.applications.word import frozen_path
 
-from tests.conftest import PASSWORD
-from tests.factories import add_solution_picture, make_complete_application, make_enterprise, make_png
+from tests.factories import DECISION_FOR, add_solution_picture, make_application, make_png, unit_reviewer
 
 UTF8_FLAG = 0x800
 MB = 1024 * 1024
@@ -72,29 +70,17 @@ def unit_of(app, prefecture: str) -> tuple[int, str]:
         return unit.id, unit.name
 
 
-def reviewer(unit_prefecture: str) -> User:
-    unit = db.session.execute(db.select(RecommendingUnit).filter_by(prefecture_adcode=unit_prefecture)).scalar_one()
-    user = User(login=f"rev-{unit_prefecture}-{uuid.uuid4().hex[:6]}", role=Role.RECOMMENDER, unit=unit)
-    user.set_password(PASSWORD)
-    db.session.add(user)
-    db.session.flush()
-    return user
-
-
 def make_app(name: str, county: str, target: S, picture: bool = False) -> Application:
-    enterprise = make_enterprise(db.session, name=name, county_adcode=county)
-    application = make_complete_application(db.session, enterprise=enterprise, campaign=current_campaign(),
-                                            write_files=True)
-    if picture:
-        scenario = application.links[1].scenarios[0]
-        add_solution_picture(db.session, scenario, make_png(40, 30, seed=3), write_file=True)
-        add_solution_picture(db.session, scenario, make_png(40, 30, seed=4), write_file=True)
-    if target is S.DRAFT:
-        return application
-    submit_application(application, enterprise.users[0])
-    action = {S.RECOMMENDED: "recommend", S.NOT_RECOMMENDED: "reject", S.RETURNED: "return"}.get(target)
-    if action:
-        decide(application, action, reviewer(application.unit.prefecture_adcode), "请补充材料。")
+    if not picture:
+        return make_application(db.session, name=name, county=county, status=target, write_files=True)
+    application = make_application(db.session, name=name, county=county, write_files=True)
+    scenario = application.links[1].scenarios[0]
+    add_solution_picture(db.session, scenario, make_png(40, 30, seed=3), write_file=True)
+    add_solution_picture(db.session, scenario, make_png(40, 30, seed=4), write_file=True)
+    if target is not S.DRAFT:
+        submit_application(application, application.enterprise.users[0])
+        if target in DECISION_FOR:
+            decide(application, DECISION_FOR[target], unit_reviewer(db.session, application.unit), "请补充材料。")
     return application
 
 

@@ -17,12 +17,13 @@ from webapp.models import (
     RuleKey, RuleMode, UnitQuota, UnitReport, User,
 )
 from webapp.applications.changes import changed_fields, changes_since_return
-from webapp.review.operations import ReviewError, decide
+from webapp.review.decisions import decide
+from webapp.review.report import ReviewError
 from webapp.status import TransitionError
 from webapp.core.timeutil import local_today, utcnow
 
 from tests.conftest import text
-from tests.factories import make_complete_application, make_enterprise
+from tests.factories import make_application, make_complete_application, make_enterprise
 
 CHANGSHA, ZHUZHOU = "430100", "430200"
 HTMX = {"HX-Request": "true"}
@@ -33,12 +34,8 @@ HTMX = {"HX-Request": "true"}
 def make_submitted(app, name: str, county: str = "430104", app_type=ApplicationType.ENTERPRISE, **changes) -> int:
     """A complete application built by the factory and submitted through submit_application."""
     with app.app_context():
-        enterprise = make_enterprise(db.session, name=name, county_adcode=county)
-        application = make_complete_application(db.session, enterprise=enterprise, campaign=current_campaign(),
-                                                 app_type=app_type)
-        for key, value in changes.items():
-            setattr(application, key, value)
-        submit_application(application, enterprise.users[0])
+        application = make_application(db.session, name=name, county=county, app_type=app_type,
+                                       status=S.SUBMITTED, **changes)
         db.session.commit()
         return application.id
 
