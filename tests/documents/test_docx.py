@@ -15,7 +15,7 @@ from docx.table import _Cell
 from tests.factories import add_solution_picture, make_complete_application, make_enterprise, make_png
 from webapp.campaigns.lookup import current_campaign
 from webapp.documents import docx_builder
-from webapp.ops import docx_template_build
+from webapp.ops import word_template
 from webapp.documents.docx_builder import (
     application_context, docx_filename, fingerprint, render_blank, render_docx,
 )
@@ -246,7 +246,7 @@ def check_effects_and_pledge(form: Form, a: Application) -> None:
         assert form.cell(label) == num(getattr(a, f"eff_{key}")), label
     assert any(row[-1].text == f"其他效果：{a.eff_other}" for row in form.rows)
     pledge = form.cell_paragraphs("真实性承诺")
-    assert pledge[0] == docx_template_build.PLEDGE
+    assert pledge[0] == word_template.PLEDGE
     assert pledge[1] == f"企业法定代表人：{a.pledge_legal_rep}"
 
 
@@ -580,7 +580,7 @@ def test_an_unreadable_picture_becomes_a_note(ctx):
 # ---------------------------------------------------------------- template, file name, speed
 
 def test_committed_template_is_what_the_build_script_makes():
-    assert docx_template_build.template_bytes() == docx_template_build.TEMPLATE_PATH.read_bytes()
+    assert word_template.template_bytes() == word_template.TEMPLATE_PATH.read_bytes()
 
 
 def test_file_name_carries_the_enterprise_name(ctx):
