@@ -4,6 +4,7 @@ The renderer (documents/docx_builder.py) knows nothing of storage; this module r
 folder and keeps frozen files under the instance's document folder.
 """
 import hashlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -14,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from webapp.documents import docx_builder
+from webapp.documents.fonts import fontconfig_xml
 from webapp.models import Application, Snapshot
 from webapp.core.files import write_atomically
 from webapp.core.storage import attachment_path_for, discard_unless_committed, document_root, stored_path
@@ -70,17 +72,32 @@ def office_binary() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def office_environment(work: Path) -> dict:
+    """LibreOffice's environment: fontconfig told the fallbacks of the document's Chinese fonts (LibreOffice ignores
+    the ones the Word file names), so that 宋体 and 仿宋 print in a serif CJK font, 黑体 in a sans one."""
+    config = work / "fonts.conf"
+    config.write_text(fontconfig_xml(os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"), encoding="utf-8")
+    return {**os.environ, "FONTCONFIG_FILE": str(config)}
+
+
+def convert_to_pdf(documents: dict[str, bytes], work: Path) -> dict[str, bytes]:
+    """Convert Word files (name → bytes, names without extension) with one headless LibreOffice run in `work`."""
+    sources = []
+    for name, data in documents.items():
+        sources.append(work / f"{name}.docx")
+        sources[-1].write_bytes(data)
+    subprocess.run([office_binary(), "--headless", "--norestore", f"-env:UserInstallation=file://{work}/profile",
+                    "--convert-to", "pdf", "--outdir", str(work), *map(str, sources)],
+                   check=True, capture_output=True, timeout=60 + 120 * len(sources), env=office_environment(work))
+    return {name: (work / f"{name}.pdf").read_bytes() for name in documents}
+
+
 def pdf_of(docx: bytes, cache_key: str) -> bytes:
     """Convert with LibreOffice (headless), cached by content under the document folder."""
     cached = document_root() / "pdf" / f"{cache_key}.pdf"
     if cached.exists():
         return cached.read_bytes()
     with tempfile.TemporaryDirectory() as work:
-        source = Path(work) / "shenbaoshu.docx"
-        source.write_bytes(docx)
-        subprocess.run([office_binary(), "--headless", "--norestore", f"-env:UserInstallation=file://{work}/profile",
-                        "--convert-to", "pdf", "--outdir", work, str(source)],
-                       check=True, capture_output=True, timeout=180)
-        data = (Path(work) / "shenbaoshu.pdf").read_bytes()
+        data = convert_to_pdf({"shenbaoshu": docx}, Path(work))["shenbaoshu"]
     write_atomically(cached, data)
     return data
