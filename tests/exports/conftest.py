@@ -1,15 +1,18 @@
 """Fixtures of the export tests."""
+from datetime import date, datetime
+
 import pytest
 
 from tests.exports.archive_data import make_app
 from webapp.core.extensions import db
-from webapp.models import ApplicationStatus as S
+from webapp.models import ApplicationStatus as S, UnitReport
 
 
 @pytest.fixture
 def campaign_data(app):
     """长沙: two recommended (one with a name full of forbidden characters and two 技术方案配图), one not
-    recommended, one awaiting a decision, one returned, one draft; 株洲: one recommended."""
+    recommended, one awaiting a decision, one returned, one draft, its list reported (报送) on 2024-05-08;
+    株洲: one recommended, its list not reported."""
     with app.app_context():
         made = {
             "first": make_app("湖南星沙智能装备有限公司", "430104", S.RECOMMENDED, picture=True),
@@ -20,5 +23,8 @@ def campaign_data(app):
             "draft": make_app("湖南梅山陶瓷有限公司", "430104", S.DRAFT),
             "zhuzhou": make_app("株洲荷塘重工有限公司", "430202", S.RECOMMENDED),
         }
+        changsha = made["first"].unit_id
+        db.session.add(UnitReport(campaign_id=made["first"].campaign_id, unit_id=changsha,
+                                  reported_at=datetime(2024, 5, 8, 2, 0), fill_date=date(2024, 5, 8)))
         db.session.commit()
         return {key: (a.id, a.company_name) for key, a in made.items()}

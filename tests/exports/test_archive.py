@@ -86,7 +86,9 @@ def test_admin_archive_holds_every_unit_and_every_standing_submission(app, campa
     assert names[:2] == [MANIFEST_NAME, "2024年湖南省智能制造标杆推荐汇总表-全省.xlsx"]
     cs, zz = "01-长沙市工业和信息化局", "02-株洲市工业和信息化局"
     assert f"{cs}/01-{campaign_data['first'][1]}/湖南省智能制造标杆申报书-{campaign_data['first'][1]}.docx" in names
-    assert f"{zz}/01-{campaign_data['zhuzhou'][1]}/湖南省智能制造标杆申报书-{campaign_data['zhuzhou'][1]}.docx" in names
+    # 株洲 has not reported: its recommendation is provisional, among the others, and its 汇总表 says 未报送.
+    zhuzhou = campaign_data['zhuzhou'][1]
+    assert f"{zz}/未推荐及其他/已推荐（未报送）-{zhuzhou}/湖南省智能制造标杆申报书-{zhuzhou}.docx" in names
     listing = names_in(archive)
     assert f"{cs}/未推荐及其他/未推荐-{campaign_data['rejected'][1]}/" in listing
     assert f"{cs}/未推荐及其他/已提交-{campaign_data['waiting'][1]}/" in listing
@@ -98,6 +100,9 @@ def test_admin_archive_holds_every_unit_and_every_standing_submission(app, campa
     province = load_workbook(io.BytesIO(archive.read(names[1])))
     assert province.sheetnames[0] == PROVINCE_SHEET_TITLE and len(province.sheetnames) == 15
     assert "长沙市" in province.sheetnames and "株洲市" in province.sheetnames
+    assert province["株洲市"]["H2"].value == "未报送" and province["长沙市"]["H2"].value == "填报日期：2024年5月8日"
+    unit_sheet = load_workbook(io.BytesIO(archive.read(f"{zz}/2024年湖南省智能制造标杆推荐汇总表-株洲市工业和信息化局.xlsx")))
+    assert unit_sheet.active["H2"].value == "未报送"
 
 
 def test_admin_archive_of_one_unit(app, campaign_data, login_as):
@@ -117,12 +122,18 @@ def test_province_summary_workbook(app, campaign_data, login_as):
     assert response.status_code == 200 and int(response.headers["Content-Length"]) == len(response.data)
     workbook = load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames[0] == PROVINCE_SHEET_TITLE and len(workbook.sheetnames) == 15
-    values = [cell.value for row in workbook[PROVINCE_SHEET_TITLE].iter_rows() for cell in row]
-    assert campaign_data["first"][1] in values and campaign_data["zhuzhou"][1] in values
-    assert campaign_data["waiting"][1] not in values
+    overview = workbook[PROVINCE_SHEET_TITLE]
+    values = [cell.value for row in overview.iter_rows() for cell in row]
+    # Only reported lists count: 长沙 has reported, 株洲 (and the twelve others) not.
+    assert campaign_data["first"][1] in values and campaign_data["odd"][1] in values
+    assert campaign_data["zhuzhou"][1] not in values and campaign_data["waiting"][1] not in values
+    assert overview["A2"].value.startswith("推荐单位：全省14个推荐单位，已报送1个，共推荐2项（标杆企业2项，标杆车间0项）；未报送：株洲市、")
+    zhuzhou = workbook["株洲市"]
+    assert zhuzhou["H2"].value == "未报送" and zhuzhou["A4"].value is None and zhuzhou["A4"].border.left.style == "thin"
+    assert workbook["长沙市"]["H2"].value == "填报日期：2024年5月8日"                  # the date of 报送, not today's
     unit_id, _ = unit_of(app, "430100")
     one = load_workbook(io.BytesIO(client.get(f"/admin/summary/2024.xlsx?unit={unit_id}").data))
-    assert len(one.sheetnames) == 1
+    assert len(one.sheetnames) == 1 and one.active["H2"].value == "填报日期：2024年5月8日"
     with app.app_context():
         assert db.session.execute(db.select(db.func.count()).select_from(AuditRecord)
                                   .filter_by(action="export.summary")).scalar_one() == 2
