@@ -53,7 +53,11 @@ def test_no_leftovers_of_the_default_template(filled):
         assert lang.get(qn("w:eastAsia")) == "zh-CN"
         app = part(form, "docProps/app.xml")
         assert [element.text for element in app if element.tag.endswith("Application")] == [SYSTEM]
-        assert b"Macintosh" not in form.data and b"ja-JP" not in form.data
+        with zipfile.ZipFile(io.BytesIO(form.data)) as package:
+            xml = b"".join(package.read(name) for name in package.namelist() if name.endswith((".xml", ".rels")))
+        assert b"Macintosh" not in xml and b"ja-JP" not in xml
+        font_names = [font.get(qn("w:name")) for font in part(form, "word/fontTable.xml")]
+        assert font_names == [font.name for font in fonts.ALL]           # no ＭＳ 明朝 and the like
 
 
 def test_properties_describe_the_file(filled):
