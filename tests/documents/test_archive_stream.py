@@ -9,7 +9,7 @@ import pytest
 
 from tests.exports.archive_data import verify
 from webapp.documents.archive import MAX_PART, MAX_PATH, Archive, ArchiveIntegrityError, ArchivePlan, Entry, safe_part
-from webapp.documents.archive_source import StoredFile
+from webapp.documents import archive_source
 
 MB = 1024 * 1024
 
@@ -121,13 +121,24 @@ def test_size_is_exact_at_the_zip64_entry_count_boundary():
         assert sum(len(chunk) for chunk in archive) == archive.size
 
 
-def test_a_file_changed_between_its_two_reads_breaks_the_stream(tmp_path, monkeypatch, caplog):
-    """The CRC-32 in an entry's header is read ahead; the stream checks that the bytes sent still have it."""
+def test_a_file_changed_between_its_check_and_its_streaming_breaks_the_stream(tmp_path, monkeypatch, caplog):
+    """A stored file is checked ahead (size, SHA-256, CRC-32 for its header); the stream makes sure the file it sends
+    is still that one (same inode, size and times)."""
     path, size, digest = stored(tmp_path, "a", os.urandom(3 * MB))
     plan = ArchivePlan()
     plan.add_file("", "申报书.pdf", path, size, digest)
-    real = StoredFile._read_crc
-    monkeypatch.setattr(StoredFile, "_read_crc", lambda self: real(self) ^ 1)     # as if it changed in between
-    with caplog.at_level(logging.ERROR), pytest.raises(ArchiveIntegrityError, match="CRC-32"):
-        list(plan.build())
-    assert "申报书.pdf" in caplog.text
+    archive = plan.build()
+    checked = []
+    real = archive_source.identity
+
+    def changing(handle):
+        checked.append(real(handle))
+        return checked[-1] if len(checked) < 3 else (*checked[-1][:2], checked[-1][2] + 1, checked[-1][3])
+
+    monkeypatch.setattr(archive_source, "identity", changing)
+    sent = bytearray()
+    with caplog.at_level(logging.ERROR), pytest.raises(ArchiveIntegrityError, match="changed after it was checked"):
+        for chunk in archive:
+            sent += chunk
+    assert "申报书.pdf" in caplog.text and len(checked) == 3
+    assert path.read_bytes()[-MB:] not in bytes(sent)          # the last chunk was held back

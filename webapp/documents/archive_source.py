@@ -1,25 +1,25 @@
-"""Stored files read into an archive: CRC-32 worked out ahead, content verified against its record on the way.
+"""Stored files read into an archive: verified against their record before a byte of them is sent.
 
 A ZIP entry's header carries its CRC-32 (see zip_writer), so a stored file is read twice:
-- ahead, on a worker thread, while the entry before it streams: its CRC-32 (and that it exists with its size);
-- while streaming: its SHA-256 and CRC-32 computed on a second worker thread (hashlib and zlib release the GIL, so
-  the checks cost the stream little), each chunk passed on only once the next one has been read, so the last chunk
-  of a file leaves only after the whole file matched the size and SHA-256 recorded in the database and the CRC-32
-  its header promised. A file missing, changed since it was recorded, or changed between the two reads raises
-  ArchiveIntegrityError, which breaks the stream: a wrong archive is worse than none.
-The second read usually comes from the page cache.
+- ahead, on a worker thread, while the entry before it streams: its size, SHA-256 and CRC-32. A file missing, or
+  whose size or SHA-256 differs from what the database recorded, raises ArchiveIntegrityError when the stream gets
+  to it, before its header: a wrong archive is worse than none, and the stream breaks there.
+- while streaming, it is only read and sent (the cheap part, usually from the page cache). That it is still the file
+  checked ahead is made sure by its identity: inode, size, modification and change times, compared when it is
+  opened again and after its last chunk was read (the last chunk is held back until then). Stored files are written
+  once, atomically, and never changed in place, so any change to one shows there.
+Hashing ahead on the worker costs the stream little: hashlib and zlib release the GIL.
 """
 import hashlib
 import logging
+import os
 import zlib
-from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024              # read stored files in chunks of 1 MB
-HASH_AHEAD = 4                   # chunks waiting to be hashed, at most (memory: HASH_AHEAD × CHUNK)
 
 
 class ArchiveIntegrityError(RuntimeError):
@@ -27,20 +27,25 @@ class ArchiveIntegrityError(RuntimeError):
 
 
 class Workers:
-    """The two threads of one archive, started when first needed: one works out CRC-32s ahead, one hashes the
-    chunks being streamed (in order: one worker)."""
+    """The archive's worker thread (started when first needed), which checks the next stored file ahead."""
 
     def __init__(self) -> None:
-        self._pools: dict[str, ThreadPoolExecutor] = {}
+        self._pool: ThreadPoolExecutor | None = None
 
-    def submit(self, kind: str, function, *args) -> Future:
-        if kind not in self._pools:
-            self._pools[kind] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"archive-{kind}")
-        return self._pools[kind].submit(function, *args)
+    def submit(self, function, *args) -> Future:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-check")
+        return self._pool.submit(function, *args)
 
     def close(self) -> None:
-        for pool in self._pools.values():
-            pool.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def identity(handle) -> tuple[int, int, int, int]:
+    """What changes whenever a file is replaced or written to."""
+    status = os.fstat(handle.fileno())
+    return status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
 class StoredFile:
@@ -49,47 +54,44 @@ class StoredFile:
     def __init__(self, entry, workers: Workers) -> None:
         self.entry = entry                    # path, source, size, sha256 (archive.Entry)
         self._workers = workers
-        self._crc: Future | None = None
+        self._checked: Future | None = None   # → (CRC-32, identity) once the file matched its record
 
     def prefetch(self) -> None:
-        if self._crc is None:
-            self._crc = self._workers.submit("crc", self._read_crc)
+        if self._checked is None:
+            self._checked = self._workers.submit(self._check)
 
     def crc(self) -> int:
         self.prefetch()
-        return self._crc.result()
+        return self._checked.result()[0]
 
-    def _read_crc(self) -> int:
-        crc, read = 0, 0
+    def _check(self) -> tuple[int, tuple]:
+        digest, crc, read = hashlib.sha256(), 0, 0
         with self._open() as handle:
+            checked = identity(handle)
             while chunk := handle.read(CHUNK):
                 read += len(chunk)
                 self._check_not_larger(read)
+                digest.update(chunk)
                 crc = zlib.crc32(chunk, crc)
-        self._check_size(read)
-        return crc
+        if read != self.entry.size:
+            self._fail(f"has {read} bytes, {self.entry.size} recorded")
+        if digest.hexdigest() != self.entry.sha256:
+            self._fail(f"has SHA-256 {digest.hexdigest()}, {self.entry.sha256} recorded")
+        return crc, checked
 
     def chunks(self) -> Iterator[bytes]:
-        checks = _Checks()
-        pending: deque[Future] = deque()
-        read, held = 0, None
+        _crc, checked = self._checked.result() if self._checked else self._check()
+        held, read = None, 0
         with self._open() as handle:
+            self._check_same(handle, checked)
             while chunk := handle.read(CHUNK):
                 read += len(chunk)
-                self._check_not_larger(read)
-                if self.entry.size <= CHUNK:
-                    checks.update(chunk)        # one chunk: nothing to overlap, and a thread hand-off costs more
-                else:
-                    pending.append(self._workers.submit("sha256", checks.update, chunk))
-                    if len(pending) > HASH_AHEAD:
-                        pending.popleft().result()
                 if held is not None:
                     yield held
                 held = chunk
-        for update in pending:
-            update.result()
-        self._check_size(read)
-        self._check_content(checks)
+            self._check_same(handle, checked)
+        if read != self.entry.size:
+            self._fail(f"has {read} bytes, {self.entry.size} recorded")
         if held is not None:
             yield held
 
@@ -103,29 +105,11 @@ class StoredFile:
         if read > self.entry.size:
             self._fail(f"is larger than the recorded {self.entry.size} bytes")
 
-    def _check_size(self, read: int) -> None:
-        if read != self.entry.size:
-            self._fail(f"has {read} bytes, {self.entry.size} recorded")
-
-    def _check_content(self, checks: "_Checks") -> None:
-        if checks.digest.hexdigest() != self.entry.sha256:
-            self._fail(f"has SHA-256 {checks.digest.hexdigest()}, {self.entry.sha256} recorded")
-        if checks.crc != self.crc():
-            self._fail("changed while the archive was being streamed (CRC-32 differs from its header's)")
+    def _check_same(self, handle, checked: tuple) -> None:
+        if identity(handle) != checked:
+            self._fail("was replaced or changed after it was checked")
 
     def _fail(self, problem: str):
         message = f"archive entry {self.entry.path!r} (stored file {self.entry.source}) {problem}"
         log.error("%s; the archive stream is aborted", message)
         raise ArchiveIntegrityError(message)
-
-
-class _Checks:
-    """SHA-256 and CRC-32 of the chunks streamed, updated in order."""
-
-    def __init__(self) -> None:
-        self.digest = hashlib.sha256()
-        self.crc = 0
-
-    def update(self, chunk: bytes) -> None:
-        self.digest.update(chunk)
-        self.crc = zlib.crc32(chunk, self.crc)
