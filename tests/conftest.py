@@ -1,4 +1,5 @@
 """Fixtures: a fresh app and database per test, accounts per role, helpers to log in."""
+import logging
 import re
 from datetime import timedelta
 
@@ -22,6 +23,15 @@ def make_credit_code(region: str = "430104", serial: int = 1) -> str:
     """A valid 统一社会信用代码 in `region` (the check character computed)."""
     body = f"91{region}{serial:09d}"
     return body + check_character(body)
+
+
+@pytest.fixture(autouse=True)
+def _loggers_enabled():
+    """Alembic's fileConfig() (run in-process by the migration tests) disables every logger it does not name, so a
+    later test's caplog would miss their records: every test starts with all loggers enabled."""
+    for logger in logging.root.manager.loggerDict.values():
+        if isinstance(logger, logging.Logger):
+            logger.disabled = False
 
 
 @pytest.fixture(scope="session")

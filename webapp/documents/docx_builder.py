@@ -12,6 +12,12 @@ SOLUTION_PICTURE. A picture that cannot be read is replaced by a short note; it 
 
 User text is cleaned here (XML-illegal control characters removed, line ends normalised) and escaped by
 Jinja (autoescape). A line break in a long text starts a new paragraph in the Word file.
+
+The context holds the content as entered (numbers as "268671.5"): how it prints (amounts with two decimals and
+separators, percentages, smaller type for a value too long for its cell) is the template's, through the filters
+of docx_format, so that a change of layout never changes the fingerprint of unchanged content. `draft` is the only
+difference between the print of a draft (草稿 in the footer) and of a final version. Each file gets its own
+properties (`_describe`): made by the system at the generation time, titled after the application.
 """
 import hashlib
 import io
