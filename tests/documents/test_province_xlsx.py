@@ -109,3 +109,14 @@ def test_the_province_counts_reported_lists_only():
     sheet = workbook["湘西土家族苗族自治州"]
     assert sheet["H2"].value == "未报送" and sheet["A4"].value is None and sheet["A4"].border.top.style == "thin"
     assert workbook["张家界市"]["H2"].value == "填报日期：    年  月  日"       # reported nothing, no date chosen
+
+
+def test_a_long_caption_wraps_and_its_row_grows():
+    names = ["株洲市", "湘潭市", "衡阳市", "邵阳市", "岳阳市", "常德市", "张家界市", "益阳市", "郴州市", "永州市", "怀化市",
+             "娄底市", "湘西土家族苗族自治州"]
+    units = [UNIT] + [UnitSummary(2024, f"{name}工业和信息化局", unreported=True) for name in names]
+    overview = load(build_province_workbook(2024, units))["全省汇总"]
+    assert overview["A2"].value.endswith("未报送：" + "、".join(names))
+    assert overview["A2"].alignment.wrap_text and overview.row_dimensions[2].height > 26
+    short = load(build_province_workbook(2024, [UNIT]))["全省汇总"]
+    assert short.row_dimensions[2].height == 26
