@@ -69,12 +69,11 @@ from webapp.applications.lifecycle import submit_application          # noqa: E4
 from webapp.campaigns.lookup import current_campaign               # noqa: E402
 from webapp.core.extensions import db                            # noqa: E402
 from webapp.models import (                                 # noqa: E402
-    Application, AttachmentCategory, DeadlineExtension, RecommendingUnit, User,
+    Application, AttachmentCategory, DeadlineExtension, User,
 )
-from webapp.core.timeutil import utcnow                          # noqa: E402
 from webapp.documents.pdf import office_binary                       # noqa: E402
 
-from tests.conftest import PASSWORD, login                       # noqa: E402
+from tests.conftest import login                       # noqa: E402
 from tests.factories import add_solution_picture, make_complete_application, make_enterprise, make_png  # noqa: E402
 
 A_NAME = "湖南甲独有智能装备股份有限公司"
