@@ -15,7 +15,9 @@ from webapp.core.extensions import db, reads_first
 from webapp.core.numbers import MB, format_size
 from webapp.core.htmx import is_htmx, redirect_after_post
 from webapp.models import Application, ApplicationScenario, Attachment, AttachmentCategory, Role
-from webapp.permissions import can_edit_application, can_view_application, get_application_or_404, roles_required
+from webapp.permissions import (
+    can_edit_application, can_view_application, get_application_or_404, require_attachment_rights, roles_required,
+)
 from webapp.applications.attachment_list import SECTION_CATEGORIES
 from webapp.applications.editor import editor_context
 from webapp.applications.sections import SECTION_BY_KEY
@@ -129,6 +131,7 @@ def upload(application_id):
     if limit and request.content_length and request.content_length > limit:
         raise RequestEntityTooLarge()       # before reading the body; answered by request_too_large
     category = _category(request.form.get("category") or request.args.get("category"))
+    require_attachment_rights(category)
     next_url = _safe_next()
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
@@ -249,6 +252,7 @@ def delete(attachment_id):
     attachment = _attachment_or_404(attachment_id)
     application = attachment.application
     category = attachment.category
+    require_attachment_rights(category)
     next_url = _safe_next()
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
