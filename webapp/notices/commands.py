@@ -6,7 +6,7 @@ parallel: a reminder is written once, a message is claimed by one run only. Prin
 import click
 from flask.cli import with_appcontext
 
-from webapp.core.extensions import db
+from webapp.core.extensions import command_writes, db
 from webapp.core.timeutil import utcnow
 from webapp.notices.delivery import deliver_due
 from webapp.notices.mail import MailSettingsError
@@ -18,8 +18,10 @@ from webapp.notices.reminders import write_due_reminders
 def send_notices_command():
     """Write due deadline reminders and deliver due notices by e-mail (SMTP_HOST) and SMS; retry failures."""
     now = utcnow()
-    reminders = write_due_reminders(now)
-    db.session.commit()
+    db.session.commit()                 # begin afresh: the reminders' transaction takes the write lock at BEGIN
+    with command_writes():
+        reminders = write_due_reminders(now)
+        db.session.commit()
     try:
         report = deliver_due(now)
     except MailSettingsError as exc:

@@ -61,6 +61,7 @@ def claim(now: datetime, channels: list[Channel], batch: int = BATCH) -> tuple[s
     token = secrets.token_hex(16)
     if not channels:
         return token, []
+    db.session.commit()                 # the UPDATE starts its own transaction (see _finish)
     wanted = and_(_due(now), OutboxMessage.channel.in_(channels))
     ids = db.select(OutboxMessage.id).where(wanted).order_by(OutboxMessage.id).limit(batch).scalar_subquery()
     db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id.in_(ids), wanted)
@@ -73,8 +74,13 @@ def claim(now: datetime, channels: list[Channel], batch: int = BATCH) -> tuple[s
 
 
 def _finish(row: OutboxMessage, token: str, **values) -> bool:
-    """Record the outcome of a claimed row, if this run still holds the claim; commit."""
-    result = db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id == row.id,
+    """Record the outcome of a claimed row, if this run still holds the claim; commit.
+
+    The reads since the last commit end first: on SQLite a transaction that has read cannot take the write lock once
+    another writer (the site) has committed, while one that starts with the write waits for it."""
+    row_id = row.id                     # read before the commit expires it (reading it again would begin a read)
+    db.session.commit()
+    result = db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id == row_id,
                                                                OutboxMessage.claim_token == token)
                                 .values(claim_token=None, **values).execution_options(synchronize_session=False))
     db.session.commit()
@@ -153,6 +159,7 @@ def _deliver_batch(rows: list[OutboxMessage], token: str, senders: Senders, now:
 
 
 def expire_old(now: datetime) -> int:
+    db.session.commit()
     result = db.session.execute(db.update(OutboxMessage).where(
         OutboxMessage.status == D.PENDING, OutboxMessage.created_at < now - MAX_AGE)
         .values(status=D.EXPIRED).execution_options(synchronize_session=False))

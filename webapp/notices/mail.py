@@ -136,7 +136,12 @@ class Mailer:
 
 
 def _describe(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "；".join(f"{code} {_text(error)}（{address}）" for address, (code, error) in exc.recipients.items())[:300]
     if isinstance(exc, smtplib.SMTPResponseException):
-        error = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        return f"{exc.smtp_code} {error}"[:300]
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"[:300]
     return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _text(error) -> str:
+    return error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error)
