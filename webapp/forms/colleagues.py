@@ -5,10 +5,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.applications.sections import SECTIONS
 from webapp.forms.base import BaseForm
-from webapp.forms.fields import MobileNumber, strip_filter
+from webapp.forms.fields import MobileNumber, options, strip_filter
 from webapp.models import MemberAccess
 
-ACCESS_CHOICES = [(a.value, a.label) for a in MemberAccess]
+ACCESS_CHOICES = options((a.value, a.label) for a in MemberAccess)
 
 
 class SectionChoices(SelectMultipleField):
@@ -16,10 +16,10 @@ class SectionChoices(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def section_choices() -> list[tuple[str, str]]:
+def section_choices():
     """Each section by its heading; the unnumbered parts of 一 say so ("近三年主要经济指标（一、基本情况表）")."""
-    return [(s.key, f"{s.heading}（{s.group}）" if not s.number and s.group.startswith("一") else s.heading)
-            for s in SECTIONS]
+    return options((s.key, f"{s.heading}（{s.group}）" if not s.number and s.group.startswith("一") else s.heading)
+                   for s in SECTIONS)
 
 
 class RightsForm(BaseForm):
