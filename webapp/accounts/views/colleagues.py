@@ -19,9 +19,9 @@ bp = Blueprint("colleagues", __name__, url_prefix="/enterprise/colleagues")
 applicant_only = roles_required(Role.APPLICANT)
 
 
-def _colleague_or_404(user_id: int):
+def _colleague_or_404(colleague_id: int):
     require_enterprise_admin()
-    colleague = ops.colleague_of(current_user, user_id)
+    colleague = ops.colleague_of(current_user, colleague_id)
     if colleague is None:
         abort(404)
     return colleague
@@ -58,10 +58,10 @@ def create():
     return render_template("accounts/colleague_password.html", user=user, password=password, created=True)
 
 
-@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/<int:colleague_id>", methods=["GET", "POST"])
 @applicant_only
-def detail(user_id):
-    colleague = _colleague_or_404(user_id)
+def detail(colleague_id):
+    colleague = _colleague_or_404(colleague_id)
     member = membership(colleague)
     form = RightsForm(formdata=request.form if request.method == "POST" else None,
                       data={"access": member.access.value, "sections": list(member.sections or [])})
@@ -74,15 +74,15 @@ def detail(user_id):
         else:
             db.session.commit()
             flash(f"已更新 {colleague.display_name} 的权限。", "success")
-            return redirect_after_post(url_for(".detail", user_id=colleague.id))
+            return redirect_after_post(url_for(".detail", colleague_id=colleague.id))
     return render_template("accounts/colleague.html", colleague=colleague, member=member, form=form,
                            confirm=ConfirmForm(), handover=HandOverForm(formdata=None))
 
 
-@bp.post("/<int:user_id>/reset-password")
+@bp.post("/<int:colleague_id>/reset-password")
 @applicant_only
-def reset_password(user_id):
-    colleague = _colleague_or_404(user_id)
+def reset_password(colleague_id):
+    colleague = _colleague_or_404(colleague_id)
     if not ConfirmForm().validate():
         abort(400)
     password = ops.reset_password(current_user, colleague)
@@ -90,33 +90,33 @@ def reset_password(user_id):
     return render_template("accounts/colleague_password.html", user=colleague, password=password, created=False)
 
 
-@bp.post("/<int:user_id>/deactivate")
+@bp.post("/<int:colleague_id>/deactivate")
 @applicant_only
-def deactivate(user_id):
-    return _set_active(user_id, False)
+def deactivate(colleague_id):
+    return _set_active(colleague_id, False)
 
 
-@bp.post("/<int:user_id>/activate")
+@bp.post("/<int:colleague_id>/activate")
 @applicant_only
-def activate(user_id):
-    return _set_active(user_id, True)
+def activate(colleague_id):
+    return _set_active(colleague_id, True)
 
 
-def _set_active(user_id: int, active: bool):
-    colleague = _colleague_or_404(user_id)
+def _set_active(colleague_id: int, active: bool):
+    colleague = _colleague_or_404(colleague_id)
     if not ConfirmForm().validate():
         abort(400)
     if ops.set_active(current_user, colleague, active):
         db.session.commit()
         flash(f"已{'启用' if active else '停用'}同事账号 {colleague.login}"
               f"{'' if active else '，其登录已全部失效'}。", "success")
-    return redirect_after_post(url_for(".detail", user_id=colleague.id))
+    return redirect_after_post(url_for(".detail", colleague_id=colleague.id))
 
 
-@bp.post("/<int:user_id>/hand-over")
+@bp.post("/<int:colleague_id>/hand-over")
 @applicant_only
-def hand_over(user_id):
-    colleague = _colleague_or_404(user_id)
+def hand_over(colleague_id):
+    colleague = _colleague_or_404(colleague_id)
     form = HandOverForm()
     member = membership(colleague)
     if not form.validate():
@@ -128,7 +128,7 @@ def hand_over(user_id):
     except ops.ColleagueError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect_after_post(url_for(".detail", user_id=colleague.id))
+        return redirect_after_post(url_for(".detail", colleague_id=colleague.id))
     db.session.commit()
     flash(f"已将企业管理员移交给 {colleague.display_name}（{colleague.login}）。您仍可编辑申报书的全部内容。", "success")
     return redirect_after_post(url_for("main.home"))

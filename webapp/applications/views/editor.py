@@ -70,10 +70,10 @@ def _render_section(application, section, form=None, *, saved_at=None, conflict=
 def edit_section(application_id, key):
     application = get_application_or_404(application_id)
     section = _section_or_404(key)
+    require_section(section.key)
     if not is_editable(application):
         flash(f"申报书当前状态为“{application.status.label}”，不能修改。", "info")
         return redirect(url_for(".view", application_id=application.id))
-    require_section(section.key)
     touch(application, section.key, current_user)
     form = section.build_form(application, from_request=False) if section.form else None
     if section.key == "implementation":
