@@ -75,7 +75,7 @@ def test_a_colleague_limited_to_section_three(app, login_as):
     section = colleague.get(f"{base}/sections/implementation")
     assert section.status_code == 200
     page = text(section)
-    assert "仅查看" in page and f'href="{base}#economics"' in section.get_data(as_text=True)
+    assert "只读" in page and f'href="{base}#economics"' in section.get_data(as_text=True)
     added = colleague.post(f"{base}/links", data={"version": "0", "add-link-link": "1"})
     assert added.status_code in (200, 303)
     assert save_section(colleague, application_id, "integration").status_code == 303

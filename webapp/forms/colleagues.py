@@ -17,9 +17,8 @@ class SectionChoices(SelectMultipleField):
 
 
 def section_choices():
-    """Each section by its heading; the unnumbered parts of 一 say so ("近三年主要经济指标（一、基本情况表）")."""
-    return options((s.key, f"{s.heading}（{s.group}）" if not s.number and s.group.startswith("一") else s.heading)
-                   for s in SECTIONS)
+    """Each section by its heading, in the form's order."""
+    return options((s.key, s.heading) for s in SECTIONS)
 
 
 class RightsForm(BaseForm):
