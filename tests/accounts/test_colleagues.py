@@ -196,3 +196,18 @@ def test_the_units_what_changed_names_who_saved(app, login_as):
     review = text(unit.get(f"/review/{application_id}"))
     assert "修改人" in review and "赵财务" in review
     assert "赵财务" in text(unit.get(f"/applications/{application_id}/history"))
+
+
+def test_the_heartbeat_does_not_keep_an_idle_session_alive(app, login_as):
+    import time
+    admin, application_id = started(login_as)
+    section = f"/applications/{application_id}/sections/profile"
+    admin.get(section)
+    with admin.session_transaction() as session:
+        session["last_seen"] = time.time() - 20 * 60
+    assert admin.post(f"{section}/presence", headers={"HX-Request": "true"}).status_code == 200
+    with admin.session_transaction() as session:
+        assert time.time() - session["last_seen"] > 19 * 60          # not refreshed by the page's own requests
+    app.config["IDLE_TIMEOUT_MINUTES"] = 15
+    beat = admin.post(f"{section}/presence", headers={"HX-Request": "true"})
+    assert "长时间未操作，已自动退出" in text(beat)

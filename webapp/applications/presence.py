@@ -29,17 +29,23 @@ def _upsert(execute, application_id: int, key: str, user_id: int, now: datetime)
 
 
 def touch(application: Application, key: str, user: User, now: datetime | None = None) -> None:
-    """The user has the section open now. In a read-only request (opening the page) it is written in its own short
-    transaction, as the audit trail does; in a writing one (the heartbeat) in the request's, which commits."""
+    """The user has the section open now.
+
+    In a read-only request (opening the page) the reads so far are ended first and the row is written in a short
+    transaction of its own that starts with the write (on SQLite it waits for the write lock instead of failing to
+    upgrade a read; one connection, so many pages opening at once do not drain the pool). In a writing request (the
+    heartbeat) it goes into the request's transaction, which commits."""
     now = now or utcnow()
+    application_id, user_id = application.id, user.id
     if has_request_context() and not writes_expected():
+        db.session.commit()
         try:
-            with db.engine.begin() as connection:
-                _upsert(connection.execute, application.id, key, user.id, now)
+            _upsert(db.session.execute, application_id, key, user_id, now)
+            db.session.commit()
         except IntegrityError:          # the same user's other tab inserted it at the same moment
-            pass
+            db.session.rollback()
         return
-    _upsert(db.session.execute, application.id, key, user.id, now)
+    _upsert(db.session.execute, application_id, key, user_id, now)
 
 
 @dataclass(frozen=True)
