@@ -179,3 +179,17 @@ def test_two_runs_at_once_never_send_a_notice_twice(mail_app, smtp):
     with mail_app.app_context():
         statuses = db.session.execute(db.select(OutboxMessage.status)).scalars().all()
         assert statuses == [D.SENT] * 40
+
+
+def test_after_the_demo_send_notices_delivers_its_notices_and_reminders_once(mail_app, smtp, runner):
+    demo = runner.invoke(args=["demo", "--applications", "4", "--no-files", "--seed", "3"])
+    assert demo.exit_code == 0, demo.output
+    assert "同事 周信息" in demo.output and "申报截止时间已调整到一周之内" in demo.output
+    first = send(runner)
+    team = [line for line in first.splitlines() if "-02@example.org" in line]
+    assert any("申报书被退回修改（三、 智能制造实施内容）" in line for line in team)
+    assert any("距申报截止不到7天" in line for line in team)
+    assert len(smtp.inbox.messages) == first.count("已发送") > 3
+    assert all(m["To"].endswith("@example.org") for m in smtp.inbox.messages)
+    second = send(runner)
+    assert "已发送" not in second and "截止提醒 0 条；发送 0 条" in second

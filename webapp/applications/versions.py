@@ -96,8 +96,11 @@ def _conflict(row_id: int) -> SaveConflict:
         "请先复制您的修改，点击“载入最新内容”查看后再合并保存。")
 
 
-def bump_section(application: Application, key: str, user: User | None) -> None:
-    """Record a change of the section without a version check (uploads never conflict): one UPDATE."""
+def bump_section(application: Application, key: str, user: User | None, saved_as: str | None = None) -> None:
+    """Record a change of the section without a version check (uploads never conflict): one UPDATE.
+
+    `saved_as`: the section the change belongs to in the save history when it is another (a 场景's picture is
+    stored with 八's uploads but written as part of 三)."""
     row = section_version(application, key, create=True)
     now = utcnow()
     db.session.execute(
@@ -105,7 +108,7 @@ def bump_section(application: Application, key: str, user: User | None) -> None:
         .values(version=SectionVersion.version + 1, saved_at=now, saved_by_id=getattr(user, "id", None))
         .execution_options(synchronize_session=False))
     application.updated_at = now
-    record_save(application, key, user, None, now)
+    record_save(application, saved_as or key, user, None, now)
 
 
 @contextmanager

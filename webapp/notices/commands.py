@@ -23,7 +23,7 @@ def send_notices_command():
         reminders = write_due_reminders(now)
         db.session.commit()
     try:
-        report = deliver_due(now)
+        report = deliver_due()          # as of now, after the reminders: they go out in this run
     except MailSettingsError as exc:
         raise click.ClickException(str(exc))
     for line in report.sent:

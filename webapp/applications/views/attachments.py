@@ -16,7 +16,8 @@ from webapp.core.numbers import MB, format_size
 from webapp.core.htmx import is_htmx, redirect_after_post
 from webapp.models import Application, ApplicationScenario, Attachment, AttachmentCategory, Role
 from webapp.permissions import (
-    can_edit_application, can_view_application, get_application_or_404, require_attachment_rights, roles_required,
+    attachment_section, can_edit_application, can_view_application, get_application_or_404, require_attachment_rights,
+    roles_required,
 )
 from webapp.applications.attachment_list import SECTION_CATEGORIES
 from webapp.applications.editor import editor_context
@@ -186,7 +187,7 @@ def _store_all(application, category, received) -> tuple[list[str], list[str]]:
             attachment = store_upload(application, category, incoming, filename, current_user, app_scenario,
                                       document_version=request.form.get("document_version"),
                                       document_fingerprint=request.form.get("document_fingerprint"))
-            bump_section(application, SECTION_KEY, current_user)
+            bump_section(application, SECTION_KEY, current_user, attachment_section(category))
             audit.record("attachment.upload", obj=attachment, detail={
                 "application_id": application.id, "category": category.value, "name": attachment.original_name,
                 "size": attachment.size, "sha256": attachment.sha256})
@@ -265,7 +266,7 @@ def delete(attachment_id):
                 "application_id": application.id, "category": category.value, "name": name,
                 "size": attachment.size, "sha256": attachment.sha256})
             delete_attachment(attachment)
-            bump_section(application, SECTION_KEY, current_user)
+            bump_section(application, SECTION_KEY, current_user, attachment_section(category))
     except NotEditable:
         return _not_editable(application, category, next_url)
     notice = f"已删除“{name}”。"

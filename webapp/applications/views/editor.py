@@ -14,13 +14,12 @@ from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import begin_writes, db, finish_writes, reads_first
 from webapp.core.htmx import is_htmx, redirect_after_post, render_page_or_block
 from webapp.models import Role
-from webapp.permissions import get_application_or_404, roles_required
+from webapp.permissions import get_application_or_404, require_enterprise_admin, require_section, roles_required
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
 from webapp.status import TransitionError, is_editable
 from webapp.core.timeutil import fmt, utcnow
 from webapp.accounts.members import may_edit_anything, may_edit_section
 from webapp.applications.presence import touch
-from webapp.permissions import require_enterprise_admin, require_section
 
 bp = Blueprint("application", __name__, url_prefix="/applications")
 applicant_only = roles_required(Role.APPLICANT)
