@@ -72,11 +72,6 @@ SECTION_DENIED = "您的账号没有编辑此部分的权限。如需修改，�
 ADMIN_ONLY = "只有企业管理员可以执行此操作（提交、撤回申报书，上传盖章扫描件，管理同事账号）。"
 
 
-def can_edit_section(user: User, application: Application, key: str) -> bool:
-    """The application is editable by the user and the user's rights include the section `key`."""
-    return can_edit_application(user, application) and may_edit_section(user, key)
-
-
 def require_section(key: str) -> None:
     """403 unless the current applicant's rights include the section `key` (a registry key)."""
     if current_user.role is Role.APPLICANT and not may_edit_section(current_user, key):

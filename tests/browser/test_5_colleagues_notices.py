@@ -14,16 +14,16 @@ from tests.browser import ui  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-COMPANY = "湖南岳麓协同制造有限公司"
+COMPANY = "湖南株洲协同制造有限公司"
 COLLEAGUE = "周信息"
 INTEGRATION = "MES与ERP、PLM系统通过统一数据平台集成，订单、工艺和质量数据实时共享，并向上下游供应商开放协同接口。"
 SECTION_COMMENT = "协同集成情况请补充与上下游企业的数据协同实例。"
-ADMIN_MAIL, COLLEAGUE_MAIL = "admin@yuelu.example.org", "zhou@yuelu.example.org"
+ADMIN_MAIL, COLLEAGUE_MAIL = "admin@zhuzhou.example.org", "zhou@zhuzhou.example.org"
 
 
 def prepared(live_server):
-    """A complete draft of a new enterprise in 岳麓区, a colleague limited to 三 (both want e-mail), the unit's
-    reviewer; built with the factories and the colleague operation."""
+    """A complete draft of a new enterprise in 株洲 (长沙's list may be reported by journey 3 already), a colleague
+    limited to 三 (both want e-mail), the unit's reviewer; built with the factories and the colleague operation."""
     from webapp.accounts.colleagues import add_colleague
     from webapp.campaigns.lookup import current_campaign
     from webapp.core.extensions import db
@@ -32,7 +32,7 @@ def prepared(live_server):
     from tests.factories import PASSWORD, make_complete_application, make_enterprise, unit_reviewer
 
     with live_server.app.app_context():
-        enterprise = make_enterprise(db.session, name=COMPANY, county_adcode="430104")
+        enterprise = make_enterprise(db.session, name=COMPANY, county_adcode="430202")
         application = make_complete_application(db.session, enterprise=enterprise, campaign=current_campaign(),
                                                 write_files=True)
         admin = enterprise.users[0]
@@ -42,7 +42,7 @@ def prepared(live_server):
         colleague.must_change_password = False
         for user, address in ((admin, ADMIN_MAIL), (colleague, COLLEAGUE_MAIL)):
             db.session.add(NoticePreference(user_id=user.id, email=address, email_enabled=True, sms_enabled=False))
-        unit = db.session.execute(db.select(RecommendingUnit).filter_by(prefecture_adcode="430100")).scalar_one()
+        unit = db.session.execute(db.select(RecommendingUnit).filter_by(prefecture_adcode="430200")).scalar_one()
         reviewer = unit_reviewer(db.session, unit)
         db.session.commit()
         return {"id": application.id, "admin": admin.login, "colleague": colleague.login,
