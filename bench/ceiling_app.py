@@ -7,7 +7,7 @@ Routes (none of them exist in the product):
 - GET  /trivial   a fixed small HTML page: the cost of HTTP + gunicorn + WSGI alone
 - POST /insert    reads the form body and inserts one row in one transaction: the write ceiling of the database.
                   SQLite (the default, CEILING_DB = a file path) with the product's pragmas (WAL, busy_timeout,
-                  synchronous=NORMAL, see webapp/extensions.py); or PostgreSQL when CEILING_DATABASE_URL is set.
+                  synchronous=NORMAL, see webapp/core/extensions.py); or PostgreSQL when CEILING_DATABASE_URL is set.
 - GET  /stream    the files listed in CEILING_STREAM_LIST (one path a line) concatenated, read in 1 MB chunks:
                   the plain streaming rate the archive's ZIP is compared with.
 

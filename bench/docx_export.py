@@ -21,7 +21,8 @@ from flask_migrate import upgrade
 
 from webapp import create_app
 from webapp.campaigns.lookup import current_campaign
-from webapp.ops.demo_data import add_solution_picture, make_complete_application, make_enterprise, make_png
+from webapp.ops.demo_data import make_complete_application, make_enterprise
+from webapp.ops.demo_files import add_solution_picture, make_png
 from webapp.documents import docx_builder
 from webapp.core.extensions import db
 from webapp.models import Application

@@ -5,7 +5,7 @@ archive ZIP (at least 2 GB of attachments) against plain streaming of the same b
     .venv/bin/python -m bench.exports --archive-gb 4 --file-mb 20
 
 Steps, on a fresh instance (`flask db upgrade`, `flask bootstrap`, `flask demo --applications N` with files):
-1. In-process (bench/instance_tool.py exports): the province summary workbook (webapp.views.archives
+1. In-process (bench/instance_tool.py exports): the province summary workbook (webapp.exports.archives
    .summary_workbook: every unit's recommended applications collected and written) and one 申报书
    (webapp.word.render_application of the archived application with the most 环节), --repeat times each.
 2. Large attachments: random (incompressible) files of --file-mb MB written straight into the upload folder with

@@ -110,7 +110,7 @@ def exports(repeat: int) -> dict:
     """In-process timings: the province summary workbook (collect + build) and one 申报书 Word file."""
     import time
 
-    from webapp.exports.views import summary_workbook
+    from webapp.exports.archives import summary_workbook
     from webapp.applications.word import render_application
 
     campaign = current_campaign()
@@ -140,7 +140,7 @@ def exports(repeat: int) -> dict:
 
 def archive_files(listing: str) -> dict:
     """The stored files the province archive of the current campaign streams, one path a line into `listing`."""
-    from webapp.exports.views import campaign_archive
+    from webapp.exports.archives import campaign_archive
 
     archive = campaign_archive(current_campaign()).archive
     sources = [entry for entry in archive.entries if entry.source is not None]

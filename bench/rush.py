@@ -13,7 +13,7 @@ Steps (all HTTP to 127.0.0.1 only; every phase bounded in time, the whole run by
    section's hidden version tracked as the browser does). This is the section-save throughput of the server.
 4. The rush, with think time between a user's actions (--think, mean seconds; 0 = none): open and save every
    section of tests/form_data.py's SECTION_POSTS (HTMX posts as the browser sends them), add 8 环节 with
-   --scenarios-per-link 场景 each and fill every 场景 through the real endpoints of webapp/views/implementation.py,
+   --scenarios-per-link 场景 each and fill every 场景 through the real endpoints of webapp/applications/views/implementation.py,
    upload two 2 MB PDFs (营业执照, 审计报告) and two small ones (设备清单, 盖章扫描件: the required categories),
    open the checklist and submit. Every answer is checked (status and content), not only its status code.
 5. The ceiling, served by the same gunicorn config: bench/ceiling_app.py's trivial page and single-row insert,
@@ -62,7 +62,7 @@ SCENARIO_TEXTS = {
 
 def pdf_of_size(size: int, text: str) -> bytes:
     """webapp.demo_data.minimal_pdf padded to `size` bytes after its %%EOF (still starts with %PDF-)."""
-    from webapp.ops.demo_data import minimal_pdf
+    from webapp.ops.demo_files import minimal_pdf
 
     pdf = minimal_pdf(text)
     return pdf + b"%" + b"0" * max(0, size - len(pdf) - 2) + b"\n"

@@ -22,7 +22,7 @@ from webapp.core.extensions import db
 from webapp.core.timeutil import local_today, utcnow
 from webapp.models import (
     Application, ApplicationStatus as S, Assignment, AssignmentState as A, CriterionScore, Expert, Link,
-    Prefecture, RecommendingUnit, Role, ScoreCard, UnitReport, User,
+    Prefecture, RecommendingUnit, ReportStatus, Role, ScoreCard, UnitReport, User,
 )
 from webapp.selection.plan import create_plan, get_plan
 
@@ -37,7 +37,7 @@ def prepare(count: int, password: str) -> dict:
     for unit_id in db.session.execute(db.select(RecommendingUnit.id)).scalars():
         report = db.session.execute(db.select(UnitReport).filter_by(campaign_id=campaign.id, unit_id=unit_id)
                                     ).scalar_one_or_none() or UnitReport(campaign_id=campaign.id, unit_id=unit_id)
-        report.reported_at, report.fill_date = utcnow(), local_today()
+        report.status, report.reported_at, report.fill_date = ReportStatus.REPORTED, utcnow(), local_today()
         db.session.add(report)
     prefectures = db.session.execute(db.select(Prefecture.adcode)).scalars().all()
     links = list(dict.fromkeys(db.session.execute(db.select(Link.name).order_by(Link.no)).scalars()))

@@ -11,8 +11,7 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# Keep the app's own loggers: `flask db upgrade` inside a running process (tests, the live server) must not
-# silence them (fileConfig disables every logger it does not name unless told otherwise).
+# Keep the app's loggers: running migrations inside a process (the tests, a command) must not silence them.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 

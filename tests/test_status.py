@@ -1,59 +1,161 @@
-"""The state table: every (action, state, role) is decided by webapp/status.py alone, every applied transition is
-recorded in the history and the audit trail, and the whole sequence is reachable from 草稿."""
+"""Every transition of both state tables (applications, units' reports) against every state and every role: allowed
+exactly where the table says, refused with a Chinese message everywhere else, recorded when applied."""
 import pytest
 
-from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
-from webapp.models import Application, ApplicationStatus as S, AuditRecord, Role, StatusChange, User
-from webapp.status import TRANSITIONS, TransitionError, apply_transition, check_transition
+from webapp.models import (
+    Application, ApplicationStatus as S, AuditRecord, RecommendingUnit, ReportStatus as R, Role, StatusChange,
+    UnitReport, User,
+)
+from webapp.campaigns.lookup import current_campaign
+from webapp.status import (
+    EDITABLE, REPORT_TRANSITIONS, TRANSITIONS, TransitionError, apply_report_transition, apply_transition,
+    check_report_transition, check_transition, is_editable,
+)
 
-from tests.factories import make_complete_application, make_enterprise
+from tests.factories import make_application, unit_reviewer
+
+REPORT_CASES = [(action, state, role) for action in REPORT_TRANSITIONS for state in R for role in Role]
+
+
+def actor(role: Role, unit: RecommendingUnit, enterprise=None) -> User:
+    """A user of `role`: the enterprise's own account, the unit's reviewer, or a staff account."""
+    if role is Role.APPLICANT:
+        return enterprise.users[0]
+    if role is Role.RECOMMENDER:
+        return unit_reviewer(db.session, unit)
+    user = User(login=f"actor-{role.value}", role=role, display_name=role.label)
+    user.set_password("Passw0rd!x-actor")
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def acting(role: Role, application: Application) -> User:
+    return actor(role, application.unit, application.enterprise)
 
 
 @pytest.fixture
-def subject(app):
+def application(app):
     with app.app_context():
-        enterprise = make_enterprise(db.session, name="湖南状态表测试有限公司")
-        application = make_complete_application(db.session, enterprise=enterprise, campaign=current_campaign())
-        users = {Role.APPLICANT: enterprise.users[0]}
-        for role in (Role.RECOMMENDER, Role.ADMIN, Role.EXPERT, Role.SECURITY):
-            user = User(login=f"state-{role.value}", role=role, display_name=role.label,
-                        unit_id=application.unit_id if role is Role.RECOMMENDER else None)
-            user.set_password("Passw0rd!x")
-            db.session.add(user)
-            users[role] = user
-        db.session.commit()
-        yield application, users
+        yield make_application(db.session)
 
 
-def test_every_action_is_allowed_exactly_from_its_sources_and_for_its_role(app, subject):
-    application, users = subject
-    for action, transition in TRANSITIONS.items():
-        for status in S:
-            application.status = status
-            for role, user in users.items():
-                allowed = status in transition.sources and role is transition.role
-                try:
-                    check_transition(application, action, user, "意见")
-                except TransitionError:
-                    assert not allowed, (action, status, role)
-                else:
-                    assert allowed, (action, status, role)
+def check_case(application: Application, action: str, state: S, user: User) -> str | None:
+    """Apply `action` by `user` from `state`; None when the outcome is what the table says, else what went wrong."""
+    transition = TRANSITIONS[action]
+    allowed = state in transition.sources and user.role is transition.role
+    application.status = state
+    db.session.flush()
+    if not allowed:
+        try:
+            apply_transition(application, action, user, "意见")
+        except TransitionError as refused:
+            if not refused.args[0].endswith("。"):
+                return f"message {refused.args[0]!r}"
+            return None if application.status is state else "state changed although refused"
+        return "allowed, but the table refuses it"
+    before = db.session.query(AuditRecord).count()
+    change = apply_transition(application, action, user, "意见")
+    db.session.flush()
+    if application.status is not transition.target:
+        return f"ended in {application.status}"
+    if (change.from_status, change.to_status, change.action) != (state, transition.target, action):
+        return f"recorded {change.from_status} → {change.to_status} ({change.action})"
+    if db.session.get(StatusChange, change.id) is None or db.session.query(AuditRecord).count() != before + 1:
+        return "not recorded in the history and the audit trail"
+    return None
 
 
-def test_a_comment_is_required_where_the_table_says_so(app, subject):
-    application, users = subject
-    for action, transition in TRANSITIONS.items():
-        application.status = transition.sources[0]
-        user = users[transition.role]
-        if transition.comment_required:
-            with pytest.raises(TransitionError, match="必须填写意见"):
-                check_transition(application, action, user, "  ")
-        else:
-            check_transition(application, action, user, None)
+@pytest.mark.parametrize("action", list(TRANSITIONS))
+def test_application_transition(app, application, action):
+    """The action from every state by every role (one application for all the cases of an action: the table has
+    over a thousand of them)."""
+    users = {role: acting(role, application) for role in Role}
+    failures = [f"{action} from {state.value} by {role.value}: {problem}"
+                for state in S for role in Role
+                if (problem := check_case(application, action, state, users[role])) is not None]
+    assert failures == []
 
 
-# The province's selection, as the state table lays it out: each step from the previous state.
+@pytest.mark.parametrize("action", [a for a, t in TRANSITIONS.items() if t.comment_required])
+def test_a_required_comment_is_required(app, application, action):
+    transition = TRANSITIONS[action]
+    application.status = transition.sources[0]
+    with pytest.raises(TransitionError, match="必须填写意见"):
+        check_transition(application, action, acting(transition.role, application), "  ")
+
+
+def test_unknown_action_is_refused(app, application):
+    with pytest.raises(TransitionError, match="未知的操作"):
+        check_transition(application, "publish", acting(Role.ADMIN, application))
+
+
+def test_only_draft_and_returned_are_editable(app, application):
+    assert EDITABLE == {S.DRAFT, S.RETURNED}
+    for state in S:
+        application.status = state
+        assert is_editable(application) is (state in EDITABLE)
+
+
+@pytest.fixture
+def report(app):
+    with app.app_context():
+        unit = db.session.execute(db.select(RecommendingUnit).filter_by(prefecture_adcode="430100")).scalar_one()
+        report = UnitReport(campaign=current_campaign(), unit=unit)
+        db.session.add(report)
+        db.session.flush()
+        yield report
+
+
+@pytest.mark.parametrize(("action", "state", "role"), REPORT_CASES,
+                         ids=[f"{a}-{s.value}-{r.value}" for a, s, r in REPORT_CASES])
+def test_report_transition(app, report, action, state, role):
+    transition = REPORT_TRANSITIONS[action]
+    allowed = state in transition.sources and role is transition.role
+    report.status = state
+    db.session.flush()
+    user = actor(role, report.unit, make_application(db.session).enterprise if role is Role.APPLICANT else None)
+    if not allowed:
+        with pytest.raises(TransitionError):
+            apply_report_transition(report, action, user, "请补充推荐理由。")
+        assert report.status is state
+        return
+    apply_report_transition(report, action, user, "请补充推荐理由。")
+    assert report.status is transition.target
+    assert report.is_reported is (transition.target is R.REPORTED)
+    if transition.target is R.REPORTED:
+        assert report.reported_by_id == user.id and report.reported_at is not None
+    else:
+        assert report.reported_at is None and report.return_comment == "请补充推荐理由。"
+    record = db.session.execute(db.select(AuditRecord).order_by(AuditRecord.id.desc())).scalars().first()
+    assert record.action == f"report.{action}"
+
+
+def test_returning_a_report_needs_a_comment(app, report):
+    report.status = R.REPORTED
+    with pytest.raises(TransitionError, match="必须填写意见"):
+        check_report_transition(report, "return", actor(Role.ADMIN, report.unit), "")
+
+
+def test_status_is_only_assigned_in_the_state_module():
+    """Views and domain code never assign `.status` themselves (ARCHITECTURE.md): one place changes states."""
+    import ast
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent / "webapp"
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path.name == "status.py" or "ops" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+            offenders += [f"{path.relative_to(root)}:{node.lineno}" for target in targets
+                          if isinstance(target, ast.Attribute) and target.attr == "status"]
+    assert offenders == []
+
+
+# ---- the province's selection, as the state table lays it out -----------------------------------------------------
+
 SELECTION = [
     ("submit", S.SUBMITTED), ("recommend", S.RECOMMENDED), ("request_correction", S.CORRECTION),
     ("submit_correction", S.CORRECTED), ("request_correction", S.CORRECTION), ("submit_correction", S.CORRECTED),
@@ -62,13 +164,23 @@ SELECTION = [
 ]
 
 
-def test_the_selection_sequence_goes_through_the_table_and_the_audit_trail(app, subject):
-    application, users = subject
-    for action, target in SELECTION:
-        change = apply_transition(application, action, users[TRANSITIONS[action].role], "意见")
-        db.session.flush()          # each step is its own request in the application
-        assert application.status is target and change.to_status is target
-    db.session.commit()
+def walk(application: Application, actions: list[str]) -> list[StatusChange]:
+    """Apply the actions in turn, each by a user of its role (one per role), as separate requests would."""
+    users: dict[Role, User] = {}
+    changes = []
+    for action in actions:
+        role = TRANSITIONS[action].role
+        if role not in users:
+            users[role] = acting(role, application)
+        changes.append(apply_transition(application, action, users[role], "意见"))
+        db.session.flush()
+    return changes
+
+
+def test_the_selection_sequence_goes_through_the_table_and_the_audit_trail(app, application):
+    changes = walk(application, [action for action, _ in SELECTION])
+    assert [change.to_status for change in changes] == [target for _, target in SELECTION]
+    assert application.status is S.UNDER_REVIEW
     history = db.session.execute(db.select(StatusChange.action).filter_by(application_id=application.id)
                                  .order_by(StatusChange.id)).scalars().all()
     assert history == [action for action, _ in SELECTION]
@@ -82,23 +194,20 @@ def test_the_selection_sequence_goes_through_the_table_and_the_audit_trail(app, 
     (["request_correction", "fail_form_check"], S.FORM_FAILED),                  # 补正 not answered in time
     (["fail_form_check", "reopen_form_check", "pass_form_check"], S.FORM_PASSED),
 ])
-def test_other_ways_through_form_check(app, subject, path, end):
-    application, users = subject
-    for action in ["submit", "recommend", *path]:
-        apply_transition(application, action, users[TRANSITIONS[action].role], "意见")
-        db.session.flush()
+def test_other_ways_through_form_check(app, application, path, end):
+    walk(application, ["submit", "recommend", *path])
     assert application.status is end
 
 
-def test_an_enterprise_cannot_answer_a_correction_twice_nor_the_unit_decide_during_it(app, subject):
-    application, users = subject
+def test_an_enterprise_cannot_answer_a_correction_twice_nor_the_unit_decide_during_it(app, application):
     application.status = S.CORRECTED
-    db.session.commit()
+    db.session.flush()
     with pytest.raises(TransitionError, match="补正已提交"):
-        apply_transition(application, "submit_correction", users[Role.APPLICANT])
+        apply_transition(application, "submit_correction", acting(Role.APPLICANT, application))
     application.status = S.CORRECTION
-    db.session.commit()
+    db.session.flush()
+    reviewer = acting(Role.RECOMMENDER, application)
     for action in ("recommend", "reject", "return"):
         with pytest.raises(TransitionError):
-            apply_transition(application, action, users[Role.RECOMMENDER], "x")
-    assert db.session.get(Application, application.id).status is S.CORRECTION
+            apply_transition(application, action, reviewer, "x")
+    assert application.status is S.CORRECTION

@@ -7,8 +7,20 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import webapp.models  # noqa: F401  (every table on the one metadata)
+from webapp.accounts.sessions import init_session_guards
+from webapp.blueprints import register_blueprints
 from webapp.core.config import load_config
+from webapp.core.errors import register_error_handlers
 from webapp.core.extensions import csrf, db, login_manager, migrate
+from webapp.core.htmx import init_htmx
+from webapp.core.input_guard import init_input_guard
+from webapp.core.logs import SharedRotatingFileHandler
+from webapp.core.security_headers import init_request_limits, init_security_headers
+from webapp.core.templating import init_templating
+from webapp.ops.cli import register_cli
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -25,19 +37,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
     login_manager.init_app(app)
-
-    from webapp import models
-    from webapp.accounts.sessions import init_session_guards
-    from webapp.ops.cli import register_cli
-    from webapp.core.errors import register_error_handlers
-    from webapp.core.htmx import init_htmx
-    from webapp.core.input_guard import init_input_guard
-    from webapp.core.security_headers import init_request_limits, init_security_headers
-    from webapp.core.templating import init_templating
-    from webapp.blueprints import register_blueprints
 
     init_session_guards(app)
     init_htmx(app)
@@ -55,7 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_logging(app: Flask) -> None:
     if app.testing or any(isinstance(h, RotatingFileHandler) for h in app.logger.handlers):
         return
-    from webapp.core.logs import SharedRotatingFileHandler     # several gunicorn workers write to the one file
+    # Several gunicorn workers write to the one file.
     handler = SharedRotatingFileHandler(os.path.join(app.config["LOG_FOLDER"], "app.log"),
                                         maxBytes=5 * 1024 * 1024, backupCount=10, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"))

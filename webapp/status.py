@@ -1,17 +1,26 @@
-"""The application state machine: one table, one function that applies a transition, checks it and logs it."""
+"""The state machines: one table per kind of record, one function per table that checks and applies a transition.
+
+Applications: 草稿 → 已提交 → (退回修改 → 已提交 …) → 已推荐 | 未推荐.
+A unit's report (推荐汇总表): 草稿 → 已报送 → (退回 by the province → 已报送 …).
+Every transition is checked here (role, source state, required comment), applied here and recorded in the audit
+trail; no other code assigns a status.
+"""
+import enum
 from dataclasses import dataclass
 
 from webapp.audit import trail as audit
 from webapp.core.extensions import db
-from webapp.models import Application, ApplicationStatus as S, Role, StatusChange, User
 from webapp.core.timeutil import utcnow
+from webapp.models import (
+    Application, ApplicationStatus as S, ReportStatus as R, Role, StatusChange, UnitReport, User,
+)
 
 
 @dataclass(frozen=True)
 class Transition:
     label: str
-    sources: tuple[S, ...]
-    target: S
+    sources: tuple[enum.Enum, ...]
+    target: enum.Enum
     role: Role
     comment_required: bool = False
 
@@ -47,23 +56,55 @@ TRANSITIONS: dict[str, Transition] = {
     "recognise": Transition("认定", (S.PROPOSED,), S.RECOGNISED, Role.ADMIN),
     "revoke": Transition("撤销认定", (S.RECOGNISED,), S.REVOKED, Role.ADMIN, comment_required=True),
 }
+# The applicant edits only these; everything else is frozen, except the sections a 补正 names (is_editable).
+EDITABLE: frozenset[S] = frozenset({S.DRAFT, S.RETURNED})
+STAMPED_SCAN = "stamped_scan"      # the 盖章版 scan: may always be replaced while a 补正 is open
+
+REPORT_TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition("报送", (R.DRAFT, R.RETURNED), R.REPORTED, Role.RECOMMENDER),
+    "return": Transition("退回推荐汇总表", (R.REPORTED,), R.RETURNED, Role.ADMIN, comment_required=True),
+}
+# While reported, the unit can change neither its decisions, nor the order, nor the 填报日期.
+REPORT_LOCKED: frozenset[R] = frozenset({R.REPORTED})
 
 
 class TransitionError(Exception):
     """A refused transition; the message is shown to the user."""
 
 
-def check_transition(application: Application, action: str, user: User, comment: str | None = None) -> Transition:
-    transition = TRANSITIONS.get(action)
+def is_editable(application: Application, section: str | None = None) -> bool:
+    """Draft and returned: every section. 需补正 (the province's 形式审查): until the 补正 deadline, only the sections
+    the province named, and the stamped scan (a new 盖章版 when the content changed); `section=None` asks whether
+    anything is."""
+    if application.status in EDITABLE:
+        return True
+    request = application.open_correction
+    if request is None or utcnow() > request.deadline:
+        return False
+    return section is None or section in request.sections or section == STAMPED_SCAN
+
+
+def can_open_section(application: Application, key: str) -> bool:
+    """The editor opens a section that can be changed; during a 补正, 八 also opens for the new 盖章版 alone."""
+    return is_editable(application, key) or (key == "attachments" and is_editable(application, STAMPED_SCAN))
+
+
+def _check(table: dict[str, Transition], current, action: str, user: User, comment: str | None,
+           noun: str) -> Transition:
+    transition = table.get(action)
     if transition is None:
         raise TransitionError("未知的操作。")
     if user.role is not transition.role:
         raise TransitionError(f"您无权执行“{transition.label}”。")
-    if application.status not in transition.sources:
-        raise TransitionError(f"申报书当前状态为“{application.status.label}”，不能{transition.label}。")
+    if current not in transition.sources:
+        raise TransitionError(f"{noun}当前状态为“{current.label}”，不能{transition.label}。")
     if transition.comment_required and not (comment or "").strip():
         raise TransitionError(f"{transition.label}时必须填写意见。")
     return transition
+
+
+def check_transition(application: Application, action: str, user: User, comment: str | None = None) -> Transition:
+    return _check(TRANSITIONS, application.status, action, user, comment, "申报书")
 
 
 def apply_transition(application: Application, action: str, user: User, comment: str | None = None) -> StatusChange:
@@ -98,3 +139,25 @@ def _change(application: Application, transition: Transition, action: str, user:
     audit.record(f"application.{action}", obj=application, actor=user,
                  detail={"from": change.from_status.value, "to": change.to_status.value, "comment": change.comment})
     return change
+
+
+def check_report_transition(report: UnitReport, action: str, user: User, comment: str | None = None) -> Transition:
+    return _check(REPORT_TRANSITIONS, report.status, action, user, comment, "推荐汇总表")
+
+
+def apply_report_transition(report: UnitReport, action: str, user: User, comment: str | None = None,
+                            detail: dict | None = None) -> Transition:
+    """Move the unit's report to the action's target state, stamp who and when, record it; the caller commits."""
+    if report.id is not None:
+        db.session.refresh(report, with_for_update=True)
+    transition = check_report_transition(report, action, user, comment)
+    previous, now = report.status, utcnow()
+    report.status = transition.target
+    if transition.target is R.REPORTED:
+        report.reported_at, report.reported_by_id = now, user.id
+    else:
+        report.reported_at, report.reported_by_id = None, None
+        report.returned_at, report.return_comment = now, (comment or "").strip()
+    audit.record(f"report.{action}", obj=report, actor=user,
+                 detail={"from": previous.value, "to": transition.target.value, **(detail or {})})
+    return transition

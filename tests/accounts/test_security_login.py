@@ -247,7 +247,9 @@ def test_an_optional_factor_can_be_removed_with_a_valid_code(app, login_as):
 # ---- 三员分立: separation of duties ------------------------------------------------------------------------------
 
 SHARED = {"main.home", "auth.logout", "auth.change_password", "security_settings.second_factor",
-          "security_settings.start_enrolment", "security_settings.confirm_enrolment", "security_settings.remove"}
+          "security_settings.start_enrolment", "security_settings.confirm_enrolment", "security_settings.remove",
+          # every user's own inbox and notice settings
+          "notices.inbox", "notices.open_notice", "notices.read_all", "notices.settings"}
 
 
 def reachable(app, role: Role) -> set[str]:
@@ -258,13 +260,13 @@ def reachable(app, role: Role) -> set[str]:
 def test_separation_of_duties_from_the_url_map(app):
     auditor, security, admin = (reachable(app, r) - SHARED for r in (Role.AUDITOR, Role.SECURITY, Role.ADMIN))
     # Only the auditor reads the audit trail, and reads nothing else.
-    assert auditor and all(e.startswith("audit_log.") for e in auditor)
-    assert all(e in auditor for e in reachable(app, Role.AUDITOR) if e.startswith("audit_log."))
+    assert auditor and all(e.startswith("audit.") for e in auditor)
+    assert all(e in auditor for e in reachable(app, Role.AUDITOR) if e.startswith("audit."))
     # Only the security admin manages accounts and the second-factor policy, and does nothing else.
     assert security and all(e.startswith(("accounts_admin.", "security_settings.")) for e in security)
     for endpoint in {r.endpoint for r in app.url_map.iter_rules()}:
         roles = getattr(app.view_functions[endpoint], "allowed_roles", set())
-        if endpoint.startswith(("accounts_admin.", "audit_log.")) or endpoint in (
+        if endpoint.startswith(("accounts_admin.", "audit.")) or endpoint in (
                 "security_settings.settings", "security_settings.reset_user"):
             assert len(roles) == 1, endpoint
     # The province admin runs the campaign and reaches neither.
@@ -272,7 +274,7 @@ def test_separation_of_duties_from_the_url_map(app):
 
 
 def test_nothing_in_the_app_edits_or_deletes_audit_records(app):
-    audit_rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("audit_log.")]
+    audit_rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("audit.")]
     assert audit_rules and all(rule.methods <= {"GET", "HEAD", "OPTIONS"} for rule in audit_rules)
     # No code path updates or deletes a record, and there is no purge (records are kept at least six months).
     pattern = re.compile(r"(update|delete)\(\s*AuditRecord|AuditRecord\)\.(update|delete)|"

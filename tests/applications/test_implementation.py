@@ -9,7 +9,8 @@ from webapp.applications.implementation import SCENARIO_FIELDS, SECTION_KEY
 from webapp.models import (
     Application, ApplicationLink, ApplicationScenario, ApplicationStatus, Attachment, Link, Scenario, SectionVersion,
 )
-from webapp.applications.sections import SECTION_BY_KEY, report_for
+from webapp.applications.completeness import report_for
+from webapp.applications.sections import SECTION_BY_KEY
 
 from tests.conftest import text as html_text
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from webapp.applications.lifecycle import checklist, prepare_submission, submission_blockers, submit_application
+from webapp.applications.checklist import checklist, submission_blockers
+from webapp.applications.lifecycle import prepare_submission, submit_application
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
 from webapp.models import (
@@ -266,12 +267,12 @@ def test_eligibility_is_shown_beside_the_form(app, complete):
 
 
 def test_pdf_is_offered_only_where_libreoffice_is_installed(app, complete, monkeypatch):
-    from webapp.applications import word
-    monkeypatch.setattr(word.shutil, "which", lambda name: None)
-    word.office_binary.cache_clear()
+    from webapp.documents import pdf
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    pdf.office_binary.cache_clear()
     try:
         page = complete.get(f"/applications/{complete.application_id}/sections/profile").get_data(as_text=True)
         assert "document.pdf" not in page
         assert complete.get(f"/applications/{complete.application_id}/document.pdf").status_code == 404
     finally:
-        word.office_binary.cache_clear()
+        pdf.office_binary.cache_clear()

@@ -1,4 +1,4 @@
-"""SQLite's one write lock is held only while a request writes (webapp/extensions.py): a POST's checks, form
+"""SQLite's one write lock is held only while a request writes (webapp/core/extensions.py): a POST's checks, form
 validation, password hash, Word rendering or upload hashing run before it (@reads_first, begin_writes), and its
 answer is read and rendered after it (finish_writes). Statements are recorded per transaction to show it."""
 import io
@@ -8,7 +8,7 @@ from flask import g
 from sqlalchemy import event
 
 from webapp.campaigns.lookup import current_campaign
-from webapp.ops.demo_data import minimal_pdf
+from webapp.ops.demo_files import minimal_pdf
 from webapp.core.extensions import db, finish_writes
 from webapp.models import User
 from webapp.applications.uploads import receive_upload

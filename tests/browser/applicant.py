@@ -7,7 +7,7 @@ import docx
 import openpyxl
 from playwright.sync_api import Page, expect
 
-from webapp.ops.demo_data import make_png, minimal_pdf
+from webapp.ops.demo_files import make_png, minimal_pdf
 from webapp.models import ListKind
 
 from tests.browser import ui

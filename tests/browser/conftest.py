@@ -75,7 +75,7 @@ class LiveServer:
     story: dict = field(default_factory=dict)         # what one journey leaves for the next (ids, logins)
 
     def endpoints(self, prefix: str) -> list[str]:
-        """The endpoints of the running app whose name starts with `prefix` (e.g. "archives.")."""
+        """The endpoints of the running app whose name starts with `prefix` (e.g. "exports.")."""
         return sorted({rule.endpoint for rule in self.app.url_map.iter_rules() if rule.endpoint.startswith(prefix)})
 
 

@@ -10,7 +10,7 @@ pytest.importorskip("playwright.sync_api")
 
 from playwright.sync_api import expect  # noqa: E402
 
-from webapp.ops.demo_data import minimal_pdf  # noqa: E402
+from webapp.ops.demo_files import minimal_pdf  # noqa: E402
 
 from tests.browser import ui
 from tests.browser.conftest import STAFF_PASSWORD, UNIT_LOGIN  # noqa: E402

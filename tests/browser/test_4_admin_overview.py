@@ -19,7 +19,7 @@ from tests.browser.documents import check_archive, sheet_title, summary_rows  # 
 
 pytestmark = pytest.mark.browser
 
-# The province's exports: endpoints of the archives blueprint, told apart by what their URL ends with.
+# The province's exports: endpoints of the exports blueprint, told apart by what their URL ends with.
 EXPORTS = {"summary": ".xlsx", "archive": ".zip"}
 
 
@@ -55,8 +55,8 @@ def test_journey4_admin_overview_and_exports(live_server, new_context, shot, tmp
     expect(page).to_have_url(re.compile(r"unit=\d+"))
     shot(page, "overview-changsha")
 
-    # The exports: links on the admin's pages that lead to the archives blueprint.
-    endpoints = live_server.endpoints("archives.")
+    # The exports: links on the admin's pages that lead to the exports blueprint.
+    endpoints = live_server.endpoints("exports.")
     assert endpoints, ("the province exports do not exist yet: no archives.* endpoint in the app "
                        "(expected the province summary .xlsx and the archive .zip)")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="申报批次").click()
@@ -101,7 +101,7 @@ def _export_links(app, links) -> dict[str, tuple[str, str]]:
             endpoint, _args = adapter.match(parts.path, method="GET")
         except HTTPException:
             continue
-        if not endpoint.startswith("archives."):
+        if not endpoint.startswith("exports."):
             continue
         for kind, ending in EXPORTS.items():
             if parts.path.endswith(ending) and not parts.query:

@@ -1,7 +1,7 @@
 """No lost data under concurrency: many threads saving, submitting and deciding at once through the real WSGI app.
 
 Each thread has its own test client (the full app: session cookie, CSRF-free test config, views, commit) on the
-test's real database file (SQLite with WAL and the write lock taken at BEGIN for POSTs, see webapp/extensions.py;
+test's real database file (SQLite with WAL and the write lock taken at BEGIN for POSTs, see webapp/core/extensions.py;
 PostgreSQL when TEST_DATABASE_URL is set). Every thread waits at a barrier, so the requests really overlap.
 """
 import re
@@ -15,7 +15,7 @@ from webapp.core.extensions import db
 from webapp.models import Application, ApplicationStatus as S, SectionVersion, Snapshot, StatusChange
 from webapp.status import TRANSITIONS
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import login
 from tests.factories import make_complete_application, make_enterprise
 from tests.form_data import SECTION_POSTS, start_application
 

@@ -14,7 +14,7 @@ from webapp.applications.lifecycle import submit_application
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
 from webapp.models import ApplicationType, Enterprise, Role, UnitQuota, User
-from webapp.review.operations import decide
+from webapp.review.decisions import decide
 
 from tests.factories import make_complete_application, make_enterprise
 

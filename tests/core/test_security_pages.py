@@ -11,8 +11,8 @@ import pytest
 
 from webapp import create_app
 from webapp.core.extensions import db
-from webapp.models import Application, AuditRecord, Role, User
-from webapp.ops.demo_data import minimal_pdf
+from webapp.models import Application, AuditRecord, User
+from webapp.ops.demo_files import minimal_pdf
 
 from tests.conftest import PASSWORD, login, text
 from tests.form_data import SECTION_POSTS, save_section, start_application

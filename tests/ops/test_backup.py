@@ -1,6 +1,6 @@
 """Backup while the app is being written to, verified restore into a fresh instance (等保 数据备份恢复).
 
-`flask backup --out DIR` and `flask restore DIR` (webapp/cli.py → webapp/backup.py), on SQLite (the online backup
+`flask backup --out DIR` and `flask restore DIR` (webapp/ops/cli.py → webapp/ops/backup.py), on SQLite (the online backup
 API) and on PostgreSQL when TEST_DATABASE_URL is set (pg_dump / pg_restore).
 """
 import hashlib
@@ -21,7 +21,7 @@ from webapp.core.extensions import db
 from webapp.models import Application, Attachment, AuditRecord, SectionVersion
 from webapp.applications.snapshot import serialize
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import login
 from tests.dbsetup import empty_database
 from tests.form_data import SECTION_POSTS, start_application
 

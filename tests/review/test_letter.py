@@ -6,7 +6,7 @@ from docx import Document
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
 from webapp.models import Application, ApplicationType, AuditRecord, LetterScan
-from webapp.ops.demo_data import minimal_pdf
+from webapp.ops.demo_files import minimal_pdf
 
 from tests.conftest import text
 from tests.review.test_recommender import OPINION, make_submitted, recommend, upload_letter

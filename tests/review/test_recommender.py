@@ -17,12 +17,13 @@ from webapp.models import (
     RuleKey, RuleMode, UnitQuota, UnitReport, User,
 )
 from webapp.applications.changes import changed_fields, changes_since_return
-from webapp.review.operations import ReviewError, decide
+from webapp.review.decisions import decide
+from webapp.review.report import ReviewError
 from webapp.status import TransitionError
 from webapp.core.timeutil import local_today, utcnow
 
 from tests.conftest import text
-from tests.factories import make_complete_application, make_enterprise
+from tests.factories import make_application, make_complete_application, make_enterprise
 
 CHANGSHA, ZHUZHOU = "430100", "430200"
 HTMX = {"HX-Request": "true"}
@@ -33,12 +34,8 @@ HTMX = {"HX-Request": "true"}
 def make_submitted(app, name: str, county: str = "430104", app_type=ApplicationType.ENTERPRISE, **changes) -> int:
     """A complete application built by the factory and submitted through submit_application."""
     with app.app_context():
-        enterprise = make_enterprise(db.session, name=name, county_adcode=county)
-        application = make_complete_application(db.session, enterprise=enterprise, campaign=current_campaign(),
-                                                 app_type=app_type)
-        for key, value in changes.items():
-            setattr(application, key, value)
-        submit_application(application, enterprise.users[0])
+        application = make_application(db.session, name=name, county=county, app_type=app_type,
+                                       status=S.SUBMITTED, **changes)
         db.session.commit()
         return application.id
 
@@ -76,7 +73,7 @@ def recommend(client, application_id: int, htmx: bool = False):
 
 def upload_letter(client):
     """The stamped scan of the current 推荐函 (its fingerprint prefilled), as 报送 needs it."""
-    from webapp.ops.demo_data import minimal_pdf
+    from webapp.ops.demo_files import minimal_pdf
     response = client.post("/review/summary/letter-scan", data={
         "file": (io.BytesIO(minimal_pdf("盖章推荐函")), "推荐函盖章扫描件.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 303, response.get_data(as_text=True)
@@ -550,9 +547,10 @@ def test_summary_page_and_excel_export(app, unit):
 
     page = text(unit.get("/review/summary"))
     page = page[page.index('id="summary-table"'):]
-    today = local_today()
     assert "推荐单位：长沙市工业和信息化局（盖章）" in page
-    assert f"填报日期：{today.year}年{today.month}月{today.day}日" in page
+    assert "<span>填报日期： 年 月 日</span>" in page     # no date chosen, not reported: left to the pen
+    blank = load_workbook(io.BytesIO(unit.get("/review/summary/export.xlsx").data)).active
+    assert blank.cell(2, 8).value == "填报日期：    年  月  日"
     assert "35专用设备制造业" in page and "351采矿、冶金、建筑专用设备制造" in page
     assert "岳麓区" in page and "浏阳市" in page and "液压油缸智能装配车间" in page and "13787120002" in page
     assert page.index("浏阳花炮智能车间有限公司") < page.index("湖南湘江智能装备股份有限公司")

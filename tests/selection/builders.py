@@ -9,10 +9,11 @@ from webapp.core.extensions import db
 from webapp.core.timeutil import local_today, utcnow
 from webapp.models import (
     Application, ApplicationType, Assignment, AssignmentState, CriterionScore, Expert, LetterScan, Role,
-    ScoreCard, SiteVisitKind, UnitReport, User,
+    ReportStatus, ScoreCard, SiteVisitKind, UnitReport, User,
 )
-from webapp.ops.demo_data import make_complete_application, make_enterprise, minimal_pdf
-from webapp.review.operations import decide
+from webapp.ops.demo_data import make_complete_application, make_enterprise
+from webapp.ops.demo_files import minimal_pdf
+from webapp.review.decisions import decide
 from webapp.applications.lifecycle import submit_application
 from webapp.selection.experts import ExpertValues, add_relation, issue_login, save_expert
 from webapp.selection.files import store_file
@@ -58,12 +59,12 @@ def recommended(name: str, city: str = "长沙市", app_type=ApplicationType.ENT
     # A unit that has reported already: its list is opened for this one decision (tests build lists one by one).
     reported = db.session.execute(db.select(UnitReport).filter_by(
         campaign_id=application.campaign_id, unit_id=application.unit_id)).scalar_one_or_none()
-    held, reported_at = reported, reported.reported_at if reported else None
+    held = reported if reported is not None and reported.is_reported else None
     if held is not None:
-        held.reported_at = None
+        held.status = ReportStatus.DRAFT
     decide(application, "recommend", staff(Role.RECOMMENDER, application.unit_id), f"{name}推荐意见。")
     if held is not None:
-        held.reported_at = reported_at
+        held.status = ReportStatus.REPORTED
     return application
 
 
@@ -74,7 +75,7 @@ def report(application: Application) -> UnitReport:
     if row is None:
         row = UnitReport(campaign_id=application.campaign_id, unit_id=application.unit_id)
         db.session.add(row)
-    row.reported_at, row.fill_date = utcnow(), local_today()
+    row.status, row.reported_at, row.fill_date = ReportStatus.REPORTED, utcnow(), local_today()
     db.session.flush()
     return row
 

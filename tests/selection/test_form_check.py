@@ -8,9 +8,10 @@ from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
 from webapp.core.timeutil import local_today, utcnow
 from webapp.models import (
-    Application, ApplicationStatus as S, Attachment, AttachmentCategory, AuditRecord, CorrectionRequest, Snapshot,
+    Application, ApplicationStatus as S, Attachment, AttachmentCategory, AuditRecord, CorrectionRequest, Notice, Role,
+    Snapshot, User,
 )
-from webapp.ops.demo_data import minimal_pdf
+from webapp.ops.demo_files import minimal_pdf
 
 from tests.conftest import login, text
 from tests.selection.builders import recommended, report
@@ -154,6 +155,13 @@ def test_correction_goes_to_the_enterprise_alone_for_the_sections_asked(app, log
         actions = db.session.execute(db.select(AuditRecord.action)).scalars().all()
         assert {"application.request_correction", "application.submit_correction",
                 "application.correction_answer"} <= set(actions)
+        # The enterprise was told what to correct and by when; the unit, of the request and of the answer.
+        told = {(user.role, notice.kind, notice.subject) for notice, user in db.session.execute(
+            db.select(Notice, User).join(User, User.id == Notice.user_id)
+            .where(Notice.kind.like("selection.%")))}
+        assert (Role.APPLICANT, "selection.correction", "省工信厅要求补正申报材料") in told
+        assert (Role.RECOMMENDER, "selection.correction", "湖南补正装备有限公司需补正") in told
+        assert (Role.RECOMMENDER, "selection.corrected", "湖南补正装备有限公司已提交补正") in told
     # The unit sees the request and what changed; the province checks again.
     review = text(unit.get(f"/review/{application_id}"))
     assert "省厅形式审查" in review and "企业已于" in review and "84.2" in review

@@ -2,6 +2,7 @@
 sheet saved by section (HTMX fragment) or whole (plain POST), submitted once, other experts' scores unseen."""
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from docx import Document
@@ -9,8 +10,11 @@ from openpyxl import load_workbook
 
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
-from webapp.models import Assignment, AssignmentState, Attachment, AttachmentCategory, Role
+from webapp.core.timeutil import utcnow
+from webapp.models import Assignment, AssignmentState, Attachment, AttachmentCategory, Notice, Role, User
+from webapp.notices.reminders import write_due_reminders
 from webapp.selection.form_check import pass_form_check
+from webapp.selection.plan import get_plan
 from webapp.selection.scoring import section_key
 
 from tests.conftest import PASSWORD, login, text
@@ -182,6 +186,10 @@ def test_the_admin_sees_progress_reminds_and_exports_both_documents(app, portal,
     assert "门户专家甲" in progress and "门户专家乙" in progress
     assert admin.post(f"{base}/experts/{expert_a_id}/remind").status_code == 303
     assert "省工信厅提醒" in text(client_for(app, "zj_a").get("/expert/"))
+    with app.app_context():                 # also a notice in the expert's inbox (and e-mail where switched on)
+        expert_user = db.session.execute(db.select(User).filter_by(login="zj_a")).scalar_one()
+        assert db.session.execute(db.select(Notice.subject).filter_by(
+            user_id=expert_user.id, kind="selection.remind")).scalars().all() == ["省工信厅提醒您完成评审"]
 
     workbook = load_workbook(io.BytesIO(admin.get(f"{base}/review.xlsx").data))
     assert workbook.sheetnames == ["评审汇总", "评分明细", "评语明细"]
@@ -202,3 +210,17 @@ def test_current_campaign_is_what_the_fixture_says(app):
     with app.app_context():
         assert current_campaign().year == 2024
         assert AttachmentCategory.STAMPED_SCAN.value == "stamped_scan"
+
+
+def test_experts_with_unsubmitted_sheets_are_reminded_before_the_plan_deadline(app, portal):
+    with app.app_context():
+        scored(db.session.get(Assignment, portal["b"]), [36, 25, 12, 12])     # 乙 has submitted, 甲 has not
+        plan = get_plan(db.session.get(Assignment, portal["a"]).application.campaign)
+        plan.deadline = utcnow() + timedelta(days=10)
+        db.session.commit()
+        assert [n for n in write_due_reminders(utcnow()) if "专家评审" in n.subject] == []      # 10 days ahead
+        due = [n for n in write_due_reminders(plan.deadline - timedelta(days=3)) if "专家评审" in n.subject]
+        expert_a = db.session.execute(db.select(User).filter_by(login="zj_a")).scalar_one()
+        assert [(n.user_id, n.subject) for n in due] == [(expert_a.id, "距专家评审截止不到3天，尚有评分表未提交")]
+        assert "您还有 1 份申报书尚未提交评分表" in due[0].body and due[0].link == "/expert/"
+        assert [n for n in write_due_reminders(plan.deadline - timedelta(days=3)) if "专家评审" in n.subject] == []

@@ -9,7 +9,6 @@ from webapp.core.extensions import db
 from webapp.models import (
     Application, ApplicationLink, ApplicationScenario, ApplicationType, Campaign, Link, RuleKey, RuleMode, Scenario,
 )
-from webapp.applications.rules import Problem, SectionReport
 from webapp.applications.uploads import delete_attachment
 
 SECTION_KEY = "implementation"
@@ -244,45 +243,3 @@ def _delete_pictures(app_scenario: ApplicationScenario) -> None:
 
 # ---- completeness -----------------------------------------------------------------------------------------------
 
-def implementation_problems(report: SectionReport, application: Application, campaign: Campaign) -> None:
-    """At least one 环节, at least one 场景 per 环节, every required item of every 场景, no scenario twice,
-    guide scenarios of the block's own 环节 and edition, no item over its limit."""
-    report.required += 1
-    if application.links:
-        report.filled += 1
-    else:
-        report.problems.append(Problem("implementation", "请至少添加一个智能制造环节及其场景。", "links"))
-    seen = set()
-    for link_index, app_link in enumerate(application.links, start=1):
-        prefix = f"环节{link_index}（{app_link.link.name}）"
-        if app_link.link.edition_id != application.edition_id:
-            report.problems.append(Problem("implementation", f"{prefix}：不属于本批次采用的场景指引版本，请删除后重新添加。",
-                                           f"link-{app_link.id}", kind="invalid"))
-        if not app_link.scenarios:
-            report.problems.append(Problem("implementation", f"{prefix}：请至少添加一个场景。", f"link-{app_link.id}"))
-        for scenario_index, scenario in enumerate(app_link.scenarios, start=1):
-            where = f"{prefix}场景{scenario_index}"
-            if scenario.scenario_id is not None:
-                if scenario.scenario_id in seen:
-                    report.problems.append(Problem(
-                        "implementation", f"{where}：典型场景“{scenario.scenario.name}”重复选择。",
-                        f"scenario-{scenario.id}", kind="invalid"))
-                elif scenario.scenario.link_id != app_link.link_id:
-                    report.problems.append(Problem(
-                        "implementation", f"{where}：典型场景“{scenario.scenario.name}”不属于该环节。",
-                        f"scenario-{scenario.id}", kind="invalid"))
-                seen.add(scenario.scenario_id)
-            for column, label, limit, required in SCENARIO_FIELDS:
-                value = (getattr(scenario, column) or "").strip()
-                if len(value) > limit:
-                    report.problems.append(Problem(
-                        "implementation", f"{where}：“{label}”超过{limit}字（当前{len(value)}字）。",
-                        f"scenario-{scenario.id}-{column}", kind="invalid"))
-                if not required:
-                    continue
-                report.required += 1
-                if value:
-                    report.filled += 1
-                else:
-                    report.problems.append(Problem("implementation", f"{where}：请填写“{label}”。",
-                                                   f"scenario-{scenario.id}-{column}"))

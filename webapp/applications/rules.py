@@ -5,7 +5,7 @@ Form validators call the same consistency checks on posted values, so a rule is 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from webapp.models import Application, ApplicationType, Campaign, RuleKey, RuleMode
+from webapp.core.numbers import plain_decimal
 
 Number = Decimal | int | None
 
@@ -52,61 +52,14 @@ def cost_sum_message(costs: list[Number], target: Number, workshop: bool) -> str
     if total == target:
         return None
     whose = "车间" if workshop else "企业"
-    return (f"设备费、工业软件费、测试验证和项目咨询费、人员费用之和（{_num(total)}万元）"
-            f"应等于{whose}近3年实施智能制造的总投入（{_num(target)}万元）。")
+    return (f"设备费、工业软件费、测试验证和项目咨询费、人员费用之和（{plain_decimal(total)}万元）"
+            f"应等于{whose}近3年实施智能制造的总投入（{plain_decimal(target)}万元）。")
 
 
 def not_greater_message(part: Number, whole: Number, message: str) -> str | None:
     return message if part is not None and whole is not None and part > whole else None
 
 
-def _num(value) -> str:
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 # ---- eligibility -----------------------------------------------------------------------------------------------
 
-def latest_revenue(application: Application) -> Decimal | None:
-    years = [y for y in application.economic_years if y.revenue is not None]
-    return max(years, key=lambda y: y.year).revenue if years else None
 
-
-def eligibility_problems(application: Application, campaign: Campaign,
-                         blocks: tuple[int, int] | None = None) -> list[Problem]:
-    """The campaign's rules for the chosen type; each blocks submission or only warns the unit.
-
-    `blocks`: the numbers of 环节 and 场景 if already counted (a list of applications counts them in one query
-    instead of loading every block)."""
-    app_type = application.app_type
-    if app_type is None:
-        return []
-    problems = []
-    workshop = app_type is ApplicationType.WORKSHOP
-
-    def check(key: RuleKey, ok, message: str, section: str, anchor: str):
-        rule = campaign.rule(key, app_type)
-        if rule is None or rule.mode is RuleMode.OFF or ok(rule.threshold):
-            return
-        problems.append(Problem(section, message.format(t=_num(rule.threshold) if rule.threshold is not None else ""),
-                                anchor, kind="eligibility", blocking=rule.mode is RuleMode.BLOCK))
-
-    links, scenarios = blocks if blocks is not None else (len(application.links), application.scenario_count)
-    label = app_type.label
-    check(RuleKey.MIN_LINKS, lambda t: links >= t,
-          f"{label}至少涵盖{{t}}个智能制造环节（当前{links}个）。", "implementation", "links")
-    check(RuleKey.MIN_SCENARIOS, lambda t: scenarios >= t,
-          f"{label}至少包含{{t}}个智能制造场景（当前{scenarios}个）。", "implementation", "links")
-    revenue = latest_revenue(application)
-    check(RuleKey.MIN_REVENUE, lambda t: revenue is not None and revenue >= t,
-          f"申报{label}要求最近一年主营业务收入不低于{{t}}万元（当前{_num(revenue) if revenue is not None else '未填写'}）。",
-          "economics", "years")
-    investment = application.workshop_invest_3y if workshop else application.invest_3y
-    whose = "车间" if workshop else "企业"
-    check(RuleKey.MIN_INVESTMENT, lambda t: investment is not None and investment >= t,
-          f"申报{label}要求{whose}近3年智能制造总投入不低于{{t}}万元"
-          f"（当前{_num(investment) if investment is not None else '未填写'}）。", "investment",
-          "workshop_invest_3y" if workshop else "invest_3y")
-    check(RuleKey.NO_MAJOR_ACCIDENT, lambda t: application.major_accident is not True,
-          "企业近三年发生过重大安全生产事故或重大环境事故。", "honours", "major_accident")
-    return problems

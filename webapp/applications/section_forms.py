@@ -1,25 +1,11 @@
-"""Build a section's form for an application: its choices, its data (from the database or the request), its version."""
-from webapp.applications.lifecycle import section_version
-from webapp.models import Application, County, IndustryGroup
+"""What a section form needs from the data before it is shown or validated: choices and labels of this application."""
+from webapp.models import County, IndustryGroup
 from webapp.core.extensions import db
 from webapp.forms.fields import options
 from webapp.reference.choices import division_choices, group_choices
-from webapp.applications.sections import Section
 
 
-def build_form(section: Section, application: Application, *, from_request: bool):
-    """The section's form, bound to the posted data (from_request) or loaded from the application."""
-    if from_request:
-        form = section.form()
-    else:
-        form = section.form(formdata=None, obj=application)
-        form.version.data = str(section_version(application, section.key).version)
-        form.load(application)
-    CONFIGURE.get(section.key, lambda f, a: None)(form, application)
-    return form
-
-
-def _configure_basic(form, application):
+def configure_basic(form, application):
     division = form.industry_division_code.data
     form.industry_division_code.choices = options([("", "请选择行业大类")] + division_choices())
     form.industry_group_code.choices = options([("", "请选择行业中类")] + group_choices(division))
@@ -36,16 +22,12 @@ def _configure_basic(form, application):
     form.unit_name = unit.name
 
 
-def _configure_investment(form, application):
+def configure_investment(form, application):
     form.app_type = application.app_type
 
 
-def _configure_economics(form, application):
+def configure_economics(form, application):
     years = application.campaign.economic_years
     for entry, year in zip(form.years.entries, years):
         entry.form.year.data = str(year)
         entry.label.text = f"{year}年"
-
-
-CONFIGURE = {"basic": _configure_basic, "investment": _configure_investment, "economics": _configure_economics}
-

@@ -4,6 +4,7 @@ from decimal import Decimal
 from enum import Enum
 
 from webapp.models import Application
+from webapp.core.numbers import plain_decimal
 
 SKIP_COLUMNS = {"id", "campaign_id", "enterprise_id", "unit_id", "edition_id", "status", "version", "submitted_at",
                 "recommend_order", "recommend_opinion", "created_at", "updated_at"}
@@ -13,8 +14,7 @@ def _plain(value):
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
-        text = f"{value:f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return plain_decimal(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return value

@@ -23,16 +23,16 @@ from typing import BinaryIO
 
 from sqlalchemy import func
 
-from webapp.applications.lifecycle import is_editable, section_version
+from webapp.core.numbers import MB, format_size
 from webapp.core.extensions import db
+from webapp.status import is_editable
 from webapp.models import (
-    Application, ApplicationScenario, Attachment, AttachmentCategory, Campaign, SectionVersion, User,
+    Application, ApplicationScenario, Attachment, AttachmentCategory, Campaign, User,
 )
 from webapp.core.files import fsync_dir
 from webapp.core.storage import attachment_path_for, discard_unless_committed, remove_after_commit, upload_root
 from webapp.core.timeutil import utcnow
 
-MB = 1024 * 1024
 CHUNK = 1024 * 1024
 MAX_NAME = 255
 MAX_ZIP_ENTRIES = 10_000
@@ -79,16 +79,6 @@ class UploadError(ValueError):
 
 
 # ---- sizes and names ----
-
-def format_size(size: int) -> str:
-    """1.5 MB, 820 KB: for messages and lists (1 KB = 1024 bytes)."""
-    if size <= 0:
-        return "0 KB"
-    if size >= MB:
-        text = f"{size / MB:.1f}"
-        return (text[:-2] if text.endswith(".0") else text) + " MB"
-    return f"{max(1, -(-size // 1024))} KB"
-
 
 def clean_name(name: str | None) -> str:
     """The user's file name for display: no path parts, no control or format characters, at most 255 characters."""
@@ -190,8 +180,6 @@ def attachment_path(attachment: Attachment) -> Path:
     return attachment_path_for(attachment.stored_name)
 
 
-
-
 def open_attachment(attachment: Attachment) -> BinaryIO:
     return open(attachment_path(attachment), "rb")
 
@@ -237,8 +225,6 @@ def _sweep_stale(incoming: Path) -> None:
                 entry.unlink()
         except OSError:
             pass
-
-
 
 
 def _stamp(application: Application, document_version, document_fingerprint) -> tuple[int, str | None]:
@@ -343,14 +329,3 @@ def delete_attachment(attachment: Attachment) -> None:
     db.session.delete(attachment)
     db.session.flush()
     remove_after_commit(path)
-
-
-def mark_changed(application: Application, user: User | None) -> None:
-    """Record that section 八 changed: bump its version in one UPDATE (uploads never conflict) and the application's
-    updated_at."""
-    row = section_version(application, SECTION_KEY, create=True)
-    db.session.execute(
-        db.update(SectionVersion).where(SectionVersion.id == row.id)
-        .values(version=SectionVersion.version + 1, saved_at=utcnow(), saved_by_id=getattr(user, "id", None))
-        .execution_options(synchronize_session=False))
-    application.updated_at = utcnow()

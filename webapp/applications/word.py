@@ -4,16 +4,14 @@ The renderer (documents/docx_builder.py) knows nothing of storage; this module r
 folder and keeps frozen files under the instance's document folder.
 """
 import hashlib
-import shutil
-import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
+from datetime import datetime
 
 from webapp.documents import docx_builder
+from webapp.documents.pdf import convert_to_pdf
 from webapp.models import Application, Snapshot
 from webapp.core.files import write_atomically
 from webapp.core.storage import attachment_path_for, discard_unless_committed, document_root, stored_path
@@ -64,23 +62,12 @@ def store_frozen(document: FrozenDocument) -> dict:
             "docx_sha256": hashlib.sha256(document.data).hexdigest()}
 
 
-@lru_cache(maxsize=1)
-def office_binary() -> str | None:
-    """LibreOffice, when installed on the server; the PDF download is offered only then."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def pdf_of(docx: bytes, cache_key: str) -> bytes:
-    """Convert with LibreOffice (headless), cached by content under the document folder."""
+    """The PDF of a Word file (LibreOffice), cached by content under the document folder."""
     cached = document_root() / "pdf" / f"{cache_key}.pdf"
     if cached.exists():
         return cached.read_bytes()
     with tempfile.TemporaryDirectory() as work:
-        source = Path(work) / "shenbaoshu.docx"
-        source.write_bytes(docx)
-        subprocess.run([office_binary(), "--headless", "--norestore", f"-env:UserInstallation=file://{work}/profile",
-                        "--convert-to", "pdf", "--outdir", work, str(source)],
-                       check=True, capture_output=True, timeout=180)
-        data = (Path(work) / "shenbaoshu.pdf").read_bytes()
+        data = convert_to_pdf({"shenbaoshu": docx}, Path(work))["shenbaoshu"]
     write_atomically(cached, data)
     return data

@@ -19,7 +19,7 @@ from webapp.models import ROLE_LABELS, AuditRecord, Role
 from webapp.permissions import roles_required
 from webapp.core.timeutil import fmt, from_local, to_local, utcnow
 
-bp = Blueprint("audit_log", __name__, url_prefix="/admin/audit")
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 auditor_only = roles_required(Role.AUDITOR)
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000
@@ -62,6 +62,9 @@ ACTION_LABELS = {
     "assignment.decline": "专家声明回避", "score.submit": "提交评分表", "score.reopen": "退回评分表",
     "site_visit.mark": "列入现场答辩/核查", "site_visit.unmark": "取消现场答辩/核查",
     "site_visit.record": "记录现场答辩/核查结果", "site_visit.file": "上传现场答辩/核查材料",
+    "colleague.create": "添加同事账号", "colleague.rights": "修改同事权限", "colleague.reset_password": "重置同事密码",
+    "colleague.activate": "启用同事账号", "colleague.deactivate": "停用同事账号",
+    "enterprise.admin_handover": "移交企业管理员", "notice.settings": "修改消息设置",
 }
 OBJECT_LABELS = {"user_account": "账号", "application": "申报书", "campaign": "申报批次", "enterprise": "企业",
                  "deadline_extension": "企业延期", "unit_report": "推荐汇总表", "attachment": "附件",

@@ -7,8 +7,11 @@ refused by the CSRF check gets a page that shows the submitted text, so that not
 from flask import Flask, Response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import Forbidden
 
 from webapp.core.htmx import is_htmx
+from webapp.audit import trail as audit
+from webapp.core.extensions import db
 
 MESSAGES = {
     400: ("请求无效", "提交的内容无法处理，请返回上一页重试。"),
@@ -56,7 +59,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(403)
     def forbidden(exc):
         _audit_refusal()
-        return render(403)
+        # A guard may say why (e.g. a colleague without rights to a section); otherwise the general message.
+        own = getattr(exc, "description", None)
+        return render(403, own if own and own != Forbidden.description else None)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -68,7 +73,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(exc):
-        from webapp.core.extensions import db
         db.session.rollback()
         return render(500)
 
@@ -78,8 +82,6 @@ def _audit_refusal() -> None:
     refused request had started is rolled back first."""
     if not current_user.is_authenticated:
         return
-    from webapp.audit import trail as audit
-    from webapp.core.extensions import db
     db.session.rollback()
     audit.record("access.denied", success=False, object_type="endpoint", object_id=(request.endpoint or "")[:40],
                  detail={"method": request.method, "path": request.path[:200]})

@@ -56,3 +56,39 @@ def parse_count(raw: str, maximum: int = 10_000_000) -> int | None:
     """A whole number of people (≥ 0)."""
     value = parse_decimal(raw, decimals=0, maximum=Decimal(maximum))
     return int(value) if value is not None else None
+
+
+# ---- formatting ----------------------------------------------------------------------------------------------------
+
+def plain_decimal(value, *, grouped: bool = False) -> str:
+    """A number without trailing zeros: 12345.60 → "12345.6", 100.00 → "100", None → "".
+
+    `grouped`: with thousands separators and at most two decimals ("12,345.6"), as amounts in 万元 are shown."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):,.2f}" if grouped else f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(number: int) -> str:
+    """1 → 一, 10 → 十, 17 → 十七, 21 → 二十一 (up to 99), as the form numbers 环节 （一）（二）…"""
+    tens, units = divmod(number, 10)
+    if tens == 0:
+        return _CN_DIGITS[units]
+    return (_CN_DIGITS[tens] if tens > 1 else "") + "十" + (_CN_DIGITS[units] if units else "")
+
+
+MB = 1024 * 1024
+
+
+def format_size(size: int) -> str:
+    """1.5 MB, 820 KB: for messages and lists (1 KB = 1024 bytes)."""
+    if size <= 0:
+        return "0 KB"
+    if size >= MB:
+        text = f"{size / MB:.1f}"
+        return (text[:-2] if text.endswith(".0") else text) + " MB"
+    return f"{max(1, -(-size // 1024))} KB"

@@ -1,47 +1,50 @@
 """Jinja filters and globals shared by all templates."""
-from decimal import Decimal
 
 from flask import Flask
 from flask_login import current_user
 
+from webapp.accounts.members import is_enterprise_admin
 from webapp.models import ROLE_LABELS, ApplicationStatus, Role
+from webapp.notices.inbox import unread_count
 from webapp.core.timeutil import fmt
-from webapp.applications.word import office_binary
+from webapp.documents.pdf import office_binary
+from webapp.core.numbers import format_size, plain_decimal
 
 
 def money(value) -> str:
     """万元 with thousands separators and at most 2 decimals, no trailing zeros."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):,.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return plain_decimal(value, grouped=True)
 
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = fmt
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["filesize"] = lambda size: format_size(size or 0)
     app.jinja_env.globals.update(Role=Role, ROLE_LABELS=ROLE_LABELS, ApplicationStatus=ApplicationStatus,
-                                 office_available=office_binary)
+                                 office_available=office_binary, is_enterprise_admin=is_enterprise_admin)
 
     @app.context_processor
     def navigation():
         if not current_user.is_authenticated:
             return {"nav": []}
-        return {"nav": _nav_for(current_user.role)}
+        nav = _nav_for(current_user.role)
+        if is_enterprise_admin(current_user):
+            nav = [*nav, ("colleagues.index", "同事账号")]
+        return {"nav": nav, "unread_notices": unread_count(current_user.id)}
 
 
 def _nav_for(role: Role) -> list[tuple[str, str]]:
     """(endpoint, label) pairs of the role's navigation; only endpoints that exist are shown."""
     items = {
         Role.APPLICANT: [("main.home", "首页")],
-        Role.RECOMMENDER: [("main.home", "首页"), ("recommender.queue", "申报书审核"),
-                           ("recommender.summary", "推荐汇总表")],
-        Role.ADMIN: [("main.home", "首页"), ("admin.campaigns", "申报批次"), ("admin.overview", "全省概况"),
+        Role.RECOMMENDER: [("main.home", "首页"), ("review.queue", "申报书审核"),
+                           ("review.summary", "推荐汇总表")],
+        Role.ADMIN: [("main.home", "首页"), ("campaigns.campaigns", "申报批次"), ("campaigns.overview", "全省概况"),
                      ("selection.index", "省级评审"), ("experts.index", "专家库")],
         Role.SECURITY: [("main.home", "首页"), ("accounts_admin.index", "账号管理"),
                         ("accounts_admin.enterprises", "企业账号"), ("accounts_admin.experts", "专家账号"),
                         ("security_settings.settings", "安全设置")],
-        Role.AUDITOR: [("main.home", "首页"), ("audit_log.index", "审计日志")],
+        Role.AUDITOR: [("main.home", "首页"), ("audit.index", "审计日志")],
         Role.EXPERT: [("expert.assignments", "评审任务")],
     }
     return items[role]

@@ -1,6 +1,7 @@
 """The base of every form: WTForms' own Chinese messages for anything a field does not say itself."""
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
+from webapp.models import Application
 
 
 class BaseForm(FlaskForm):
@@ -20,8 +21,6 @@ class SectionForm(BaseForm):
     extra_fields: tuple[str, ...] = ()
 
     def model_field_names(self) -> list[str]:
-        from webapp.models import Application
-
         skip = {"csrf_token", "version", *self.extra_fields}
         return [f.name for f in self if f.name not in skip and hasattr(Application, f.name)]
 

@@ -8,7 +8,7 @@ from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from webapp.core.numbers import NumberError, parse_decimal
+from webapp.core.numbers import NumberError, parse_decimal, plain_decimal
 
 from webapp.accounts.passwords import password_problems
 
@@ -94,8 +94,7 @@ class NumberField(StringField):
             return self.raw_data[0]
         if self.data is None:
             return ""
-        text = f"{self.data:f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return plain_decimal(self.data)
 
 
 def AmountField(label, **kwargs):

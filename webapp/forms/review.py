@@ -3,7 +3,7 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from webapp.models import ApplicationStatus, ApplicationType
-from webapp.review.operations import QUEUE_STATES, SORT_KEYS, QueueQuery
+from webapp.review.queue import QUEUE_STATES, QueueQuery, SORT_KEYS
 from webapp.applications.sections import SECTIONS
 from webapp.forms.base import BaseForm
 from webapp.forms.fields import MaxChars, options

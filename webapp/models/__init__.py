@@ -7,7 +7,7 @@ from webapp.models.application import (  # noqa: F401
 from webapp.models.audit import AuditRecord  # noqa: F401
 from webapp.models.campaign import (  # noqa: F401
     ApplicationType, AttachmentCategory, Campaign, CampaignRule, DeadlineExtension, RuleKey, RuleMode,
-    UnitQuota, UnitReport,
+    ReportStatus, UnitQuota, UnitReport,
 )
 from webapp.models.reference import (  # noqa: F401
     Area, CatalogueEdition, County, IndustryDivision, IndustryGroup, IndustrySection, Link, Prefecture, Scenario,
@@ -17,3 +17,5 @@ from webapp.models.selection import (  # noqa: F401
     ExpertRelation, LetterScan, ReviewPlan, ScoreCard, ScoreSheet, SiteVisit, SiteVisitFile, SiteVisitKind,
 )
 from webapp.models.security import LoginThrottle, SecondFactor, SecuritySetting  # noqa: F401
+from webapp.models.members import EnterpriseMember, MemberAccess, SectionPresence, SectionSave  # noqa: F401
+from webapp.models.notices import Channel, DeliveryStatus, Notice, NoticePreference, OutboxMessage  # noqa: F401

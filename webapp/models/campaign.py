@@ -162,6 +162,17 @@ class DeadlineExtension(db.Model):
     enterprise = db.relationship("Enterprise")
 
 
+class ReportStatus(enum.Enum):
+    """The states of a unit's 推荐汇总表 (see REPORT_TRANSITIONS in webapp/status.py)."""
+    DRAFT = "draft"          # the unit is still deciding
+    REPORTED = "reported"    # 已报送: locked until the province sends it back
+    RETURNED = "returned"    # 退回: sent back by the province, to be changed and reported again
+
+    @property
+    def label(self) -> str:
+        return {"draft": "未报送", "reported": "已报送", "returned": "已退回"}[self.value]
+
+
 class UnitReport(db.Model):
     """A unit's 推荐汇总表 for a campaign: a draft until 报送; then locked until the admin sends it back."""
 
@@ -170,6 +181,8 @@ class UnitReport(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     campaign_id = db.Column(db.ForeignKey("campaign.id", ondelete="CASCADE"), nullable=False)
     unit_id = db.Column(db.ForeignKey("recommending_unit.id"), nullable=False)
+    status = db.Column(enum_type(ReportStatus), nullable=False, default=ReportStatus.DRAFT,
+                       server_default=ReportStatus.DRAFT.value)
     reported_at = db.Column(db.DateTime)
     reported_by_id = db.Column(db.ForeignKey("user_account.id"))
     fill_date = db.Column(db.Date)
@@ -181,4 +194,4 @@ class UnitReport(db.Model):
 
     @property
     def is_reported(self) -> bool:
-        return self.reported_at is not None
+        return self.status is ReportStatus.REPORTED

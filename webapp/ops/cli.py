@@ -8,18 +8,21 @@ import click
 from flask import Flask
 
 from webapp.accounts import operations as accounts
+from webapp.accounts.commands import COMMANDS as account_commands
+from webapp.exports.commands import COMMANDS as export_commands
+from webapp.notices.commands import COMMANDS as notice_commands
+from webapp.ops import backup as backups
 from webapp.audit import trail as audit
 from webapp.accounts import codes
 from webapp.campaigns.lookup import create_campaign, current_campaign
 from webapp.core.extensions import db
 from webapp.ops.demo import create_demo_applications
+from webapp.ops.demo_data import PASSWORD as DEMO_PASSWORD
 from webapp.ops.demo_selection import create_last_year
-from webapp.models import Application, ApplicationStatus, Campaign, County, RecommendingUnit, Role, User
+from webapp.accounts.members import membership
+from webapp.applications.sections import SECTION_BY_KEY
+from webapp.models import Application, ApplicationStatus, County, Role, User
 from webapp.accounts.passwords import generate_one_time_password
-from webapp.core.files import write_atomically
-from webapp.selection import experts
-from webapp.selection.plan import get_plan
-from webapp.selection.review_export import review_workbook
 from webapp.ops.seeding import default_edition, load_reference
 from webapp.core.timeutil import from_local, local_today
 
@@ -33,8 +36,10 @@ def demo_enterprise_code() -> str:
 
 
 def register_cli(app: Flask) -> None:
+    """The console commands of every area (`flask --app wsgi --help` lists them)."""
+    for command in (*account_commands, *export_commands, *notice_commands):
+        app.cli.add_command(command)
     register_backup_cli(app)
-    register_review_cli(app)
 
     @app.cli.command("seed")
     def seed_command():
@@ -46,56 +51,30 @@ def register_cli(app: Flask) -> None:
             click.echo(f"{name} {number}")
         click.echo(f"本次新增或更新 {changed} 条" if changed else "参考数据已是最新，未作改动")
 
-    @app.cli.command("create-user")
-    @click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.APPLICANT]), required=True)
-    @click.option("--username", required=True)
-    @click.option("--unit", "unit_name", help="推荐单位名称（或其中一部分，如“长沙”），推荐单位账号必填；"
-                                              "评审专家账号填专家所在市州（如“株洲市”）")
-    @click.option("--name", "display_name", default="", help="显示名称")
-    def create_user_command(role, username, unit_name, display_name):
-        """Create a staff account and print its one-time password (to be changed at first login).
-
-        An expert (评审专家) gets an entry in the 专家库 too; --unit names the prefecture the expert works in."""
-        try:
-            if Role(role) is Role.EXPERT:
-                user, password = experts.create_with_login(username, unit_name, display_name)
-                where = f"（{experts.expert_of(user).prefecture.name}）"
-            else:
-                user, password = accounts.create_staff_user(role=Role(role), login=username, unit_name=unit_name,
-                                                            display_name=display_name)
-                where = f"（{user.unit.name}）" if user.unit else ""
-        except (accounts.AccountError, experts.ExpertError) as exc:
-            db.session.rollback()
-            raise click.ClickException(str(exc))
-        db.session.commit()
-        unit = where
-        click.echo(f"已创建 {user.role.label}{unit} 账号 {user.login}，一次性密码：{password}")
-        click.echo("首次登录后须修改密码。此密码不会再次显示。")
-
     @app.cli.command("demo")
     @click.option("--applications", "count", type=click.IntRange(1, 100_000), default=20, show_default=True)
     @click.option("--seed", type=int, default=2024, show_default=True)
     @click.option("--if-empty", is_flag=True, help="只在尚无申报书时创建（make run 使用）")
     @click.option("--no-files", is_flag=True, help="不写入附件文件（仅数据库记录）")
-    def demo_command(count, seed, if_empty, no_files):
-        """Create N complete, realistic applications spread over units, types and states, and (once) last year's
-        campaign through its whole life: reported lists, 形式审查, experts, assignments, scores, a ranking."""
+    @click.option("--keep-deadlines", is_flag=True, help="不把申报截止时间调整到一周之内（make run 使用）")
+    def demo_command(count, seed, if_empty, no_files, keep_deadlines):
+        """Create N complete, realistic applications spread over units, types and states; e-mail for every account,
+        an enterprise with two colleagues, and (unless --keep-deadlines) the enterprise deadline within a week; and
+        (once) last year's campaign through its whole life: reported lists, 形式审查, experts, scores, a ranking."""
         if if_empty and db.session.execute(db.select(Application.id).limit(1)).first():
             click.echo("已有申报书，未创建演示数据。")
             return
         started = time.perf_counter()
         try:
-            result = create_demo_applications(count, seed=seed, write_files=not no_files)
+            result = create_demo_applications(count, seed=seed, write_files=not no_files,
+                                              keep_deadlines=keep_deadlines)
         except RuntimeError as exc:
             raise click.ClickException(str(exc))
         states = "，".join(f"{status.label} {number}" for status, number in sorted(
             result.states.items(), key=lambda item: list(ApplicationStatus).index(item[0])))
         click.echo(f"已创建 {result.created} 份演示申报书（{states}），用时 {time.perf_counter() - started:.1f} 秒。")
-        last = create_last_year(current_campaign(), seed=seed, write_files=not no_files)
-        if last is not None:
-            click.echo(f"已创建上一年度（{last.campaign.year}年）完整评审流程：{last.applications} 份申报书已报送、形式审查"
-                       f"（含补正和不通过），专家库 {last.experts} 位专家，{last.cards} 份评分表已提交。")
-            click.echo(f"  演示评审专家 登录名 {last.expert_login} 一次性密码 {last.expert_password}（首次登录须修改）")
+        echo_demo_people(result)
+        echo_last_year(create_last_year(current_campaign(), seed=seed, write_files=not no_files))
 
     @app.cli.command("bootstrap")
     def bootstrap_command():
@@ -129,79 +108,31 @@ def register_cli(app: Flask) -> None:
         else:
             click.echo("演示账号已存在，沿用原密码。")
 
-    @app.cli.command("export-archive")
-    @click.option("--campaign", "year", type=int, required=True, help="申报批次年度，如 2024")
-    @click.option("--unit", "unit_name", help="只导出一个推荐单位（名称或其中一部分，如“长沙”）")
-    @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
-    def export_archive_command(year, unit_name, out):
-        """Write the campaign's archive ZIP (or one unit's part), every stored file verified against its record."""
-        from webapp.documents.archive import ArchiveIntegrityError
-        from webapp.exports.views import campaign_archive
-        campaign, unit = _export_scope(year, unit_name, out)
-        try:
-            export = campaign_archive(campaign, unit)
-            export.archive.check_sources()
-            audit.record("export.archive", obj=campaign, detail={**export.detail, "cli": True})
-            db.session.commit()
-            with click.progressbar(length=export.archive.size, label=export.filename) as bar:
-                export.archive.save(out, progress=bar.update)
-        except ArchiveIntegrityError as exc:
-            db.session.rollback()
-            audit.record("export.archive", obj=campaign, success=False,
-                         detail={"campaign": year, "error": str(exc)[:500], "cli": True})
-            db.session.commit()
-            raise click.ClickException(f"存档校验失败，未写入文件：{exc}")
-        click.echo(f"已写入 {out}：{export.detail['files']} 个文件，{export.archive.size / 1e6:.1f} MB。")
-
-    @app.cli.command("export-summary")
-    @click.option("--campaign", "year", type=int, required=True, help="申报批次年度，如 2024")
-    @click.option("--unit", "unit_name", help="只导出一个推荐单位的推荐汇总表")
-    @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
-    def export_summary_command(year, unit_name, out):
-        """Write the province summary workbook (or one unit's 推荐汇总表) to an .xlsx file."""
-        from webapp.core.files import write_atomically
-        from webapp.exports.views import summary_workbook
-        campaign, unit = _export_scope(year, unit_name, out)
-        data, _name = summary_workbook(campaign, unit)
-        audit.record("export.summary", obj=campaign, detail={"campaign": year, "unit": unit.name if unit else "全省",
-                                                             "bytes": len(data), "cli": True})
-        db.session.commit()
-        write_atomically(out, data)
-        click.echo(f"已写入 {out}（{len(data) / 1e3:.0f} KB）。")
+def user_rights(user: User) -> str:
+    member = membership(user)
+    if member.sections:
+        return "仅编辑：" + "、".join(SECTION_BY_KEY[key].heading for key in member.sections)
+    return member.access.label
 
 
-def register_review_cli(app: Flask) -> None:
-    """`export-review --campaign YEAR --out review.xlsx`: the 评审汇总表 (sheets 评审汇总, 评分明细, 评语明细)."""
-
-    @app.cli.command("export-review")
-    @click.option("--campaign", "year", type=int, required=True, help="申报批次年度，如 2024")
-    @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
-    def export_review_command(year, out):
-        """Write the campaign's 评审汇总表 (ranking, each expert's totals, the scores by criterion) to an .xlsx file."""
-        campaign, _unit = _export_scope(year, None, out)
-        plan = get_plan(campaign)
-        if plan is None:
-            raise click.ClickException(f"{year} 年的申报批次尚未制定评审方案。")
-        data, _name = review_workbook(campaign, plan)
-        audit.record("export.review", obj=campaign, detail={"campaign": year, "bytes": len(data), "cli": True})
-        db.session.commit()
-        write_atomically(out, data)
-        click.echo(f"已写入 {out}（{len(data) / 1e3:.0f} KB）。")
+def echo_demo_people(result) -> None:
+    if result.team:
+        admin, *colleagues = result.team
+        click.echo(f"多人协作的演示企业：{admin.enterprise.name}（已被推荐单位退回，意见针对“三”），密码均为 {DEMO_PASSWORD}：")
+        click.echo(f"  企业管理员 {admin.display_name} 登录名 {admin.login}")
+        for user in colleagues:
+            click.echo(f"  同事 {user.display_name} 登录名 {user.login}（{user_rights(user)}）")
+    click.echo("所有账号已设置 example.org 邮箱并开启邮件通知；配置 SMTP_HOST 后运行 flask --app wsgi send-notices 发送。")
+    if result.deadline_moved:
+        click.echo("演示：申报截止时间已调整到一周之内，截止提醒将由 send-notices 发送（不调整请加 --keep-deadlines）。")
 
 
-def _export_scope(year: int, unit_name: str | None, out: Path) -> tuple[Campaign, RecommendingUnit | None]:
-    if not out.parent.is_dir():
-        raise click.ClickException(f"目录 {out.parent} 不存在。")
-    campaign = db.session.execute(db.select(Campaign).filter_by(year=year)).scalar_one_or_none()
-    if campaign is None:
-        raise click.ClickException(f"没有 {year} 年的申报批次。")
-    if not unit_name:
-        return campaign, None
-    units = db.session.execute(
-        db.select(RecommendingUnit).where(RecommendingUnit.name.contains(unit_name))).scalars().all()
-    if len(units) != 1:
-        raise click.ClickException(f"找不到唯一匹配“{unit_name}”的推荐单位。")
-    return campaign, units[0]
+def echo_last_year(last) -> None:
+    if last is None:
+        return
+    click.echo(f"已创建上一年度（{last.campaign.year}年）完整评审流程：{last.applications} 份申报书已报送、形式审查"
+               f"（含补正和不通过），专家库 {last.experts} 位专家，{last.cards} 份评分表已提交。")
+    click.echo(f"  演示评审专家 登录名 {last.expert_login} 一次性密码 {last.expert_password}（首次登录须修改）")
 
 
 def _exists(login: str) -> bool:
@@ -219,8 +150,7 @@ def _demo_staff(role: Role, login: str, unit: str | None, display: str) -> tuple
 
 
 def register_backup_cli(app: Flask) -> None:
-    """`backup --out DIR` and `restore DIR` (webapp/backup.py): the database, the uploads and the documents."""
-    from webapp.ops import backup as backups
+    """`backup --out DIR` and `restore DIR` (webapp/ops/backup.py): the database, the uploads and the documents."""
 
     def revision() -> str | None:
         try:

@@ -22,10 +22,13 @@ from webapp.models import (
     Application, ApplicationStatus as S, ApplicationType, Assignment, AssignmentState, AttachmentCategory, Campaign,
     County, RecommendingUnit, Role, SiteVisitKind, User,
 )
-from webapp.ops.demo_data import make_complete_application, make_enterprise, minimal_pdf
+from webapp.ops.demo_data import make_complete_application, make_enterprise
+from webapp.ops.demo_files import minimal_pdf
+from webapp.ops.demo_texts import OPINIONS
 from webapp.ops.demo_experts import make_experts
 from webapp.review.letter import upload_scan
-from webapp.review.operations import decide, ensure_report, submit_report
+from webapp.review.decisions import decide
+from webapp.review.report import ensure_report, submit_report
 from webapp.selection.assignment import confirm, propose
 from webapp.selection.assignment_manual import decline, open_assignment, refill
 from webapp.selection.corrections import submit_correction
@@ -47,9 +50,6 @@ APPLICANTS = [
 ]
 INDUSTRIES = [("35", "351"), ("38", "381"), ("26", "261"), ("37", "371"), ("32", "321"), ("34", "341"),
               ("31", "311"), ("38", "381"), ("34", "341"), ("38", "381"), ("36", "366"), ("26", "261")]
-OPINIONS = ["该企业智能制造投入大、覆盖环节全，数据采集和系统集成水平在本市同行业领先，同意推荐。",
-            "企业数字化车间建设成效明显，关键工序数控化率和设备联网率较高，具有示范推广价值，推荐申报。",
-            "企业近三年持续投入智能化改造，质量和效率指标改善显著，经审核材料真实完整，同意推荐。"]
 
 
 @dataclass

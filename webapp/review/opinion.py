@@ -1,8 +1,8 @@
-"""The unit's 推荐意见 on a recommended application: given when recommending (review.operations.decide), changed
+"""The unit's 推荐意见 on a recommended application: given when recommending (review.decisions.decide), changed
 here while the list is not reported. The experts read it beside the 申报书."""
 from webapp.audit import trail as audit
 from webapp.models import Application, ApplicationStatus, Role, User
-from webapp.review.operations import ReviewError, get_report, lock_reason
+from webapp.review.report import ReviewError, get_report, lock_reason
 
 OPINION_LIMIT = 500
 

@@ -14,7 +14,7 @@ from webapp.forms.review import LetterScanForm, OpinionForm
 from webapp.models import LetterScan, Role
 from webapp.permissions import get_application_or_404, roles_required
 from webapp.review.letter import LetterError, letter_status, upload_scan
-from webapp.review.operations import ensure_report, get_report, lock_reason
+from webapp.review.report import ensure_report, get_report, lock_reason
 from webapp.review.opinion import set_opinion
 from webapp.status import TransitionError
 
@@ -41,7 +41,7 @@ def opinion(application_id):
         else:
             db.session.commit()
             flash("推荐意见已保存。", "success")
-            return redirect_after_post(url_for("recommender.review", application_id=application.id) + "#opinion")
+            return redirect_after_post(url_for("review.review", application_id=application.id) + "#opinion")
     db.session.rollback()
     return render_template("review/opinion.html", application=application, form=form, error=error), \
         409 if error else 200
@@ -67,7 +67,7 @@ def letter():
 def upload_letter_scan():
     campaign = _campaign()
     form = LetterScanForm()
-    summary = url_for("recommender.summary") + "#letter"
+    summary = url_for("review.summary") + "#letter"
     reason = lock_reason(campaign, get_report(campaign.id, current_user.unit_id))
     upload = request.files.get("file")
     if reason or not form.validate() or upload is None or not upload.filename:

@@ -11,28 +11,29 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from webapp.audit import trail as audit
-from webapp.applications.lifecycle import load_contents
+from webapp.applications.contents import load_contents
 from webapp.campaigns.lookup import current_campaign
-from webapp.documents.summary_xlsx import NOTES, build_unit_workbook, links_text
+from webapp.documents.summary_xlsx import NOTES, build_unit_workbook, date_caption, links_text
 from webapp.core.extensions import db
 from webapp.forms.review import (
     BulkDecisionForm, FillDateForm, MoveForm, PositionForm, QueueFilterForm, RecommendForm, RejectForm, ReturnForm,
     ReturnReportForm, SubmitReportForm,
 )
 from webapp.core.htmx import is_htmx, redirect_after_post, render_page_or_block
+from webapp.core.timeutil import local_today
 from webapp.models import RecommendingUnit, Role
 from webapp.permissions import get_application_or_404, roles_required
-from webapp.review.operations import (
-    allowed_decisions, application_flags, bulk_decide, decide, export_filename,
-    filter_options, get_report, lock_reason, move, move_to, next_pending, queue_page, quota_usage,
-    recommended_applications, return_report, set_fill_date, state_counts, submit_report, summary_row,
-    undecided_count, unit_summary,
+from webapp.review.decisions import allowed_decisions, bulk_decide, decide, move, move_to
+from webapp.review.queue import application_flags, filter_options, next_pending, queue_page, state_counts
+from webapp.review.report import (
+    get_report, lock_reason, quota_usage, return_report, set_fill_date, submit_report, undecided_count,
 )
+from webapp.review.summary import export_filename, recommended_applications, summary_row, unit_summary
 from webapp.applications.changes import changes_since_return
 from webapp.applications.sections import SECTIONS
 from webapp.status import TRANSITIONS, TransitionError
 
-bp = Blueprint("recommender", __name__)
+bp = Blueprint("review", __name__)
 unit_only = roles_required(Role.RECOMMENDER)
 admin_only = roles_required(Role.ADMIN)
 
@@ -203,7 +204,8 @@ def _summary_context(campaign, **extra) -> dict:
         summary=summary, rows=list(zip(applications, summary.rows)), report=report,
         lock=lock_reason(campaign, report), quota=quota_usage(campaign, unit.id),
         undecided=undecided_count(campaign.id, unit.id),
-        fill_form=FillDateForm(formdata=None, fill_date=summary.fill_date),
+        fill_form=FillDateForm(formdata=None, fill_date=summary.fill_date or local_today()),
+        fill_caption=date_caption(summary.fill_date),
         report_form=SubmitReportForm(formdata=None), row_errors={}, order_error=None, report_error=None)
     context.update(extra)
     return context

@@ -1,4 +1,4 @@
-"""补正, the enterprise's side: what it may change (applications.lifecycle.is_editable reads the open request), the
+"""补正, the enterprise's side: what it may change (status.is_editable reads the open request), the
 check before it sends the corrected application back to the province, and what changed (shown to the province and
 the unit).
 
@@ -8,7 +8,8 @@ of the new content: a stamped scan whose 校验码 is the current content's fing
 from dataclasses import dataclass
 
 from webapp.applications.changes import FieldChange, changed_fields
-from webapp.applications.lifecycle import prepare_submission, submission_blockers
+from webapp.applications.checklist import submission_blockers
+from webapp.applications.lifecycle import check_enterprise_admin, prepare_submission
 from webapp.applications.rules import Problem
 from webapp.applications.snapshot import serialize
 from webapp.applications.word import content_fingerprint, store_frozen
@@ -16,6 +17,7 @@ from webapp.audit import trail as audit
 from webapp.core.extensions import db
 from webapp.core.timeutil import fmt, utcnow
 from webapp.models import Application, AttachmentCategory, CorrectionRequest, Snapshot, User
+from webapp.notices import events as notices
 from webapp.status import TransitionError, apply_transition
 
 
@@ -68,11 +70,12 @@ def check_correction(application: Application) -> CorrectionCheck:
 
 def submit_correction(application: Application, user: User, reply: str | None = None) -> Snapshot:
     """Send the corrected application back to the province: 需补正 → 补正已提交, a new frozen version."""
+    check_enterprise_admin(user, "提交补正")
     check = check_correction(application)
     if check.blockers:
         raise CorrectionError(f"还有{len(check.blockers)}项需要处理，暂不能提交补正：{check.blockers[0].message}")
     prepared = prepare_submission(application)
-    apply_transition(application, "submit_correction", user, reply)
+    change = apply_transition(application, "submit_correction", user, reply)
     application.version = prepared.stamp[1] + 1
     application.submitted_at, application.declared_on = prepared.generated_at, prepared.declared_on
     with db.session.no_autoflush:
@@ -83,6 +86,7 @@ def submit_correction(application: Application, user: User, reply: str | None = 
     check.request.answered_version = application.version
     audit.record("application.correction_answer", obj=application, actor=user,
                  detail={"request": check.request.id, "version": application.version, "changed": check.changed})
+    notices.correction_submitted(application, change)
     return snapshot
 
 

@@ -3,12 +3,12 @@ thresholds and the minimum 环节/场景 (applications.rules), the required atta
 past recognitions. Computed for a page of applications in a fixed number of queries."""
 from dataclasses import dataclass
 
-from webapp.applications.rules import eligibility_problems
+from webapp.applications.completeness import eligibility_problems
 from webapp.core.extensions import db
 from webapp.models import (
     Application, ApplicationStatus as S, ApplicationType, Attachment, AttachmentCategory, Campaign,
 )
-from webapp.review.operations import block_counts
+from webapp.review.queue import block_counts
 
 RECOGNISED = (S.RECOGNISED,)
 

@@ -17,9 +17,10 @@ from webapp.core.extensions import db
 from webapp.core.timeutil import from_local, local_today, utcnow
 from webapp.models import (
     RECOMMENDED_STATES, Application, ApplicationStatus as S, ApplicationType, Campaign, CorrectionRequest,
-    RecommendingUnit, ReviewComment, StatusChange, UnitReport, User,
+    RecommendingUnit, ReportStatus, ReviewComment, StatusChange, UnitReport, User,
 )
 from webapp.selection.eligibility import Flag, province_flags
+from webapp.notices import events as notices
 from webapp.status import TRANSITIONS, TransitionError, apply_transition, check_transition
 
 PER_PAGE = 50
@@ -33,13 +34,13 @@ class FormCheckError(TransitionError):
 
 def reported_unit_ids(campaign: Campaign) -> list[int]:
     return list(db.session.execute(db.select(UnitReport.unit_id).where(
-        UnitReport.campaign_id == campaign.id, UnitReport.reported_at.is_not(None))).scalars())
+        UnitReport.campaign_id == campaign.id, UnitReport.status == ReportStatus.REPORTED)).scalars())
 
 
 def _check_reported(application: Application) -> None:
-    reported = db.session.execute(db.select(UnitReport.reported_at).filter_by(
+    reported = db.session.execute(db.select(UnitReport.status).filter_by(
         campaign_id=application.campaign_id, unit_id=application.unit_id)).scalar_one_or_none()
-    if reported is None:
+    if reported is not ReportStatus.REPORTED:
         raise FormCheckError(f"{application.unit.name}尚未报送推荐汇总表，不能进行形式审查。")
 
 
@@ -135,6 +136,7 @@ def request_correction(application: Application, admin: User, comment: str, sect
     db.session.add(request)
     audit.record("application.correction_request", obj=application, actor=admin,
                  detail={"sections": keys, "deadline": deadline, "status_change": change.id})
+    notices.correction_requested(application, request)
     return request
 
 

@@ -1,7 +1,7 @@
 """The experts' progress (assigned, opened, drafted, submitted; late after the plan's deadline) and reminders.
 
-A reminder is kept (the expert's portal shows it) and audited; remind_expert is the one place a later step hooks the
-notice (in-app and e-mail) onto.
+A reminder is kept (the expert's portal shows it), audited, and sent to the expert's login as a notice (in-app, and
+by e-mail where the expert switched it on).
 """
 from dataclasses import dataclass
 
@@ -13,6 +13,7 @@ from webapp.core.timeutil import fmt, utcnow
 from webapp.models import (
     Assignment, AssignmentState as A, Campaign, Expert, ExpertReminder, Prefecture, ReviewPlan, ScoreCard, User,
 )
+from webapp.notices.inbox import notify, path_for
 
 
 class ReminderError(ValueError):
@@ -79,6 +80,7 @@ def remind_expert(campaign: Campaign, plan: ReviewPlan | None, expert: Expert, a
     db.session.flush()
     audit.record("expert.remind", obj=expert, actor=actor,
                  detail={"campaign": campaign.year, "open": open_count, "reminder": reminder.id})
+    notify(expert.user, "selection.remind", "省工信厅提醒您完成评审", reminder.message, path_for("expert.assignments"))
     return reminder
 
 

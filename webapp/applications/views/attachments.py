@@ -3,123 +3,41 @@
 Plain multipart POSTs answer 303 (or the page with the errors in place); HTMX requests get the category block back,
 with the totals and the section list swapped out of band.
 """
-from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp.audit import trail as audit
-from webapp.applications.lifecycle import is_editable
 from webapp.core.downloads import content_disposition
 from webapp.core.errors import MESSAGES
-from webapp.core.extensions import begin_writes, db, finish_writes, reads_first
+from webapp.core.extensions import db, reads_first
+from webapp.core.numbers import MB, format_size
 from webapp.core.htmx import is_htmx, redirect_after_post
 from webapp.models import Application, ApplicationScenario, Attachment, AttachmentCategory, Role
-from webapp.permissions import can_edit_application, can_view_application, get_application_or_404, roles_required
+from webapp.permissions import (
+    attachment_section, can_edit_application, can_view_application, get_application_or_404, require_attachment_rights,
+    roles_required,
+)
+from webapp.applications.attachment_list import SECTION_CATEGORIES
+from webapp.applications.editor import editor_context
 from webapp.applications.sections import SECTION_BY_KEY
 from webapp.applications.uploads import (
-    MB, UploadError, accept_for, attachment_path, clean_name, delete_attachment,
-    format_size, mark_changed, receive_upload, store_upload,
+    UploadError, attachment_path, clean_name, delete_attachment, receive_upload, store_upload,
 )
-from webapp.applications.word import content_fingerprint
-from webapp.applications.views.editor import editor_context
+from webapp.applications.versions import NotEditable, bump_section, section_write
+from webapp.status import STAMPED_SCAN
 
 bp = Blueprint("attachments", __name__)
+SECTION_KEY = "attachments"
 applicant_only = roles_required(Role.APPLICANT)
 readers = roles_required(Role.APPLICANT, Role.RECOMMENDER, Role.ADMIN)
-
-# The blocks of section 八 in the form's order, with the form's explanatory text.
-SECTION_CATEGORIES = [
-    AttachmentCategory.LICENSE, AttachmentCategory.AUDIT, AttachmentCategory.EQUIPMENT, AttachmentCategory.STAFF,
-    AttachmentCategory.PHOTOS, AttachmentCategory.ACHIEVEMENTS, AttachmentCategory.OTHER,
-    AttachmentCategory.STAMPED_SCAN,
-]
-HINTS = {
-    AttachmentCategory.LICENSE: "",
-    AttachmentCategory.AUDIT: "",
-    AttachmentCategory.EQUIPMENT: "包括名称、单价、总价、品牌、对应合同、供应商、进口/国产/省产等信息",
-    AttachmentCategory.STAFF: "包括人员相关信息表及其资质证书等",
-    AttachmentCategory.PHOTOS: "",
-    AttachmentCategory.ACHIEVEMENTS: "取得专利、软件著作权等证书或受理文件复印件，标准或标准草案文件及相关阶段复印件，"
-                                     "主要研究报告、技术规范等复印件，获得省部级以上科技奖励证书复印件等证明材料",
-    AttachmentCategory.OTHER: "智能制造能力成熟度评估报告，与智能制造专项审计报告相对应的发票、合同等佐证材料，"
-                              "企业认为所需的其他证明材料等",
-    AttachmentCategory.STAMPED_SCAN: "下载系统生成的申报书 Word 文件，打印后由法定代表人签字并加盖企业公章，扫描后上传"
-                                     "（PDF、JPG 或 PNG）。页脚印有版本号和校验码，请核对。",
-}
-
-
-@dataclass
-class CategoryBlock:
-    category: AttachmentCategory
-    label: str
-    hint: str
-    required: bool
-    accept: str
-    files: list = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        return self.category.value
-
-
-@dataclass
-class Overview:
-    blocks: list[CategoryBlock]
-    total: int
-    limit_mb: int
-    file_limit_mb: int
-    picture_count: int
-    picture_total: int
-    document_version: int
-    document_fingerprint: str
-
-    @property
-    def percent(self) -> int:
-        return min(100, round(100 * self.total / (self.limit_mb * MB))) if self.limit_mb else 0
-
-    def block(self, category: AttachmentCategory) -> CategoryBlock:
-        return next(b for b in self.blocks if b.category is category)
-
-
-def _label(category: AttachmentCategory, application: Application) -> str:
-    if category is AttachmentCategory.AUDIT:
-        years = application.campaign.economic_years
-        return f"（二）近三年（{years[0]}-{years[-1]}年）企业财务审计报告及智能制造专项审计报告"
-    return category.label
-
-
-@bp.app_template_global("attachment_overview")
-def attachment_overview(application: Application) -> Overview:
-    """Everything section 八 shows: the categories with their files, what is required, the totals."""
-    campaign = application.campaign
-    required = set(campaign.required_attachments or [])
-    blocks = [CategoryBlock(c, _label(c, application), HINTS[c], c.value in required, accept_for(c))
-              for c in SECTION_CATEGORIES]
-    by_category = {b.category: b for b in blocks}
-    pictures = []
-    for attachment in application.attachments:
-        if attachment.category in by_category:
-            by_category[attachment.category].files.append(attachment)
-        else:
-            pictures.append(attachment)
-    return Overview(blocks=blocks, total=sum(a.size for a in application.attachments),
-                    limit_mb=campaign.max_application_mb, file_limit_mb=campaign.max_file_mb,
-                    picture_count=len(pictures), picture_total=sum(a.size for a in pictures),
-                    document_version=application.version + 1 if is_editable(application) else application.version,
-                    document_fingerprint=content_fingerprint(application))
-
-
-@bp.app_template_filter("filesize")
-def filesize(size: int | None) -> str:
-    return format_size(size or 0)
 
 
 # ---- rendering ----
 
 def _context(application: Application, **extra) -> dict:
-    """The context of the editor page (as application._render_section builds it) plus the upload feedback."""
+    """The context of the editor page (as the section page builds it) plus the upload feedback."""
     return editor_context(application, SECTION_BY_KEY["attachments"], **extra)
 
 
@@ -215,6 +133,7 @@ def upload(application_id):
     if limit and request.content_length and request.content_length > limit:
         raise RequestEntityTooLarge()       # before reading the body; answered by request_too_large
     category = _category(request.form.get("category") or request.args.get("category"))
+    require_attachment_rights(category)
     next_url = _safe_next()
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
@@ -226,16 +145,16 @@ def upload(application_id):
         # Copying, hashing and syncing the files is the slow part: done before the write lock.
         for file in files:
             received.append((file.filename, receive_upload(file.stream, application.campaign)))
-        begin_writes()
-        if not can_edit_application(current_user, application, _section_of(category)):     # submitted meanwhile: current data
+        try:
+            with section_write(application, SECTION_KEY, current_user, scope=_section_of(category)):
+                stored, errors = _store_all(application, category, received)
+        except NotEditable:                 # submitted meanwhile: checked again on current data
             return _not_editable(application, category, next_url)
-        stored, errors = _store_all(application, category, received)
     finally:
         for _name, incoming in received:
             incoming.discard()
         for file in files:
             file.close()
-    finish_writes()
     if not stored and not errors:
         errors.append("请先选择要上传的文件。")
     notices = [f"已上传 {len(stored)} 个文件：{'、'.join(stored)}。"] if stored else []
@@ -269,7 +188,7 @@ def _store_all(application, category, received) -> tuple[list[str], list[str]]:
             attachment = store_upload(application, category, incoming, filename, current_user, app_scenario,
                                       document_version=request.form.get("document_version"),
                                       document_fingerprint=request.form.get("document_fingerprint"))
-            mark_changed(application, current_user)
+            bump_section(application, SECTION_KEY, current_user, attachment_section(category))
             audit.record("attachment.upload", obj=attachment, detail={
                 "application_id": application.id, "category": category.value, "name": attachment.original_name,
                 "size": attachment.size, "sha256": attachment.sha256})
@@ -287,9 +206,7 @@ def _store_all(application, category, received) -> tuple[list[str], list[str]]:
 
 def _section_of(category: AttachmentCategory) -> str:
     """The section an upload changes, for a 补正 that allows only some (the stamped scan is always allowed)."""
-    if category is AttachmentCategory.STAMPED_SCAN:
-        return "stamped_scan"
-    return "implementation" if category is AttachmentCategory.SOLUTION_PICTURE else "attachments"
+    return attachment_section(category) or STAMPED_SCAN
 
 
 def _not_editable(application: Application, category: AttachmentCategory, next_url: str | None):
@@ -342,18 +259,22 @@ def delete(attachment_id):
     attachment = _attachment_or_404(attachment_id)
     application = attachment.application
     category = attachment.category
+    require_attachment_rights(category)
     next_url = _safe_next()
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
     if not can_edit_application(current_user, application, _section_of(category)):
         return _not_editable(application, category, next_url)
     name = attachment.original_name
-    audit.record("attachment.delete", obj=attachment, detail={
-        "application_id": application.id, "category": category.value, "name": name, "size": attachment.size,
-        "sha256": attachment.sha256})
-    delete_attachment(attachment)
-    mark_changed(application, current_user)
-    db.session.commit()                    # the file goes once the deletion is committed
+    try:
+        with section_write(application, SECTION_KEY, current_user, scope=_section_of(category)):    # the file goes once the deletion commits
+            audit.record("attachment.delete", obj=attachment, detail={
+                "application_id": application.id, "category": category.value, "name": name,
+                "size": attachment.size, "sha256": attachment.sha256})
+            delete_attachment(attachment)
+            bump_section(application, SECTION_KEY, current_user, attachment_section(category))
+    except NotEditable:
+        return _not_editable(application, category, next_url)
     notice = f"已删除“{name}”。"
     if next_url:
         flash(notice, "success")

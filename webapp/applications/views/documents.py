@@ -5,14 +5,15 @@ from flask import Blueprint, abort, request
 from flask_login import current_user
 
 from webapp.audit import trail as audit
-from webapp.applications.lifecycle import is_editable
+from webapp.status import is_editable
 from webapp.campaigns.lookup import current_campaign
 from webapp.documents import docx_builder
 from webapp.core.downloads import DOCX, PDF, send_bytes
 from webapp.core.extensions import db
 from webapp.models import Role
 from webapp.permissions import get_application_or_404, public, roles_required
-from webapp.applications.word import frozen_path, office_binary, pdf_of, render_application
+from webapp.applications.word import frozen_path, pdf_of, render_application
+from webapp.documents.pdf import office_binary
 
 bp = Blueprint("documents", __name__)
 readers = roles_required(Role.APPLICANT, Role.RECOMMENDER, Role.ADMIN)

@@ -2,19 +2,24 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp.applications.attachment_list import attachment_overview
+from webapp.applications.checklist import checklist, submission_blockers
+from webapp.applications.contents import load_contents
+from webapp.applications.editor import editor_context
 from webapp.applications.lifecycle import (
-    SaveConflict, can_open_section, checklist, claim_section, is_editable, load_contents, start_application,
-    submission_blockers, prepare_submission, submit_application, withdraw_application,
+    prepare_submission, start_application, submit_application, withdraw_application,
 )
+from webapp.applications.versions import NotEditable, SaveConflict, posted_version, section_write
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import begin_writes, db, finish_writes, reads_first
 from webapp.core.htmx import is_htmx, redirect_after_post, render_page_or_block
 from webapp.models import Role
-from webapp.permissions import get_application_or_404, roles_required
-from webapp.applications.section_forms import build_form
+from webapp.permissions import get_application_or_404, require_enterprise_admin, require_section, roles_required
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
-from webapp.status import TransitionError
+from webapp.status import TransitionError, can_open_section, is_editable
 from webapp.core.timeutil import fmt, utcnow
+from webapp.accounts.members import may_edit_anything, may_edit_section
+from webapp.applications.presence import touch
 
 bp = Blueprint("application", __name__, url_prefix="/applications")
 applicant_only = roles_required(Role.APPLICANT)
@@ -28,17 +33,22 @@ def start():
     if campaign is None or not campaign.accepts_submissions(current_user.enterprise_id):
         flash("当前没有开放的申报批次，或申报已截止。", "error")
         return redirect(url_for("main.home"), code=303)
+    if not may_edit_anything(current_user):
+        abort(403)
     application = start_application(current_user.enterprise, campaign, current_user)
     db.session.commit()
-    return redirect(url_for(".edit_section", application_id=application.id, key=SECTIONS[0].key), code=303)
+    return redirect(url_for(".edit", application_id=application.id), code=303)
 
 
 @bp.get("/<int:application_id>/edit")
 @applicant_only
 def edit(application_id):
     application = get_application_or_404(application_id)
+    mine = [s for s in SECTIONS if may_edit_section(current_user, s.key)]
+    if not mine:        # a colleague who may only view
+        return redirect(url_for(".view", application_id=application.id))
     reports, _ = checklist(application, application.campaign)
-    first_open = next((s.key for s in SECTIONS if reports[s.key].state != "已完成"), SECTIONS[0].key)
+    first_open = next((s.key for s in mine if reports[s.key].state != "已完成"), mine[0].key)
     return redirect(url_for(".edit_section", application_id=application.id, key=first_open))
 
 
@@ -49,23 +59,8 @@ def _section_or_404(key):
     return section
 
 
-def editor_context(application, section, form=None, **extra) -> dict:
-    """What the editor page needs around a section: the section list with states, progress and eligibility.
-
-    Shared by every section's views (the form sections here, 三 and 八 in their own blueprints).
-    """
-    reports, eligibility = checklist(application, application.campaign)
-    done = sum(1 for r in reports.values() if r.state == "已完成")
-    context = dict(application=application, section=section, form=form, sections=SECTIONS, reports=reports,
-                   eligibility=eligibility, progress=round(100 * done / len(SECTIONS)), saved_at=None,
-                   conflict=None, editable=is_editable(application), campaign=application.campaign,
-                   comments=[c for c in application.review_comments if c.section == section.key])
-    context.update(extra)
-    return context
-
-
-def _render_section(application, section, form=None, *, saved_at=None, conflict=None, status=200):
-    context = editor_context(application, section, form, saved_at=saved_at, conflict=conflict)
+def _render_section(application, section, form=None, *, saved_at=None, conflict=None, status=200, **extra):
+    context = editor_context(application, section, form, saved_at=saved_at, conflict=conflict, **extra)
     return render_page_or_block("applications/edit.html", "section", **context), status
 
 
@@ -74,31 +69,19 @@ def _render_section(application, section, form=None, *, saved_at=None, conflict=
 def edit_section(application_id, key):
     application = get_application_or_404(application_id)
     section = _section_or_404(key)
+    require_section(section.key)
     if not can_open_section(application, key):
-        flash(_not_editable_message(application), "info")
+        flash(str(NotEditable(application)), "info")
         return redirect(url_for(".view", application_id=application.id))
-    form = build_form(section, application, from_request=False) if section.form else None
+    touch(application, section.key, current_user)
+    form = section.build_form(application, from_request=False) if section.form else None
     if section.key == "implementation":
         load_contents(application, guide=True)     # the editor's blocks and choices, in a few queries
-    return _render_section(application, section, form)[0]
-
-
-def _version(posted: str | None) -> int:
-    """The section version the page was opened at; anything but a number (a tampered field) cannot match."""
-    try:
-        return int(posted or 0)
-    except ValueError:
-        return -1
-
-
-def _not_editable_message(application) -> str:
-    if is_editable(application):
-        return "省厅形式审查要求补正的部分不包括这一部分，不能修改。"
-    return f"申报书当前状态为“{application.status.label}”，不能修改。"
+    return _render_section(application, section, form, open_block=request.args.get("open"))[0]
 
 
 def _not_editable(application, section, form):
-    form.form_errors.append(f"{_not_editable_message(application)}您填写的内容仍在表单中。")
+    form.form_errors.append(str(NotEditable(application, "您填写的内容仍在表单中。")))
     return _render_section(application, section, form, status=409)
 
 
@@ -110,7 +93,8 @@ def save_section(application_id, key):
     section = _section_or_404(key)
     if section.form is None:
         abort(404)
-    form = build_form(section, application, from_request=True)
+    require_section(section.key)
+    form = section.build_form(application, from_request=True)
     if not is_editable(application, key):
         return _not_editable(application, section, form)
     if not form.validate():
@@ -118,15 +102,13 @@ def save_section(application_id, key):
     list_action = request.form.get("list_action", "")
     if list_action and hasattr(form, "apply_list_action"):
         form.apply_list_action(list_action)
-    begin_writes()
-    if not is_editable(application, key):   # submitted meanwhile: checked again on current data, under the lock
-        return _not_editable(application, section, form)
     try:
-        new_version = claim_section(application, key, _version(form.version.data), current_user)
+        with section_write(application, key, current_user, posted_version(form.version.data)) as new_version:
+            form.save(application)
+    except NotEditable:                     # submitted meanwhile: checked again on current data, under the lock
+        return _not_editable(application, section, form)
     except SaveConflict as conflict:
         return _render_section(application, section, form, conflict=str(conflict), status=409)
-    form.save(application)
-    finish_writes()
     form.version.data = str(new_version)
     if list_action:
         # Stay on the list (a new empty item is only in the form until it is filled and saved).
@@ -157,6 +139,7 @@ def checklist_page(application_id):
 @applicant_only
 def submit(application_id):
     application = get_application_or_404(application_id)
+    require_enterprise_admin()
     prepared = prepare_submission(application)      # the checks and the Word file, without the write lock
     begin_writes()
     try:
@@ -174,6 +157,7 @@ def submit(application_id):
 @applicant_only
 def withdraw(application_id):
     application = get_application_or_404(application_id)
+    require_enterprise_admin()
     try:
         withdraw_application(application, current_user)
     except TransitionError as exc:
@@ -191,5 +175,5 @@ def view(application_id):
     application = get_application_or_404(application_id)
     reports, eligibility = checklist(application, application.campaign)
     return render_template("applications/view.html", application=application, sections=SECTIONS, reports=reports,
-                           eligibility=eligibility, editable=is_editable(application) and
-                           current_user.role is Role.APPLICANT)
+                           eligibility=eligibility, overview=attachment_overview(application),
+                           editable=is_editable(application) and current_user.role is Role.APPLICANT)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from wtforms import BooleanField, FieldList, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from webapp.models import ApplicationType, ListKind
+from webapp.models import ApplicationType, ListItem, ListKind
 from webapp.forms.base import SectionForm
 from webapp.forms.fields import AmountField, MaxChars, PercentField, strip_filter
 from webapp.forms.applications.basic import TEXT, optional_text
@@ -107,8 +107,6 @@ class ListSectionForm(SectionForm):
             field.append_entry(value)
 
     def save(self, application):
-        from webapp.models import ListItem
-
         super().save(application)
         for name, kind in self.LISTS.items():
             for item in application.items(kind):

@@ -27,3 +27,7 @@ def application_or_404(campaign: Campaign, application_id: int) -> Application:
 
 def plan_of(campaign: Campaign) -> ReviewPlan | None:
     return get_plan(campaign)
+
+
+def plan_or_404(campaign: Campaign) -> ReviewPlan:
+    return plan_of(campaign) or abort(404)

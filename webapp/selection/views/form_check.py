@@ -3,7 +3,7 @@ and each unit's 推荐函 (Word) beside its 汇总表. Views parse, load, call s
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
-from webapp.applications.lifecycle import load_contents
+from webapp.applications.contents import load_contents
 from webapp.applications.sections import SECTIONS
 from webapp.audit import trail as audit
 from webapp.core.downloads import DOCX, send_bytes

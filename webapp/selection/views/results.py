@@ -10,23 +10,17 @@ from webapp.core.extensions import db
 from webapp.core.htmx import redirect_after_post, render_page_or_block
 from webapp.documents.score_sheet_docx import build_score_sheets, sheets_filename
 from webapp.forms.fields import options
-from webapp.forms.selection.review import (
-    ConfirmForm, RankingFilterForm, ReasonForm, SiteVisitMarkForm, SiteVisitResultForm,
-)
-from webapp.models import ApplicationType, Assignment, AssignmentState as A, Expert, ScoreCard
+from webapp.forms.selection.review import ConfirmForm, RankingFilterForm, ReasonForm
+from webapp.models import ApplicationType, Expert, ScoreCard
 from webapp.selection.progress import ReminderError, progress as expert_progress, remind_expert, remind_late
 from webapp.selection.ranking import TIE_RULE, criteria_of, ranking, results
 from webapp.selection.review_export import expert_sheets, review_workbook
 from webapp.selection.scoring import ScoringError, reopen_card
-from webapp.selection.site_visits import visit_of
-from webapp.selection.views.common import admin_only, application_or_404, campaign_or_404, plan_of
+from webapp.selection.views.common import admin_only, application_or_404, campaign_or_404, plan_of, plan_or_404
+from webapp.selection.views.result_page import result_page
 
 bp = Blueprint("results", __name__, url_prefix="/admin/selection/<int:campaign_id>")
 RANKING_PAGE = 100          # rows of the ranking per page (the names around a quota's cut line are on the first)
-
-
-def _plan_or_404(campaign):
-    return plan_of(campaign) or abort(404)
 
 
 @bp.get("/progress")
@@ -97,26 +91,6 @@ def ranking_page(campaign_id):
                                 criteria=criteria_of(plan, app_type) if plan else [])
 
 
-def _cards(application):
-    return list(db.session.execute(
-        db.select(Assignment).filter_by(application_id=application.id, state=A.ACTIVE)
-        .options(db.joinedload(Assignment.expert), db.joinedload(Assignment.card).selectinload(ScoreCard.scores))
-        .order_by(Assignment.id)).unique().scalars())
-
-
-def result_page(campaign, application, error=None, reason_form=None, visit_form=None, status=200):
-    plan = _plan_or_404(campaign)
-    kind = application.app_type
-    ranked = ranking(results(campaign, plan, kind), kind) if kind else []
-    result = next((r for r in ranked if r.application_id == application.id), None)
-    return render_template(
-        "selection/result.html", campaign=campaign, plan=plan, application=application, result=result,
-        rows=_cards(application), criteria=criteria_of(plan, application.app_type), error=error,
-        reason_form=reason_form or ReasonForm(formdata=None), visit=visit_of(application),
-        mark_form=SiteVisitMarkForm(formdata=None), visit_form=visit_form or SiteVisitResultForm(formdata=None),
-        confirm_form=ConfirmForm(formdata=None)), status
-
-
 @bp.get("/results/<int:application_id>")
 @admin_only
 def result(campaign_id, application_id):
@@ -156,7 +130,7 @@ def reopen(campaign_id, card_id):
 @admin_only
 def workbook(campaign_id):
     campaign = campaign_or_404(campaign_id)
-    data, name = review_workbook(campaign, _plan_or_404(campaign))
+    data, name = review_workbook(campaign, plan_or_404(campaign))
     audit.record("export.review", obj=campaign, detail={"campaign": campaign.year, "bytes": len(data)})
     db.session.commit()
     return send_bytes(data, name, XLSX, fallback="review")
@@ -167,7 +141,7 @@ def workbook(campaign_id):
 def expert_docx(campaign_id, expert_id):
     campaign = campaign_or_404(campaign_id)
     expert = db.session.get(Expert, expert_id) or abort(404)
-    sheets = expert_sheets(campaign, _plan_or_404(campaign), expert)
+    sheets = expert_sheets(campaign, plan_or_404(campaign), expert)
     audit.record("export.score_sheets", obj=expert, detail={"campaign": campaign.year, "pages": len(sheets.pages)})
     db.session.commit()
     return send_bytes(build_score_sheets(sheets), sheets_filename(sheets, campaign.year), DOCX, fallback="sheets")
@@ -179,7 +153,7 @@ def card_docx(campaign_id, card_id):
     campaign = campaign_or_404(campaign_id)
     card = card_in(campaign, card_id)
     assignment = card.assignment
-    sheets = expert_sheets(campaign, _plan_or_404(campaign), assignment.expert, assignment)
+    sheets = expert_sheets(campaign, plan_or_404(campaign), assignment.expert, assignment)
     audit.record("export.score_sheets", obj=assignment.expert, detail={"campaign": campaign.year, "card": card.id})
     db.session.commit()
     name = sheets_filename(sheets, campaign.year, assignment.application.company_name)

@@ -15,7 +15,7 @@ from webapp.permissions import roles_required
 from webapp.selection.scoring import (
     OPINION, IncompleteSheet, Posted, ScoringError, save_sections, section_key, submit_card,
 )
-from webapp.selection.views.portal import assignment_or_404, review_context, sheet_context
+from webapp.selection.views.expert_common import assignment_or_404, review_context, sheet_context
 
 bp = Blueprint("sheet", __name__, url_prefix="/expert/assignments/<int:assignment_id>")
 expert_only = roles_required(Role.EXPERT)

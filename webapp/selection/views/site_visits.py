@@ -13,7 +13,7 @@ from webapp.selection.site_visits import (
     SiteVisitError, VisitResult, add_file, mark, record_result, unmark, visit_of,
 )
 from webapp.selection.views.common import admin_only, application_or_404, campaign_or_404
-from webapp.selection.views.results import result_page
+from webapp.selection.views.result_page import result_page
 
 bp = Blueprint("site_visits", __name__, url_prefix="/admin/selection/<int:campaign_id>/results/<int:application_id>")
 

@@ -1,0 +1,227 @@
+"""What goes into the archive ZIPs and the province summary: `unit_archive`, `campaign_archive` and `summary_workbook`
+read the database and return plain data that the routes (exports/views.py) and the CLI (`flask export-archive`,
+`flask export-summary`) share; documents/archive.py streams it without touching the database.
+
+What an archive holds:
+- The unit's ZIP (推荐单位): its folder "<unit>" with its 推荐汇总表 and, per recommended application in 序号 order,
+  "<序号>-<企业名称>" (序号 zero-padded to two digits, so folders sort as in the 汇总表).
+- The province's archive (省厅): "manifest.csv" and the province summary workbook at the top, then per unit, in
+  prefecture order, "<NN>-<unit>" with the same part plus the applications whose submission stands without being
+  recommended, under "未推荐及其他/<状态>-<企业名称>" (未推荐, and 已提交 still awaiting the unit's decision), so the
+  province keeps every submitted 申报书. The province sees reported lists only: a unit that has not 报送 has its
+  汇总表 marked 未报送 (no rows, no 填报日期) and its provisional recommendations under
+  "未推荐及其他/已推荐（未报送）-<企业名称>". Drafts are not archived, nor are applications returned for revision (退回修改):
+  their submission was sent back and their attachments are being changed; they come in again once resubmitted.
+  With `unit`, the archive holds that unit's part only (same folder name, no province workbook).
+- Per application: the Word file frozen at its latest submission ("湖南省智能制造标杆申报书-<企业名称>.docx") and its
+  attachments in one folder per category ("（一）企业营业执照复印件/…", "盖章申报书扫描件/…", "技术方案配图/环节1场景2-…").
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload, load_only
+
+from webapp.documents.archive import Archive, ArchiveIntegrityError, ArchivePlan
+from webapp.documents.docx_builder import docx_filename
+from webapp.documents.summary_xlsx import UnitSummary, build_province_workbook, build_unit_workbook
+from webapp.core.extensions import db
+from webapp.documents.letter_docx import build_letter, letter_filename
+from webapp.models import (
+    RECOMMENDED_STATES, Application, ApplicationLink, ApplicationScenario, ApplicationStatus as S, Attachment, AttachmentCategory,
+    Campaign, RecommendingUnit, Snapshot,
+)
+from webapp.review.letter import letter_files
+from webapp.review.report import get_report
+from webapp.selection.review_export import review_documents
+from webapp.review.summary import export_filename, recommended_applications, unit_summary
+from webapp.core.storage import stored_path, upload_root
+from webapp.applications.word import frozen_path
+
+ARCHIVED = (S.SUBMITTED, *RECOMMENDED_STATES, S.NOT_RECOMMENDED)
+OTHERS = (S.NOT_RECOMMENDED, S.SUBMITTED)
+OTHERS_FOLDER = "未推荐及其他"
+NOT_REPORTED_LABEL = "已推荐（未报送）"
+ZIP_TITLE = "{year}年湖南省智能制造标杆申报材料-{scope}.zip"
+PROVINCE_SUMMARY = "{year}年湖南省智能制造标杆推荐汇总表-全省.xlsx"
+PROVINCE = "全省"
+REVIEW_FOLDER = "评审"
+
+
+@dataclass
+class ArchiveExport:
+    archive: Archive
+    filename: str
+    detail: dict            # for the audit record
+
+
+# ---- collecting ---------------------------------------------------------------------------------------------------
+
+def units_in_order() -> list[RecommendingUnit]:
+    return list(db.session.execute(db.select(RecommendingUnit).order_by(RecommendingUnit.prefecture_adcode)).scalars())
+
+
+def unit_archive(campaign: Campaign, unit: RecommendingUnit) -> ArchiveExport:
+    """The unit's own ZIP: its 汇总表 and its recommended applications."""
+    plan = ArchivePlan()
+    recommended = recommended_applications(campaign.id, unit.id)
+    _add_unit(plan, plan.folder("", unit.name), campaign, unit, recommended, unit_summary(campaign, unit, recommended),
+              others=False)
+    return _export(plan, ZIP_TITLE.format(year=campaign.year, scope=unit.name), campaign, unit)
+
+
+def campaign_archive(campaign: Campaign, unit: RecommendingUnit | None = None) -> ArchiveExport:
+    """The province's archive of the campaign (or of one unit's part)."""
+    plan = ArchivePlan()
+    numbered = [(number, u) for number, u in enumerate(units_in_order(), start=1) if unit is None or u.id == unit.id]
+    parts = []
+    for number, u in numbered:
+        reported = _is_reported(campaign, u)
+        recommended = recommended_applications(campaign.id, u.id) if reported else []
+        parts.append((number, u, recommended, _province_view(campaign, u, recommended, reported)))
+    if unit is None:
+        plan.add_bytes("", PROVINCE_SUMMARY.format(year=campaign.year),
+                       build_province_workbook(campaign.year, [summary for *_, summary in parts]))
+        _add_review(plan, campaign)
+    for number, u, recommended, summary in parts:
+        _add_unit(plan, plan.folder("", f"{number:02d}-{u.name}"), campaign, u, recommended, summary, others=True,
+                  reported=not summary.unreported)
+    return _export(plan, ZIP_TITLE.format(year=campaign.year, scope=unit.name if unit else PROVINCE), campaign, unit)
+
+
+def summary_workbook(campaign: Campaign, unit: RecommendingUnit | None = None) -> tuple[bytes, str]:
+    """The province summary (all-units sheet and one sheet per unit), or one unit's 附件3; with its file name.
+
+    Only reported lists count: a unit that has not 报送 appears as 未报送."""
+    if unit is not None:
+        return build_unit_workbook(_province_view(campaign, unit)), export_filename(campaign, unit)
+    summaries = [_province_view(campaign, u) for u in units_in_order()]
+    return build_province_workbook(campaign.year, summaries), PROVINCE_SUMMARY.format(year=campaign.year)
+
+
+def _is_reported(campaign: Campaign, unit: RecommendingUnit) -> bool:
+    report = get_report(campaign.id, unit.id)
+    return report is not None and report.is_reported
+
+
+def _province_view(campaign: Campaign, unit: RecommendingUnit, recommended: list[Application] | None = None,
+                   reported: bool | None = None) -> UnitSummary:
+    """A unit's 汇总表 as the province sees it: the reported list, or 未报送 (no rows, no 填报日期)."""
+    if not (_is_reported(campaign, unit) if reported is None else reported):
+        return UnitSummary(year=campaign.year, unit_name=unit.name, unreported=True)
+    return unit_summary(campaign, unit, recommended)
+
+
+def _export(plan: ArchivePlan, filename: str, campaign: Campaign, unit: RecommendingUnit | None) -> ArchiveExport:
+    archive = plan.build()
+    detail = {"campaign": campaign.year, "unit": unit.name if unit else PROVINCE, "files": archive.file_count - 1,
+              "bytes": archive.size}
+    return ArchiveExport(archive, filename, detail)
+
+
+def _add_unit(plan: ArchivePlan, folder: str, campaign: Campaign, unit: RecommendingUnit,
+              recommended: list[Application], summary: UnitSummary, *, others: bool, reported: bool = True) -> None:
+    plan.add_bytes(folder, export_filename(campaign, unit), build_unit_workbook(summary))
+    _add_letter(plan, folder, campaign, unit)
+    snapshots = _latest_snapshots(campaign.id, unit.id)
+    files = _attachments(campaign.id, unit.id)
+    width = max(2, len(str(len(recommended))))
+    for application in recommended:
+        target = plan.folder(folder, f"{application.recommend_order or 0:0{width}d}-{_company(application)}")
+        _add_application(plan, target, application, snapshots.get(application.id), files.get(application.id, []))
+    if not others:
+        return
+    standing = OTHERS if reported else (*OTHERS, S.RECOMMENDED)
+    rest = list(db.session.execute(
+        db.select(Application).options(joinedload(Application.enterprise))
+        .where(Application.campaign_id == campaign.id, Application.unit_id == unit.id, Application.status.in_(standing))
+        .order_by(Application.status, Application.company_name, Application.id)).scalars())
+    if rest:
+        others_folder = plan.folder(folder, OTHERS_FOLDER)
+        for application in rest:
+            label = NOT_REPORTED_LABEL if application.status is S.RECOMMENDED else application.status.label
+            target = plan.folder(others_folder, f"{label}-{_company(application)}")
+            _add_application(plan, target, application, snapshots.get(application.id), files.get(application.id, []))
+
+
+def _add_letter(plan: ArchivePlan, folder: str, campaign: Campaign, unit: RecommendingUnit) -> None:
+    """The unit's 推荐函 (Word) and its stamped scan, once the list is reported."""
+    report = get_report(campaign.id, unit.id)
+    if report is None or not report.is_reported:
+        return
+    data, scan = letter_files(campaign, unit, report)
+    plan.add_bytes(folder, letter_filename(data), build_letter(data))
+    if scan is not None:
+        plan.add_file(folder, f"推荐函盖章扫描件-{scan.original_name}", stored_path(upload_root(), scan.stored_name),
+                      scan.size, scan.sha256)
+
+
+def _add_review(plan: ArchivePlan, campaign: Campaign) -> None:
+    """评审/: the 评审汇总表 and 专家评分表/ with each expert's signed-sheet document."""
+    documents = review_documents(campaign)
+    if not documents:
+        return
+    folder = plan.folder("", REVIEW_FOLDER)
+    subfolders = {"": folder}
+    for sub, name, data in documents:
+        if sub not in subfolders:
+            subfolders[sub] = plan.folder(folder, sub)
+        plan.add_bytes(subfolders[sub], name, data)
+
+
+def _company(application: Application) -> str:
+    return application.company_name or application.enterprise.name
+
+
+def _in_scope(campaign_id: int, unit_id: int):
+    return (Application.campaign_id == campaign_id, Application.unit_id == unit_id, Application.status.in_(ARCHIVED))
+
+
+def _latest_snapshots(campaign_id: int, unit_id: int) -> dict[int, Snapshot]:
+    """The latest submission's frozen Word file of each archived application (the snapshot data is not loaded)."""
+    latest = (db.select(Snapshot.application_id, func.max(Snapshot.version).label("version"))
+              .join(Application, Application.id == Snapshot.application_id).where(*_in_scope(campaign_id, unit_id))
+              .group_by(Snapshot.application_id).subquery())
+    query = (db.select(Snapshot)
+             .join(latest, (Snapshot.application_id == latest.c.application_id)
+                   & (Snapshot.version == latest.c.version))
+             .options(load_only(Snapshot.application_id, Snapshot.version, Snapshot.docx_stored_name,
+                                Snapshot.docx_size, Snapshot.docx_sha256)))
+    return {snapshot.application_id: snapshot for snapshot in db.session.execute(query).scalars()}
+
+
+def _attachments(campaign_id: int, unit_id: int) -> dict[int, list]:
+    rows = db.session.execute(
+        db.select(Attachment.application_id, Attachment.category, Attachment.original_name, Attachment.stored_name,
+                  Attachment.size, Attachment.sha256, ApplicationLink.position.label("link_position"),
+                  ApplicationScenario.position.label("scenario_position"))
+        .join(Application, Application.id == Attachment.application_id)
+        .outerjoin(ApplicationScenario, ApplicationScenario.id == Attachment.app_scenario_id)
+        .outerjoin(ApplicationLink, ApplicationLink.id == ApplicationScenario.app_link_id)
+        .where(*_in_scope(campaign_id, unit_id)).order_by(Attachment.application_id, Attachment.id)).all()
+    order = {category: index for index, category in enumerate(AttachmentCategory)}
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.application_id, []).append(row)
+    return {key: sorted(value, key=lambda row: order[row.category]) for key, value in grouped.items()}
+
+
+def _add_application(plan: ArchivePlan, folder: str, application: Application, snapshot: Snapshot | None,
+                     attachments: list) -> None:
+    if snapshot is None or not snapshot.docx_stored_name:
+        raise ArchiveIntegrityError(f"申报书“{_company(application)}”（编号 {application.id}）没有提交时生成的 Word 文件")
+    plan.add_file(folder, docx_filename(application), frozen_path(snapshot), snapshot.docx_size, snapshot.docx_sha256)
+    uploads = upload_root()
+    category_folders: dict[AttachmentCategory, str] = {}
+    for row in attachments:
+        if row.category not in category_folders:
+            category_folders[row.category] = plan.folder(folder, row.category.label)
+        name = row.original_name
+        if row.category is AttachmentCategory.SOLUTION_PICTURE and row.link_position and row.scenario_position:
+            name = f"环节{row.link_position}场景{row.scenario_position}-{name}"
+        try:
+            source = stored_path(uploads, row.stored_name)
+        except ValueError as exc:
+            raise ArchiveIntegrityError(f"附件“{row.original_name}”的存储名无效：{exc}") from exc
+        plan.add_file(category_folders[row.category], name, source, row.size, row.sha256)
+
+
