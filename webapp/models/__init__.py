@@ -13,3 +13,4 @@ from webapp.models.reference import (  # noqa: F401
     Area, CatalogueEdition, County, IndustryDivision, IndustryGroup, IndustrySection, Link, Prefecture, Scenario,
 )
 from webapp.models.security import LoginThrottle, SecondFactor, SecuritySetting  # noqa: F401
+from webapp.models.imports import WordImport  # noqa: F401
