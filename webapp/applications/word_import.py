@@ -14,7 +14,7 @@ from webapp.applications.versions import section_version
 from webapp.applications.word_import_links import Choices, LinkPlan, plan_links
 from webapp.applications.word_import_sections import FORM_SECTIONS, Row, SectionPlan, plan_section
 from webapp.documents.word_reader import ParsedDocument
-from webapp.documents.word_reader.labels import fold
+from webapp.documents.word_reader.labels import fold, similarity
 from webapp.models import Application, ApplicationType
 
 IMPLEMENTATION = "implementation"
@@ -69,6 +69,7 @@ def build_plan(application: Application, parsed: ParsedDocument, choices: Choice
             sections.append(plan_section(section, application, values, app_type, notes))
     links = plan_links(application, parsed.links, choices or Choices())
     problems = [f"文件中没有“{title}”部分，其内容未导入。" for title in parsed.missing] + list(parsed.problems)
+    problems += _listed_only(parsed)
     return ImportPlan(application, parsed, sections, links,
                       section_version(application, IMPLEMENTATION).version, problems)
 
@@ -89,6 +90,18 @@ def _prepared(application: Application, parsed: ParsedDocument) -> tuple[dict, d
     if code and registered and code not in (registered, registered[8:17]):
         notes["basic.org_code"] = [f"与本企业注册的统一社会信用代码（{registered}）不同，请确认这是本企业的申报书。"]
     return found, notes
+
+
+def _listed_only(parsed: ParsedDocument) -> list[str]:
+    """环节 listed in the 基本情况表 (its list is made from 三 in the form) that 三 of the file does not have."""
+    if not parsed.links or parsed.links[0].listed_only:
+        return []
+    described = [link.name for link in parsed.links]
+    missing = [name for name in parsed.listed_links if max((similarity(name, d) for d in described), default=0) < 0.8]
+    if not missing:
+        return []
+    return [f"基本情况表“实施智能制造涵盖的环节”中列出的{'、'.join(f'“{n}”' for n in missing)}在“三、智能制造实施内容”中"
+            "没有内容，未导入（表单中的环节列表由第三部分生成，请在第三部分添加这些环节）。"]
 
 
 def _file_type(label) -> ApplicationType | None:

@@ -59,8 +59,8 @@ def text_of(blocks: list[Para | Table]) -> TextPart:
             part.tables += 1
             part.lines += ["\t".join(clean(c.text) for c in row) for row in block.rows]
             continue
-        if not part.lines and guide_of(block.text):
-            continue
+        if guide_of(block.text) and not any(clean(line) for line in part.lines):
+            continue                        # the form's guidance under the heading (blank lines before it or not)
         part.lines.append(block.text)
         part.pictures += len(block.pictures)
     return part
