@@ -19,6 +19,7 @@ from webapp.models import Application, ApplicationType
 
 IMPLEMENTATION = "implementation"
 ALL = "all"
+WORKSHOP_FIELDS = ("investment.workshop_name", "investment.workshop_invest_total", "investment.workshop_invest_3y")
 
 
 @dataclass
@@ -85,6 +86,10 @@ def _prepared(application: Application, parsed: ParsedDocument) -> tuple[dict, d
         notes["basic.company_name"] = ["取自封面的“申报单位”。"]
     elif cover_name and fold(cover_name) != fold(found.get("basic.company_name") or ""):
         notes["basic.company_name"] = [f"封面的“申报单位”写作“{cover_name}”，与企业名称不一致。"]
+    if _file_type(found.get("cover.app_type")) is ApplicationType.WORKSHOP \
+            and application.app_type is not ApplicationType.WORKSHOP:
+        for key in WORKSHOP_FIELDS:
+            notes[key] = ["车间的三项只在申报类型为“标杆车间”时保存，请同时导入封面的“申报类型”。"]
     code = fold(found.get("basic.org_code") or "").upper()
     registered = application.enterprise.credit_code if application.enterprise else ""
     if code and registered and code not in (registered, registered[8:17]):

@@ -67,6 +67,12 @@ def test_a_dtd_or_entity_declaration_is_refused():
     assert "DTD" in refused(data)
 
 
+def test_a_declaration_hidden_behind_a_long_prolog_is_refused():
+    padded = "<!--" + "x" * 8000 + '--><!DOCTYPE w:document [<!ENTITY a "a">]>'
+    data = changed(BLANK, {"word/document.xml": lambda xml: xml.replace("?>", "?>" + padded, 1)})
+    assert "DTD" in refused(data)
+
+
 def test_a_zip_bomb_is_refused_by_its_declared_size(monkeypatch):
     monkeypatch.setattr(package, "MAX_UNPACKED", 4 * 1024 * 1024)       # the same check at a size quick to make
     out = io.BytesIO()

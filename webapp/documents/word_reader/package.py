@@ -23,6 +23,7 @@ TEMPLATE_MAINS = ("application/vnd.openxmlformats-officedocument.wordprocessingm
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _ACTIVE = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml)$|(^|/)activeX/", re.IGNORECASE)
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT = re.compile(rb"<[A-Za-z_]")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 SAVE_AS = "请用 Word 或 WPS 打开后“另存为”Word 文档（*.docx）再导入。"
 
@@ -60,9 +61,12 @@ def _check_sizes(entries) -> None:
 
 
 def _check_prolog(archive: zipfile.ZipFile, entry) -> None:
+    """Nothing but the XML declaration before the root element (Office writes no more): a DTD or entity
+    declaration, or a prolog padded to hide one further on, is refused."""
     with archive.open(entry) as part:
         head = part.read(PROLOG)
-    if _DECLARATION.search(head):
+    root = _ROOT.search(head)
+    if _DECLARATION.search(head[:root.start()] if root else head) or (root is None and entry.file_size > 0):
         raise WordFileError("文件中含有文档类型（DTD）或实体声明，Word 不会写出这样的内容，不能导入。")
 
 
