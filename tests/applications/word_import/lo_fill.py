@@ -47,6 +47,7 @@ def start_office(profile):
     for _attempt in range(120):
         try:
             context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            CONTEXT["office"] = context
             return office, context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
         except Exception:  # noqa: BLE001 — not listening yet
             time.sleep(0.5)
@@ -117,17 +118,18 @@ def edit(doc, step):
     elif "picture_after" in step:
         text, para = find_paragraph(doc, step["picture_after"], step.get("nth", 0))
         graphic = doc.createInstance("com.sun.star.text.TextGraphicObject")
-        graphic.GraphicURL = uno.systemPathToFileUrl(step["path"]) if hasattr(graphic, "GraphicURL") else None
-        provider = doc_provider(doc)
-        graphic.Graphic = provider.queryGraphic((prop("URL", uno.systemPathToFileUrl(step["path"])),))
+        graphic.Graphic = graphic_provider().queryGraphic((prop("URL", uno.systemPathToFileUrl(step["path"])),))
         graphic.AnchorType = AS_CHARACTER
         text.insertTextContent(para.getEnd(), graphic, False)
     else:
         raise ValueError(f"unknown edit {step!r}")
 
 
-def doc_provider(doc):
-    context = uno.getComponentContext()
+CONTEXT = {}
+
+
+def graphic_provider():
+    context = CONTEXT["office"]
     return context.ServiceManager.createInstanceWithContext("com.sun.star.graphic.GraphicProvider", context)
 
 

@@ -12,10 +12,10 @@ from webapp.campaigns.lookup import current_campaign
 from webapp.documents.docx_builder import render_blank
 from webapp.documents.word_reader import read_docx
 
-from tests.applications.word_import.files import empty_application_like
+from tests.applications.word_import.files import empty_application_like, import_all
 from tests.applications.word_import.libreoffice import fill, to_doc
 from tests.applications.word_import.pages import start, uploaded
-from tests.factories import make_complete_application, make_enterprise
+from tests.factories import make_complete_application, make_enterprise, make_png
 from webapp.core.extensions import db
 
 PROFILE = "公司主营液压件和回转支承产品。" * 40          # 600 characters: over the 500 of 企业简介
@@ -42,10 +42,18 @@ EDITS = [
 ]
 
 
+PICTURE = make_png(64, 48, seed=9)
+
+
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory):
-    """The blank form of 2024 (economic years 2021–2023) as LibreOffice saved it after the edits; made once."""
-    return fill(render_blank([2021, 2022, 2023]), EDITS, tmp_path_factory.mktemp("libreoffice"))
+    """The blank form of 2024 (economic years 2021–2023) as LibreOffice saved it after the edits (and a picture put
+    into the 技术方案); made once."""
+    work = tmp_path_factory.mktemp("libreoffice")
+    (work / "方案图.png").write_bytes(PICTURE)
+    edits = EDITS + [{"append": "4．采用的技术方案", "text": "：MES与视觉检测集成，如下图。"},
+                     {"picture_after": "4．采用的技术方案", "path": str(work / "方案图.png")}]
+    return fill(render_blank([2021, 2022, 2023]), edits, work)
 
 
 @pytest.fixture
@@ -92,7 +100,10 @@ def test_a_scenario_name_with_a_typo_is_matched_to_the_nearest_guide_scenario(pl
     values = {row.key.rsplit(".", 1)[1]: row for row in scenario.rows}
     assert values["name"].found == "智能在线检侧" and values["name"].state == "new"
     assert values["pain_points"].found == "质检依赖人工，漏检率高。"        # written over its 示例
-    assert values["solution"].state == "empty"                              # its 示例 left in place is no content
+    assert values["solution"].found == "MES与视觉检测集成，如下图。"          # its 示例 left in place is no content
+    pictures = scenario.pictures
+    assert pictures.state == "new" and len(scenario.new_pictures) == 1
+    assert scenario.new_pictures[0][0].content_type == "image/png"
 
 
 def test_extra_blank_paragraphs_and_an_added_row_shift_nothing(plan):
@@ -126,3 +137,20 @@ def test_an_old_doc_file_is_converted_and_read(app, login_as, filled, tmp_path):
     application_id = start(client)
     _token, page = uploaded(client, application_id, to_doc(filled, tmp_path), "旧版申报书.doc")
     assert "已由 .doc 转换" in page and "湖南星沙测试智能装备有限公司" in page and "智能在线检侧" in page
+
+
+def test_importing_it_takes_what_can_be_read_with_its_picture(app, filled):
+    with app.app_context():
+        original = make_complete_application(db.session, enterprise=make_enterprise(db.session),
+                                             campaign=current_campaign())
+        target = empty_application_like(original)
+        result = import_all(target, filled)
+        db.session.expire_all()
+        assert target.company_name == "湖南星沙测试智能装备有限公司" and target.legal_rep_mobile == "13907310001"
+        assert target.profile is None                              # over its limit: never taken
+        assert [(y.year, y.total_assets, y.debt_ratio) for y in target.economic_years][0] == (2021, 1234.5, None)
+        assert [link.link.name for link in target.links] == ["质量管控"]
+        block = target.links[0].scenarios[0]
+        assert (block.scenario.name, block.name) == ("智能在线检测", "智能在线检侧")
+        assert len(block.pictures) == 1 and block.pictures[0].content_type == "image/png"
+        assert result.pictures == 1 and result.skipped == []
