@@ -5,13 +5,15 @@
 
 LibreOffice is started headless with its own throwaway profile, opens IN.docx, makes the edits and saves the result
 as "Word 2007-365" (.docx) - so OUT.docx is a file written by LibreOffice, not by python-docx. The edits (a JSON list):
-  {"cell": "企业名称", "text": "…", "nth": 0}   the cell after the label cell (the nth one with that label)
+  {"cell": "企业名称", "text": "…", "nth": 0}   the cell after the label cell (the nth one with that label; "offset":
+                                               2 for the cell after that)
   {"append": "2．具体场景描述", "text": "…", "nth": 0}   text at the end of the paragraph starting with this
   {"set": "示例：针对发动机", "text": "…"}        the paragraph starting with this gets this text instead
   {"replace": "□民营", "text": "☑民营"}           every occurrence, anywhere (cells too)
   {"blank_after": "（一）企业概况", "count": 3}     empty paragraphs after that paragraph
   {"paragraphs_after": "…", "texts": ["…"]}      new paragraphs (same style) after that paragraph
   {"row_after": "7.", "texts": ["9.…", "10.…"]}  a new table row after the row holding this cell, filled
+  {"merge_after": "上缴税金（万元）"}             the two cells after the label cell merged into one
   {"picture_after": "4．采用的技术方案", "path": "x.png"}  an image anchored as a character at the end
 """
 import json
@@ -91,7 +93,7 @@ def edit(doc, step):
     if "cell" in step:
         table, name = find_cell(doc, step["cell"], step.get("nth", 0))
         cursor = table.createCursorByCellName(name)
-        cursor.goRight(1, False)
+        cursor.goRight(step.get("offset", 1), False)
         table.getCellByName(cursor.getRangeName()).setString(step["text"])
     elif "append" in step:
         text, para = find_paragraph(doc, step["append"], step.get("nth", 0))
@@ -115,6 +117,12 @@ def edit(doc, step):
         table.getRows().insertByIndex(row, 1)
         for column, value in enumerate(step["texts"]):
             table.getCellByName(f"{chr(ord('A') + column)}{row + 1}").setString(value)
+    elif "merge_after" in step:
+        table, name = find_cell(doc, step["merge_after"], step.get("nth", 0))
+        cursor = table.createCursorByCellName(name)
+        cursor.goRight(1, False)
+        cursor.goRight(1, True)
+        cursor.mergeRange()
     elif "picture_after" in step:
         text, para = find_paragraph(doc, step["picture_after"], step.get("nth", 0))
         graphic = doc.createInstance("com.sun.star.text.TextGraphicObject")

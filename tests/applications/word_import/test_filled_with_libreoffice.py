@@ -30,6 +30,9 @@ EDITS = [
     {"cell": "总资产（万元）", "text": "1,234.5万元"},
     {"cell": "负债率（%）", "text": "五十"},
     {"cell": "总　　数", "text": "12人"},
+    {"merge_after": "上缴税金（万元）"},
+    {"cell": "上缴税金（万元）", "text": "88.5"},
+    {"cell": "上缴税金（万元）", "offset": 2, "text": "99.25"},
     {"cell": "企业简介", "text": PROFILE},
     {"row_after": "7.", "texts": ["", "9.质量管控", "10.计划调度"]},
     {"replace": "（一）环节1。如：生产作业", "text": "（一）环节1：质量管控"},
@@ -114,6 +117,14 @@ def test_extra_blank_paragraphs_and_an_added_row_shift_nothing(plan):
     assert found["basic.legal_rep_mobile"].found == "13907310001"       # normalised by the form's own validator
     assert found["basic.address"].found == "湖南省长沙市岳麓区测试路1号"
     assert found["staff.staff_total"].found == 12 and found["basic.nature"].found == "民营"
+
+
+def test_a_merged_cell_shifts_nothing(plan, filled):
+    """上缴税金's 2021 and 2022 cells merged into one (starting under 2021): 2023 stays 2023."""
+    assert read_docx(filled).fields["economics.2021.taxes"] == "88.5"
+    found = rows(plan)
+    assert found["economics.2021.taxes"].found == "88.5" and "economics.2022.taxes" not in found
+    assert found["economics.2023.taxes"].found == "99.25"
 
 
 def test_a_row_added_to_the_list_of_links_is_reported(plan):

@@ -47,7 +47,7 @@ class BasicReader:
         self.parsed = parsed
         self.fields = parsed.fields
         self.group = ""                 # the label of the (merged) first column of the rows being read
-        self.years: list[str] = []      # the columns of 近三年主要经济指标: "2021" …, or "#1" … when unreadable
+        self.years: dict[int, str] = {}  # grid column → year of 近三年主要经济指标 ("2021", or "#1" when unreadable)
         self.seen: set[str] = set()
 
     def read(self, rows: list[list[Cell]]) -> None:
@@ -76,12 +76,15 @@ class BasicReader:
         if value is not None and self.labelled(label, value):
             return
         if label in ECONOMY:
-            for position, found in enumerate(after):
-                column = self.years[position] if position < len(self.years) else f"#{position + 1}"
-                self.fields[f"economics.{column}.{ECONOMY[label]}"] = clean(found.text).replace("\t", "")
+            # By the grid column under each year's heading, not by order: a merged or deleted cell shifts nothing.
+            for position, found in enumerate(after, start=1):
+                key_ = f"economics.{self.years.get(found.column, f'#{position}')}.{ECONOMY[label]}"
+                if not self.fields.get(key_):
+                    self.fields[key_] = clean(found.text).replace("\t", "")
         elif label == "近三年主要经济指标":
-            self.years = [_year(c.text, position) for position, c in enumerate(after, start=1)]
-            self.parsed.years = [int(year) for year in self.years if year.isdigit()]
+            self.years = {column: _year(c.text, position) for position, c in enumerate(after, start=1)
+                          for column in range(c.column, c.column + c.span)}
+            self.parsed.years = [int(y) for y in dict.fromkeys(self.years.values()) if y.isdigit()]
         elif label == "所属行业" and value is not None:
             division, group = ([clean(c.text) for c in after] + ["", ""])[:2]
             self.fields["basic.industry_division_code"] = "" if _placeholder(division) else division

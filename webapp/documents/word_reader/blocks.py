@@ -44,6 +44,8 @@ class Para:
 class Cell:
     paras: list[Para]
     continued: bool = False     # the lower part of a vertically merged cell
+    column: int = 0             # the first column of the table's grid it covers
+    span: int = 1               # how many grid columns it covers (a horizontally merged cell more than one)
 
     @property
     def text(self) -> str:
@@ -78,7 +80,13 @@ class Reader:
     def table(self, tbl) -> Table:
         rows = []
         for tr in (c for c in _children(tbl) if c.tag == qn("w:tr")):
-            rows.append([self.cell(tc) for tc in _children(tr) if tc.tag == qn("w:tc")])
+            column, cells = _grid_value(tr.find(f"{_W}trPr/{_W}gridBefore")), []
+            for tc in (c for c in _children(tr) if c.tag == qn("w:tc")):
+                cell = self.cell(tc)
+                cell.column, cell.span = column, max(1, _grid_value(tc.find(f"{_W}tcPr/{_W}gridSpan")))
+                column += cell.span
+                cells.append(cell)
+            rows.append(cells)
         return Table(rows)
 
     def cell(self, tc) -> Cell:
@@ -127,6 +135,11 @@ def paragraph_text(p) -> str:
         elif tag == qn("w:checkBox"):
             pieces.append(CHECKED if _legacy_checked(element) else UNCHECKED)
     return "".join(pieces)
+
+
+def _grid_value(element) -> int:
+    value = element.get(qn("w:val"), "") if element is not None else ""
+    return int(value) if value.isdigit() else 0
 
 
 def _legacy_checked(box) -> bool:
