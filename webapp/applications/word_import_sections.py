@@ -87,6 +87,7 @@ class SectionValues:
         self.typed: dict[str, Typed] = {}
         self.found = found
         self.problems: dict[str, list[str]] = {}
+        self.notes: dict[str, list[str]] = {}
         for key, value in found.items():
             self._place(key, value)
 
@@ -104,7 +105,7 @@ class SectionValues:
             field_ = entry.form[indicator]
             name, label_prefix = f"years-{index}-{indicator}", f"{self.years[index]}年 "
             if problem:
-                self.problems.setdefault(key, []).append(problem)
+                self.notes.setdefault(key, []).append(problem)      # read by its column: worth a look
         else:
             field_ = self.current[name]
         self.inputs[key] = (name, field_, label_prefix + field_.label.text)
@@ -159,7 +160,8 @@ def plan_section(section: Section, application: Application, found: dict[str, ob
         name, field_, label = values.inputs[key]
         entry = values.typed.get(key)
         posted = values.field_of(checked, key)
-        row = Row(key, label, "", "", "empty", list(values.problems.get(key, [])), list((notes or {}).get(key, [])))
+        row = Row(key, label, "", "", "empty", list(values.problems.get(key, [])),
+                  (notes or {}).get(key, []) + values.notes.get(key, []))
         if field_ is not None:
             row.current, row.stored = display(field_, field_.data), plain(field_, field_.data)
             placed.add(id(posted))

@@ -109,3 +109,17 @@ def test_a_selection_takes_rows_sections_and_blocks():
     assert not selection.takes("implementation", "implementation.3.2.name")
     assert selection.takes("staff", "staff.staff_total") and not selection.takes("staff", "staff.staff_other")
     assert Selection({"all"}).takes("lessons", "lessons.lessons")
+
+
+def test_years_outside_the_campaign_and_unreadable_headings(target):
+    plan = build_plan(target, parsed(**{"economics.2019.revenue": "100", "economics.#2.revenue": "200"}))
+    rows = {row.key: row for _section, row in plan.rows()}
+    assert rows["economics.2019.revenue"].state == "problem"
+    assert "不在本批次的近三年（2021–2023）内" in rows["economics.2019.revenue"].problems[0]
+    assert rows["economics.#2.revenue"].importable and rows["economics.#2.revenue"].label.startswith("2022年")
+    assert rows["economics.#2.revenue"].notes == ["表头的年度无法识别，第2列按2022年导入，请核对。"]
+
+
+def test_missing_parts_are_problems_of_the_whole_file(target):
+    plan = build_plan(target, ParsedDocument(missing=["五、行业影响及示范作用"]))
+    assert plan.problems == ["文件中没有“五、行业影响及示范作用”部分，其内容未导入。"]

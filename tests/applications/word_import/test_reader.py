@@ -102,3 +102,15 @@ def test_a_cell_inside_a_content_control_is_still_read():
     data = in_document(BLANK, r"(<w:tc>(?:(?!<w:tc>).)*?单位地址</w:t>.*?</w:tc>)(<w:tc>.*?)(</w:p></w:tc>)",
                        r'\1<w:sdt><w:sdtPr/><w:sdtContent>\2<w:r><w:t>控件中的地址</w:t></w:r>\3</w:sdtContent></w:sdt>')
     assert read_docx(data).fields["basic.address"] == "控件中的地址"
+
+
+def test_a_part_missing_from_the_file_is_named():
+    data = in_document(BLANK, "五、行业影响及示范作用", "附：补充说明")
+    parsed = read_docx(data)
+    assert parsed.missing == ["五、行业影响及示范作用"]
+    assert "influence.influence" not in parsed.fields
+
+
+def test_a_file_without_the_basic_table_is_said_so():
+    data = in_document(BLANK, "企业名称", "单位名称")
+    assert "一、基本情况表" in read_docx(data).missing
