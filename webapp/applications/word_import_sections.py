@@ -99,7 +99,8 @@ class SectionValues:
             index, problem = self._year_index(year)
             if index is None:
                 self.problems[key] = [problem]
-                self.inputs[key] = (name, None, f"{year}年 {indicator}")
+                label = self.current.years.entries[0].form[indicator].label.text
+                self.inputs[key] = (name, None, f"{year}年 {label}")
                 return
             entry = self.current.years.entries[index]
             field_ = entry.form[indicator]

@@ -116,6 +116,7 @@ def test_years_outside_the_campaign_and_unreadable_headings(target):
     rows = {row.key: row for _section, row in plan.rows()}
     assert rows["economics.2019.revenue"].state == "problem"
     assert "不在本批次的近三年（2021–2023）内" in rows["economics.2019.revenue"].problems[0]
+    assert rows["economics.2019.revenue"].label == "2019年 主营业务收入（万元）"
     assert rows["economics.#2.revenue"].importable and rows["economics.#2.revenue"].label.startswith("2022年")
     assert rows["economics.#2.revenue"].notes == ["表头的年度无法识别，第2列按2022年导入，请核对。"]
 
