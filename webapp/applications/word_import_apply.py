@@ -175,7 +175,7 @@ def _store_pictures(application, block, plan: ScenarioPlan, result, pictures, us
             result.skip(IMPLEMENTATION, str(refused), what)
             continue
         have.add(picture.sha256)
-        claims.bump(PICTURES_SECTION)
+        claims.bump(PICTURES_SECTION, IMPLEMENTATION)
         result.pictures += 1
 
 

@@ -1,7 +1,7 @@
 """word import: the history of imports of a Word 申报书 into an application
 
-Revision ID: 0005_word_import
-Revises: 0004
+Revision ID: 0006_word_import
+Revises: 0005_notices
 Create Date: 2026-12-06 12:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_word_import'
-down_revision = '0004'
+revision = '0006_word_import'
+down_revision = '0005_notices'
 branch_labels = None
 depends_on = None
 
