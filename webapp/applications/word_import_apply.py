@@ -19,6 +19,7 @@ from webapp.audit import trail as audit
 from webapp.core.extensions import db
 from webapp.documents.word_reader import ParsedDocument
 from webapp.models import Application, ApplicationLink, AttachmentCategory, User, WordImport
+from webapp.permissions import SECTION_DENIED
 
 PICTURES_SECTION = "attachments"        # where stored files are counted (as the upload views do)
 
@@ -38,6 +39,7 @@ class ImportResult:
     scenarios_added: int = 0
     skipped: list[dict] = field(default_factory=list)             # {"section": heading, "reason": text}
     record: WordImport | None = None
+    allowed: set[str] | None = None                                # sections the user may edit (None: all)
 
     @property
     def items(self) -> int:
@@ -50,11 +52,12 @@ class ImportResult:
 
 def apply_import(application: Application, parsed: ParsedDocument, source: SourceFile, user: User, *,
                  choices: Choices, selection: Selection, seen: dict[str, int] | None,
-                 pictures: dict[str, ReceivedFile] | None = None) -> ImportResult:
+                 pictures: dict[str, ReceivedFile] | None = None, allowed: set[str] | None = None) -> ImportResult:
     """Import the selected rows; `seen` holds each section's version the preview showed (a section saved since, or
     missing from `seen`, is not touched; None: no preview, take the current versions). `pictures`: files received
-    ahead, by sha256 (else they are received here). Commits."""
-    result = ImportResult()
+    ahead, by sha256 (else they are received here). `allowed`: the sections the user may edit (a colleague's
+    rights; None: all), the others are reported, not written. Commits."""
+    result = ImportResult(allowed=allowed)
     with sections_write(application, user) as claims:
         plan = build_plan(application, parsed, choices)          # again, on current data, under the write lock
         for section_plan in plan.sections:
@@ -68,11 +71,18 @@ def apply_import(application: Application, parsed: ParsedDocument, source: Sourc
     return result
 
 
-def _changed(key: str, application: Application, seen: dict[str, int] | None) -> bool:
-    return seen is not None and seen.get(key) != section_version(application, key).version
-
-
 CHANGED = "此部分在您预览之后已被他人保存，为避免覆盖未导入。请重新上传文件预览后再导入。"
+
+
+def _refused(key: str, application: Application, seen: dict[str, int] | None, result: ImportResult) -> bool:
+    """The section may not be written (no right to it, or saved since the preview): reported, True."""
+    if result.allowed is not None and key not in result.allowed:
+        result.skip(key, SECTION_DENIED)
+        return True
+    if seen is not None and seen.get(key) != section_version(application, key).version:
+        result.skip(key, CHANGED)
+        return True
+    return False
 
 
 def _section(application, plan: SectionPlan, selection: Selection, seen, claims, result: ImportResult) -> None:
@@ -80,8 +90,7 @@ def _section(application, plan: SectionPlan, selection: Selection, seen, claims,
     rows = [row for row in plan.importable if selection.takes(key, row.key)]
     if not rows:
         return
-    if _changed(key, application, seen):
-        result.skip(key, CHANGED)
+    if _refused(key, application, seen, result):
         return
     form = posted_form(plan.section, application, plan.values.data([row.key for row in rows]))
     if form.errors:
@@ -108,8 +117,7 @@ def _implementation(application, plan: ImportPlan, selection, seen, claims, resu
         not link.scenarios and link.row.importable and selection.takes(IMPLEMENTATION, link.row.key))]
     if not chosen:
         return
-    if _changed(IMPLEMENTATION, application, seen):
-        result.skip(IMPLEMENTATION, CHANGED)
+    if _refused(IMPLEMENTATION, application, seen, result):
         return
     claims.claim(IMPLEMENTATION, plan.implementation_version)
     for link, scenarios in chosen:

@@ -6,9 +6,11 @@ the chosen 环节/场景 (更新预览) or import and answer 303 to the page wit
 """
 import io
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp.accounts.members import may_edit_anything, may_edit_section
+from webapp.applications.sections import SECTIONS
 from webapp.applications.uploads import receive_upload
 from webapp.applications.versions import NotEditable, SaveConflict
 from webapp.applications.word_import import Selection, build_plan, section_titles
@@ -21,16 +23,27 @@ from webapp.documents.pdf import office_binary
 from webapp.documents.word_reader import WordFileError
 from webapp.forms.applications.word_import import WordImportForm, WordUploadForm
 from webapp.models import Role, WordImport
-from webapp.permissions import can_edit_application, get_application_or_404, roles_required
+from webapp.permissions import SECTION_DENIED, can_edit_application, get_application_or_404, roles_required
 
 bp = Blueprint("word_import", __name__, url_prefix="/applications")
 applicant_only = roles_required(Role.APPLICANT)
 EXPIRED = "上传的文件已过期或不存在（文件保留一天），请重新上传。"
 
 
+def _rights() -> set[str]:
+    """The sections the current applicant may edit (a colleague's rights; all for the administrator)."""
+    return {section.key for section in SECTIONS if may_edit_section(current_user, section.key)}
+
+
+def _require_rights() -> None:
+    """403 for a colleague who may only view: an import writes."""
+    if not may_edit_anything(current_user):
+        abort(403, description=SECTION_DENIED)
+
+
 def _page(application, *, status=200, upload_form=None, pending=None, choices=None, picks=None, error=None):
     plan = None
-    editable = can_edit_application(current_user, application)
+    editable = can_edit_application(current_user, application) and may_edit_anything(current_user)
     if pending is not None and editable:
         plan = build_plan(application, pending.read(), choices or Choices())
     history = db.session.execute(db.select(WordImport).filter_by(application_id=application.id)
@@ -38,7 +51,7 @@ def _page(application, *, status=200, upload_form=None, pending=None, choices=No
     done = next((r for r in history if str(r.id) == request.args.get("done")), None)
     return render_template("applications/word_import.html", application=application, editable=editable,
                            upload_form=upload_form or WordUploadForm(), pending=pending, plan=plan, picks=picks,
-                           error=error, history=history, done=done, titles=section_titles(),
+                           error=error, history=history, done=done, titles=section_titles(), may_edit=_rights(),
                            office=office_binary() is not None), status
 
 
@@ -60,6 +73,7 @@ def page(application_id):
 @applicant_only
 def upload(application_id):
     application = get_application_or_404(application_id)
+    _require_rights()
     form = WordUploadForm()
     if not can_edit_application(current_user, application):
         return _not_editable(application)
@@ -80,6 +94,7 @@ def upload(application_id):
 @applicant_only
 def apply(application_id):
     application = get_application_or_404(application_id)
+    _require_rights()
     form = WordImportForm()
     pending = load_pending(application, form.file.data, current_user) if form.validate() else None
     if pending is None:
@@ -93,10 +108,12 @@ def apply(application_id):
         return _page(application, pending=pending, choices=choices, picks=picks, error=error)
     parsed = pending.read()
     received = _receive_pictures(application, parsed)            # the slow part, before the write lock
+    rights = _rights()
+    everything = {f"section:{key}" for key in rights} if len(rights) < len(SECTIONS) else {"all"}
     try:
         result = apply_import(application, parsed, SourceFile(pending.name, pending.size, pending.sha256),
-                              current_user, choices=choices, selection=Selection({"all"} if action == "all" else picks),
-                              seen=form.versions(request.form), pictures=received)
+                              current_user, choices=choices, selection=Selection(everything if action == "all" else picks),
+                              seen=form.versions(request.form), pictures=received, allowed=rights)
     except NotEditable:
         return _not_editable(application)
     except SaveConflict:
