@@ -65,6 +65,8 @@ def test_importing_two_sections_takes_them_and_nothing_else(app, applicant, sour
         audit = db.session.execute(db.select(AuditRecord).filter_by(action="application.word_import")).scalar_one()
         assert audit.success and json.loads(audit.detail)["summary"] == "从Word导入：7 项"
         assert {v.section: v.version for v in target.section_versions if v.version} == {"cover": 1, "staff": 1}
+    history = text(applicant.get(f"/applications/{applicant.application_id}/history"))
+    assert history.count("从Word导入") == 2            # the save history names each section's import
 
 
 def test_a_single_field_can_be_taken_alone(app, applicant, source):
