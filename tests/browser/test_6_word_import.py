@@ -1,4 +1,4 @@
-"""Journey 5: an enterprise that drafted its 申报书 offline in Word uploads the file, looks at the preview, imports two
+"""Journey 6: an enterprise that drafted its 申报书 offline in Word uploads the file, looks at the preview, imports two
 sections and finds them in the form - with JavaScript on (a whole section ticked by its box) and off (plain POSTs)."""
 import pytest
 
@@ -26,7 +26,7 @@ def offline_file(live_server, tmp_path, js: bool):
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
-def test_journey5_word_import(live_server, new_context, shot, tmp_path, js):
+def test_journey6_word_import(live_server, new_context, shot, tmp_path, js):
     path, login_name, project_name, staff_total = offline_file(live_server, tmp_path, js)
     page = open_page(new_context(java_script_enabled=js), "/", js=js)
     login(page, login_name, PASSWORD)
