@@ -10,6 +10,7 @@ from webapp.applications.views.attachments import bp as attachments
 from webapp.applications.views.documents import bp as documents
 from webapp.applications.views.editor import bp as application
 from webapp.applications.views.implementation import bp as implementation
+from webapp.applications.views.word_import import bp as word_import
 from webapp.audit.views import bp as audit
 from webapp.campaigns.views import bp as campaigns, carry_over
 from webapp.exports.views import bp as exports
@@ -19,7 +20,8 @@ from webapp.reference.views import bp as options
 from webapp.review.views import bp as review
 
 BLUEPRINTS = (main, auth, options, application, attachments, implementation, review, campaigns, carry_over,
-              accounts_admin, audit, documents, exports, security_settings, notices, colleagues, activity)
+              accounts_admin, audit, documents, exports, security_settings, notices, colleagues, activity,
+              word_import)
 
 
 def register_blueprints(app: Flask) -> None:
