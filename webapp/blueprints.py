@@ -10,6 +10,7 @@ from webapp.applications.views.attachments import bp as attachments
 from webapp.applications.views.documents import bp as documents
 from webapp.applications.views.editor import bp as application
 from webapp.applications.views.implementation import bp as implementation
+from webapp.applications.views.word_import import bp as word_import
 from webapp.audit.views import bp as audit
 from webapp.campaigns.views import bp as campaigns, carry_over
 from webapp.exports.views import bp as exports
@@ -24,7 +25,7 @@ from webapp.selection.views import (
 
 BLUEPRINTS = (main, auth, options, application, attachments, implementation, review, campaigns, carry_over,
               accounts_admin, audit, documents, exports, security_settings, notices, colleagues, activity,
-              recommendation,
+              word_import, recommendation,
               # The province's selection after 报送, and the experts' portal.
               hub.bp, form_check.bp, correction.bp, experts.bp, plan.bp, assignments.bp, results.bp, site_visits.bp,
               portal.bp, sheet.bp)

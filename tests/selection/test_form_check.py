@@ -3,6 +3,9 @@ enterprise's 补正 (only the sections asked, a new 盖章版 when the content c
 import io
 from datetime import timedelta
 
+import pytest
+
+from webapp.applications.versions import NotEditable, section_version, sections_write
 from webapp.applications.word import content_fingerprint
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
@@ -200,3 +203,19 @@ def test_an_unchanged_correction_needs_no_new_stamp(app, login_as):
     with app.app_context():
         assert db.session.get(Application, application_id).version == 2
 
+
+
+def test_a_write_of_several_sections_takes_only_those_asked_during_a_correction(app, login_as):
+    """An import from Word writes several sections at once (sections_write): during a 补正 each must be asked for."""
+    application_id, _code = make(app, "湖南补正导入装备有限公司")
+    correction(login_as("admin"), app, application_id, {"investment": "国产占比与清单不一致。"})
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        user = application.enterprise.users[0]
+        with pytest.raises(NotEditable, match="不包括这一部分"):
+            with sections_write(application, user) as claims:
+                claims.claim("investment", section_version(application, "investment").version)
+                claims.claim("profile", section_version(application, "profile").version)
+        assert section_version(db.session.get(Application, application_id), "investment").version == 0
+        with sections_write(application, user) as claims:      # the section asked alone: written
+            assert claims.claim("investment", 0) == 1

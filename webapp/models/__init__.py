@@ -17,5 +17,6 @@ from webapp.models.selection import (  # noqa: F401
     ExpertRelation, LetterScan, ReviewPlan, ScoreCard, ScoreSheet, SiteVisit, SiteVisitFile, SiteVisitKind,
 )
 from webapp.models.security import LoginThrottle, SecondFactor, SecuritySetting  # noqa: F401
+from webapp.models.imports import WordImport  # noqa: F401
 from webapp.models.members import EnterpriseMember, MemberAccess, SectionPresence, SectionSave  # noqa: F401
 from webapp.models.notices import Channel, DeliveryStatus, Notice, NoticePreference, OutboxMessage  # noqa: F401

@@ -1,7 +1,7 @@
 """selection
 
-Revision ID: 0006_selection
-Revises: 0005_notices
+Revision ID: 0007_selection
+Revises: 0006_word_import
 Create Date: 2026-12-06 04:11:36.144957
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_selection'
-down_revision = '0005_notices'
+revision = '0007_selection'
+down_revision = '0006_word_import'
 branch_labels = None
 depends_on = None
 
