@@ -8,7 +8,10 @@ form, a 环节/场景 block, an upload or a deletion): write lock, editable chec
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy.exc import IntegrityError
+
 from webapp.core.extensions import begin_writes, db, finish_writes
+from webapp.core.locks import lock_row
 from webapp.core.timeutil import fmt, utcnow
 from webapp.models import Application, SectionVersion, User
 from webapp.status import is_editable
@@ -37,10 +40,14 @@ def section_version(application: Application, key: str, *, create: bool = False)
             return row
     if not create:
         return SectionVersion(section=key, version=0)
-    row = SectionVersion(section=key, version=0)
-    application.section_versions.append(row)
-    db.session.flush()
-    return row
+    # Two first saves at once may both find no row: the loser's insert is undone (savepoint) and it reads the winner's.
+    try:
+        with db.session.begin_nested():
+            db.session.execute(db.insert(SectionVersion).values(application_id=application.id, section=key, version=0))
+    except IntegrityError:
+        pass
+    db.session.expire(application, ["section_versions"])
+    return next(row for row in application.section_versions if row.section == key)
 
 
 def posted_version(value: str | None) -> int:
@@ -104,6 +111,9 @@ def section_write(application: Application, key: str, user: User, version: int |
     claimed: uploads never conflict and record each stored file with bump_section.
     """
     begin_writes()
+    # The application row is locked before its state is checked: a submission at the same moment either commits
+    # first (and this write is refused) or waits until this one is in (and in its snapshot).
+    lock_row(application)
     if not is_editable(application):
         db.session.rollback()
         raise NotEditable(application)
