@@ -1,5 +1,7 @@
 """Write audit records. Called by the domain functions and views for every security-relevant event."""
+import getpass
 import json
+import os
 
 from flask import has_request_context, request
 from flask_login import current_user
@@ -7,6 +9,15 @@ from flask_login import current_user
 from webapp.core.extensions import db, writes_expected
 from webapp.models import AuditRecord
 from webapp.core.timeutil import utcnow
+
+
+def console_actor() -> tuple[str, str]:
+    """Who ran a console command (`flask …` on the server): the operating-system user."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = str(os.getuid())
+    return f"console:{name}"[:64], "console"
 
 
 def client_ip() -> str | None:
@@ -28,10 +39,14 @@ def record(action: str, *, obj=None, object_type: str | None = None, object_id=N
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
+    login, role = (getattr(actor, "login", None),
+                   actor.role.value if actor is not None and getattr(actor, "role", None) else None)
+    if actor is None and not has_request_context():
+        login, role = console_actor()
     values = dict(
         actor_id=getattr(actor, "id", None),
-        actor_login=getattr(actor, "login", None),
-        actor_role=actor.role.value if actor is not None and getattr(actor, "role", None) else None,
+        actor_login=login,
+        actor_role=role,
         ip=client_ip(),
         action=action,
         object_type=object_type,

@@ -43,11 +43,16 @@ ACTION_LABELS = {
     "document.download": "下载申报书", "export.archive": "导出申报材料归档包", "export.summary": "导出全省汇总表",
     "report.export": "导出推荐汇总表", "report.fill_date": "填写汇总表填报日期", "report.reorder": "调整推荐排序",
     "security.settings": "修改安全设置", "system.backup": "系统备份", "system.restore": "系统恢复",
+    "auth.throttled": "登录受限（失败次数过多）", "access.probe": "访问他人资料被拒绝",
+    "application.section_save": "保存申报书内容", "account.release_code": "释放被占用的信用代码",
+    "account.unit_reset_password": "推荐单位为企业重置密码", "registration.throttled": "注册受限（次数过多）",
+    "attachment.refused": "上传文件被拒绝", "audit.archive": "归档审计日志",
 }
 OBJECT_LABELS = {"user_account": "账号", "application": "申报书", "campaign": "申报批次", "enterprise": "企业",
                  "deadline_extension": "企业延期", "unit_report": "推荐汇总表", "attachment": "附件",
-                 "audit_record": "审计日志", "endpoint": "功能页面", "security_setting": "安全设置"}
-ROLE_NAMES = {role.value: label for role, label in ROLE_LABELS.items()}
+                 "audit_record": "审计日志", "endpoint": "功能页面", "security_setting": "安全设置",
+                 "login_counter": "登录失败计数", "implementation_block": "环节/场景", "registration": "注册"}
+ROLE_NAMES = {**{role.value: label for role, label in ROLE_LABELS.items()}, "console": "服务器控制台"}
 
 
 def action_label(action: str) -> str:

@@ -51,8 +51,16 @@ def load_config() -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         "IDLE_TIMEOUT_MINUTES": int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")),
+        "SESSION_LIFETIME_HOURS": float(os.environ.get("SESSION_LIFETIME_HOURS", "12")),
+        # Failed logins (accounts/throttles.py, docs/SECURITY.md): a captcha after 3 failures of a login name or an
+        # address; 5 failures lock that (login name, address) pair for 15 minutes; 30 failures of a login name in an
+        # hour stop browsers that never logged into it; 20 failures of an address in 15 minutes stop that address.
+        "LOGIN_CAPTCHA_AFTER": 3,
         "LOCKOUT_THRESHOLD": 5,
         "LOCKOUT_MINUTES": 15,
+        "LOGIN_ACCOUNT_HOURLY_LIMIT": 30,
+        "LOGIN_ADDRESS_LIMIT": 20,
+        "LOGIN_ADDRESS_WINDOW_MINUTES": 15,
         # The largest legitimate upload is one attachment (20 MB by default); a little headroom for the form fields.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH_MB", "210")) * 1024 * 1024,
         # Long Chinese sections: 2 MB of url-encoded form is ~220,000 characters.

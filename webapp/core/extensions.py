@@ -80,6 +80,13 @@ def begin_writes() -> None:
     g.writes_begun = True
 
 
+def pause_writes() -> None:
+    """Commit what a @reads_first view wrote so far and go back to reading: what follows (a slow password hash) runs
+    in deferred transactions beside other writers, until the view calls begin_writes() again."""
+    db.session.commit()
+    g.writes_begun = False
+
+
 def finish_writes() -> None:
     """Commit the request's writes; the rest of the request (rendering the answer) only reads.
 

@@ -11,7 +11,8 @@ from webapp.campaigns.settings import (
     ALL_RULE_SLOTS, REQUIRABLE_ATTACHMENTS, CampaignSettings, RuleSetting, quota_of, rule_setting,
 )
 from webapp.core.extensions import db
-from webapp.models import ApplicationStatus, ApplicationType, Campaign, Role, RuleMode, User
+from webapp.accounts.duties import MANAGED_BY
+from webapp.models import STAFF_ROLES, ApplicationStatus, ApplicationType, Campaign, Role, RuleMode, User
 from webapp.core.timeutil import from_local, to_local
 from webapp.forms.base import BaseForm
 from webapp.forms.fields import CountField, MaxChars, NumberField, options, strip_filter
@@ -209,7 +210,8 @@ class ExtensionForm(BaseForm):
 
 # ---- accounts (安全管理员) -------------------------------------------------------------------------------------
 
-STAFF_ROLE_CHOICES = [(r.value, r.label) for r in (Role.RECOMMENDER, Role.ADMIN, Role.SECURITY, Role.AUDITOR)]
+# The staff roles the 安全管理员 may create (三员分立: never another 安全管理员 or 审计管理员, see accounts/duties.py).
+STAFF_ROLE_CHOICES = [(r.value, r.label) for r in STAFF_ROLES if r in MANAGED_BY[Role.SECURITY]]
 
 
 class StaffAccountForm(BaseForm):

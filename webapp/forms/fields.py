@@ -42,18 +42,21 @@ class MobileNumber:
 
 
 class StrongPassword:
-    """Apply the password policy; `login_field` names the field holding the login to compare with."""
+    """Apply the password policy. `login_field` / `name_field` name the fields holding the login and the company
+    name to compare with; a form may instead carry `login_for_policy`, `names_for_policy` and `staff_policy`
+    (set by the view for the signed-in user)."""
 
-    def __init__(self, login_field: str | None = None):
+    def __init__(self, login_field: str | None = None, name_field: str | None = None):
         self.login_field = login_field
+        self.name_field = name_field
 
     def __call__(self, form, field):
-        login = ""
-        if self.login_field:
-            login = getattr(form, self.login_field).data or ""
-        elif getattr(form, "login_for_policy", None):
-            login = form.login_for_policy
-        problems = password_problems(field.data or "", login)
+        login = getattr(form, self.login_field).data or "" if self.login_field \
+            else getattr(form, "login_for_policy", "") or ""
+        names = [getattr(form, self.name_field).data or ""] if self.name_field \
+            else list(getattr(form, "names_for_policy", ()))
+        problems = password_problems(field.data or "", login, staff=bool(getattr(form, "staff_policy", False)),
+                                     names=names)
         if problems:
             raise ValidationError(" ".join(problems))
 

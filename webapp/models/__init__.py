@@ -12,4 +12,4 @@ from webapp.models.campaign import (  # noqa: F401
 from webapp.models.reference import (  # noqa: F401
     Area, CatalogueEdition, County, IndustryDivision, IndustryGroup, IndustrySection, Link, Prefecture, Scenario,
 )
-from webapp.models.security import LoginThrottle, SecondFactor, SecuritySetting  # noqa: F401
+from webapp.models.security import CaptchaUse, LoginCounter, SecondFactor, SecuritySetting  # noqa: F401

@@ -1,0 +1,123 @@
+"""Failed-login counters kept in the database (every worker and every host sees the same), changed only by single
+atomic statements: `UPDATE … SET failures = failures + 1 … RETURNING failures`, never read-modify-write.
+
+One table, three kinds of counter, told apart by which key is empty:
+
+| counter            | login | ip | window | what it decides                                              |
+|--------------------|-------|----|--------|--------------------------------------------------------------|
+| per address        | ""    | IP | 15 min | captcha after 3; the address refused after 20                 |
+| per login name     | name  | "" | 60 min | captcha after 3; unknown browsers refused after 30 in an hour |
+| per (login, addr.) | name  | IP | 15 min | that pair locked after 5; the owner elsewhere is not affected |
+
+Counters are keyed by the login name as typed (normalised), not by the account: an unknown name counts and answers
+exactly like a known one, so the counters reveal nothing about which accounts exist. An attempt is counted **before**
+its password is checked (and given back when the password was right), so parallel guesses can never check more
+passwords than the limit allows.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import case
+from sqlalchemy.exc import IntegrityError
+
+from webapp.accounts import codes
+from webapp.core.extensions import db
+from webapp.models import LoginCounter
+
+TABLE = LoginCounter.__table__
+
+
+def login_key(login: str | None) -> str:
+    """The login name as the counters (and the account lookup) know it: a credit code normalised, else trimmed."""
+    login = login or ""
+    normalized = codes.normalize(login)
+    return (normalized if len(normalized) == 18 else login.strip())[:64]
+
+
+@dataclass(frozen=True)
+class Limits:
+    captcha_after: int
+    pair_limit: int
+    pair_window: timedelta
+    login_limit: int
+    login_window: timedelta
+    address_limit: int
+    address_window: timedelta
+
+
+def limits() -> Limits:
+    config = current_app.config
+    return Limits(
+        captcha_after=int(config["LOGIN_CAPTCHA_AFTER"]),
+        pair_limit=int(config["LOCKOUT_THRESHOLD"]), pair_window=timedelta(minutes=int(config["LOCKOUT_MINUTES"])),
+        login_limit=int(config["LOGIN_ACCOUNT_HOURLY_LIMIT"]), login_window=timedelta(hours=1),
+        address_limit=int(config["LOGIN_ADDRESS_LIMIT"]),
+        address_window=timedelta(minutes=int(config["LOGIN_ADDRESS_WINDOW_MINUTES"])))
+
+
+@dataclass(frozen=True)
+class Count:
+    failures: int
+    until: datetime | None      # when the current window ends (None: no window open)
+
+
+def _where(login: str, ip: str):
+    return (TABLE.c.login == login) & (TABLE.c.ip == ip)
+
+
+def current(login: str, ip: str, window: timedelta, now: datetime) -> Count:
+    row = db.session.execute(db.select(TABLE.c.window_start, TABLE.c.failures).where(
+        _where(login, ip), TABLE.c.window_start > now - window)).first()
+    return Count(row.failures, row.window_start + window) if row else Count(0, None)
+
+
+def bump(login: str, ip: str, window: timedelta, now: datetime) -> Count:
+    """One more failure (or attempt in flight) in the current window, atomically; opens a window if none is."""
+    statement = (db.update(TABLE).where(_where(login, ip), TABLE.c.window_start > now - window)
+                 .values(failures=TABLE.c.failures + 1).returning(TABLE.c.failures, TABLE.c.window_start))
+    row = db.session.execute(statement).first()
+    if row is None:
+        row = db.session.execute(
+            db.update(TABLE).where(_where(login, ip)).values(window_start=now, failures=1)
+            .returning(TABLE.c.failures, TABLE.c.window_start)).first()
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(db.insert(TABLE).values(login=login, ip=ip, window_start=now, failures=1))
+            row = (1, now)
+        except IntegrityError:          # another worker opened the window at the same moment
+            row = db.session.execute(statement).first() or (1, now)
+    return Count(row[0], row[1] + window)
+
+
+def give_back(login: str, ip: str, window: timedelta, now: datetime) -> None:
+    """Undo one bump (the password was right): never below zero."""
+    db.session.execute(db.update(TABLE).where(_where(login, ip), TABLE.c.window_start > now - window).values(
+        failures=case((TABLE.c.failures > 0, TABLE.c.failures - 1), else_=0)))
+
+
+def clear(login: str, ip: str | None = None) -> int:
+    """Forget the counters of a login name (all its addresses, or one): a full login, or the 安全管理员's unlock."""
+    condition = TABLE.c.login == login
+    if ip is not None:
+        condition &= TABLE.c.ip == ip
+    return db.session.execute(db.delete(TABLE).where(condition)).rowcount
+
+
+def sweep(now: datetime) -> None:
+    """Forget windows long past, so the table stays small."""
+    db.session.execute(db.delete(TABLE).where(TABLE.c.window_start < now - timedelta(days=1)))
+
+
+def locks_of(login: str, now: datetime) -> list[tuple[str, Count]]:
+    """The open counters of a login name, for the account page: (address or "" for all addresses, count)."""
+    lim = limits()
+    rows = db.session.execute(db.select(TABLE.c.ip, TABLE.c.window_start, TABLE.c.failures).where(
+        TABLE.c.login == login).order_by(TABLE.c.ip)).all()
+    out = []
+    for ip, start, failures in rows:
+        window = lim.login_window if ip == "" else lim.pair_window
+        if start > now - window and failures:
+            out.append((ip, Count(failures, start + window)))
+    return out
