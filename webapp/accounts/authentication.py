@@ -59,14 +59,16 @@ def captcha_due(attempt: Attempt, now: datetime | None = None) -> bool:
             or throttles.current("", attempt.ip, lim.address_window, now).failures >= lim.captcha_after)
 
 
-def _throttled(attempt: Attempt, kind: str, count: throttles.Count, limit: int, message: str) -> LoginResult:
-    """A refusal by a counter. Audited once per window and then once per hundred refusals, not every time: a
-    scanner must not flood the log (the count of refusals is in the record)."""
-    over = count.failures - limit + 1
-    if over == 1 or over % 100 == 0:
+def _throttled(attempt: Attempt, kind: str, key: tuple[str, str], window, limit: int, message) -> LoginResult:
+    """A refusal by a counter, before any password is checked. The refused try is counted too, so that it is audited
+    once per window and then once per hundred refusals, not every time (a scanner must not flood the log); the
+    record carries the running count. `message(until)` is the answer."""
+    count = throttles.bump(*key, window, utcnow())
+    over = count.failures - limit
+    if over == 1 or (over > 1 and over % 100 == 0):
         audit.record("auth.throttled", success=False, object_type="login_counter", object_id=kind,
                      detail={"login": attempt.login, "kind": kind, "refused": over, "until": count.until})
-    return LoginResult(None, message, captcha=True, locked=True)
+    return LoginResult(None, message(count.until), captcha=True, locked=True)
 
 
 def open_attempt(attempt: Attempt, captcha_token: str | None, captcha_answer: str | None,
@@ -75,16 +77,16 @@ def open_attempt(attempt: Attempt, captcha_token: str | None, captcha_answer: st
     now, lim = now or utcnow(), throttles.limits()
     by_address = throttles.current("", attempt.ip, lim.address_window, now)
     if by_address.failures >= lim.address_limit and not attempt.known_device:
-        return _throttled(attempt, "address", by_address, lim.address_limit,
-                          f"该网络地址登录失败次数过多，请于 {fmt(by_address.until, '%H:%M')}（北京时间）之后再试。")
+        return _throttled(attempt, "address", ("", attempt.ip), lim.address_window, lim.address_limit,
+                          lambda until: f"该网络地址登录失败次数过多，请于 {fmt(until, '%H:%M')}（北京时间）之后再试。")
     pair = throttles.current(attempt.login, attempt.ip, lim.pair_window, now)
     if pair.failures >= lim.pair_limit:
-        return _pair_locked(attempt, pair, lim)
+        return _pair_locked(attempt, lim)
     by_login = throttles.current(attempt.login, "", lim.login_window, now)
     if by_login.failures >= lim.login_limit and not attempt.known_device:
-        return _throttled(attempt, "login", by_login, lim.login_limit,
-                          f"该账号一小时内登录失败次数过多，暂停在未登录过的设备上登录，请于 {fmt(by_login.until, '%H:%M')}"
-                          "（北京时间）之后再试，或使用以前登录过的浏览器登录。")
+        return _throttled(attempt, "login", (attempt.login, ""), lim.login_window, lim.login_limit,
+                          lambda until: f"该账号一小时内登录失败次数过多，暂停在未登录过的设备上登录，请于 "
+                                        f"{fmt(until, '%H:%M')}（北京时间）之后再试，或使用以前登录过的浏览器登录。")
     if captcha_due(attempt, now):
         if not captcha_token or not captcha_answer:
             return LoginResult(None, CAPTCHA_MISSING, captcha=True)
@@ -95,16 +97,16 @@ def open_attempt(attempt: Attempt, captcha_token: str | None, captcha_answer: st
     counted = throttles.bump(attempt.login, attempt.ip, lim.pair_window, now)
     if counted.failures > lim.pair_limit:       # others counted first, at the same moment
         throttles.give_back(attempt.login, attempt.ip, lim.pair_window, now)
-        return _pair_locked(attempt, counted, lim)
+        return _pair_locked(attempt, lim)
     throttles.bump(attempt.login, "", lim.login_window, now)
     throttles.bump("", attempt.ip, lim.address_window, now)
     return None
 
 
-def _pair_locked(attempt: Attempt, count: throttles.Count, lim: throttles.Limits) -> LoginResult:
-    return _throttled(attempt, "pair", count, lim.pair_limit,
-                      f"该账号在您当前的网络地址连续登录失败{lim.pair_limit}次，已暂停至 {fmt(count.until, '%H:%M')}"
-                      "（北京时间）。在其他网络或以前登录过的设备上不受影响。")
+def _pair_locked(attempt: Attempt, lim: throttles.Limits) -> LoginResult:
+    return _throttled(attempt, "pair", (attempt.login, attempt.ip), lim.pair_window, lim.pair_limit,
+                      lambda until: f"该账号在您当前的网络地址连续登录失败{lim.pair_limit}次，已暂停至 "
+                                    f"{fmt(until, '%H:%M')}（北京时间）。在其他网络或以前登录过的设备上不受影响。")
 
 
 def _dummy_hash() -> str:
@@ -171,18 +173,18 @@ def verify_second_factor(user: User, code: str, attempt: Attempt, matching_step,
     now, lim = now or utcnow(), throttles.limits()
     if not user.active or not user.totp_secret:
         return LoginResult(None, "登录已失效，请重新登录。")
-    pair = throttles.current(attempt.login, attempt.ip, lim.pair_window, now)
-    if pair.failures >= lim.pair_limit:
-        return _pair_locked(attempt, pair, lim)
+    if throttles.current(attempt.login, attempt.ip, lim.pair_window, now).failures >= lim.pair_limit:
+        return _pair_locked(attempt, lim)
     counted = throttles.bump(attempt.login, attempt.ip, lim.pair_window, now)
     if counted.failures > lim.pair_limit:
         throttles.give_back(attempt.login, attempt.ip, lim.pair_window, now)
-        return _pair_locked(attempt, counted, lim)
+        return _pair_locked(attempt, lim)
     if matching_step(code) is None:
         audit.record("auth.login", obj=user, actor=user, success=False, detail={"reason": "second_factor"})
         left = lim.pair_limit - counted.failures
         if left <= 0:
-            return _pair_locked(attempt, counted, lim)
+            return LoginResult(None, f"动态口令连续{lim.pair_limit}次不正确，本网络地址暂停登录此账号"
+                                     f"{lim.pair_window.seconds // 60}分钟。", locked=True)
         return LoginResult(None, f"动态口令不正确或已使用过。再错{left}次，本网络地址将暂停登录此账号{lim.pair_window.seconds // 60}分钟。")
     return _logged_in(user, attempt, now, detail={"second_factor": "totp"})
 

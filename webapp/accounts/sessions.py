@@ -99,7 +99,7 @@ def init_session_guards(app: Flask) -> None:
             return _ended("长时间未操作，已自动退出。", current_user.id)
         if now - session.get("login_at", 0) > app.config["SESSION_LIFETIME_HOURS"] * 3600:
             hours = app.config["SESSION_LIFETIME_HOURS"]
-            return _ended(f"本次登录已超过{hours}小时，为安全起见已自动退出。", current_user.id)
+            return _ended(f"本次登录已超过{hours:g}小时，为安全起见已自动退出。", current_user.id)
         session["last_seen"] = now
         if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_OPEN:
             flash("首次登录或密码已被重置，请先修改密码。", "info")
