@@ -67,6 +67,7 @@ from datetime import timedelta                              # noqa: E402
 
 from webapp.applications.lifecycle import submit_application          # noqa: E402
 from webapp.campaigns.lookup import current_campaign               # noqa: E402
+from webapp.accounts import captcha                              # noqa: E402
 from webapp.core.extensions import db                            # noqa: E402
 from webapp.models import (                                 # noqa: E402
     Application, AttachmentCategory, DeadlineExtension, RecommendingUnit, User,
@@ -87,7 +88,7 @@ CALLERS = ["anonymous", "applicant_b", "other_recommender", "auditor", "admin", 
 CALLER_ROLE = {"applicant_a": Role.APPLICANT, "applicant_b": Role.APPLICANT, "recommender": Role.RECOMMENDER,
                "other_recommender": Role.RECOMMENDER, "admin": Role.ADMIN, "security": Role.SECURITY,
                "auditor": Role.AUDITOR}
-NOT_A_STATE = {"audit_record", "login_throttle"}
+NOT_A_STATE = {"audit_record", "login_counter", "captcha_use"}
 REFUSALS = ("login", "forbidden", "refused", "refused_or_stale")
 OTHERS = ("applicant_b", "other_recommender", "anonymous")
 
@@ -117,7 +118,8 @@ def world(app, login_as):
         ids = {"application_id": [application.id], "attachment_id": [proof.id, picture.id],
                "link_block": app_link.id, "scenario_block": app_scenario.id, "unit_id": [application.unit_id],
                "user_id": [user.id], "campaign_id": [campaign.id], "extension_id": [extension.id],
-               "year": [campaign.year], "key": ["profile"], "direction": ["up"], "login": user.login}
+               "year": [campaign.year], "key": ["profile"], "direction": ["up"], "login": user.login,
+               "token": [captcha.new_token()]}
     clients = {"anonymous": app.test_client(), "applicant_a": app.test_client()}
     assert login(clients["applicant_a"], ids["login"]).status_code == 302
     clients["applicant_b"] = login_as("applicant")                   # also in 长沙
@@ -190,7 +192,7 @@ def a_state(app, ids) -> dict:
         user = db.session.get(User, ids["user_id"][0])
         return {"data": serialize(application), "status": application.status, "order": application.recommend_order,
                 "version": application.version,
-                "user": (user.password_hash, user.active, user.session_generation, user.failed_logins)}
+                "user": (user.password_hash, user.active, user.session_generation, user.must_change_password)}
 
 
 def expected(caller: str, view, rule, office: bool) -> str:

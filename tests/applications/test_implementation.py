@@ -12,7 +12,7 @@ from webapp.models import (
 from webapp.applications.completeness import report_for
 from webapp.applications.sections import SECTION_BY_KEY
 
-from tests.conftest import text as html_text
+from tests.conftest import PASSWORD, text as html_text
 
 HX = {"HX-Request": "true"}
 LIMITS = {column: limit for column, _label, limit, _required in SCENARIO_FIELDS}

@@ -185,7 +185,8 @@ def verify_second_factor(user: User, code: str, attempt: Attempt, matching_step,
         if left <= 0:
             return LoginResult(None, f"动态口令连续{lim.pair_limit}次不正确，本网络地址暂停登录此账号"
                                      f"{lim.pair_window.seconds // 60}分钟。", locked=True)
-        return LoginResult(None, f"动态口令不正确或已使用过。再错{left}次，本网络地址将暂停登录此账号{lim.pair_window.seconds // 60}分钟。")
+        minutes = lim.pair_window.seconds // 60
+        return LoginResult(None, f"动态口令不正确或已使用过。再错{left}次，本网络地址将暂停登录此账号{minutes}分钟。")
     return _logged_in(user, attempt, now, detail={"second_factor": "totp"})
 
 

@@ -64,14 +64,15 @@ def claim_section(application: Application, key: str, expected_version: int, use
     Raises SaveConflict with who saved and when if the version moved on since the form was opened.
     """
     current = section_version(application, key, create=True)
+    row_id = current.id         # read now: a rollback below may take a row made by this transaction with it
     result = db.session.execute(
         db.update(SectionVersion)
-        .where(SectionVersion.id == current.id, SectionVersion.version == expected_version)
+        .where(SectionVersion.id == row_id, SectionVersion.version == expected_version)
         .values(version=expected_version + 1, saved_at=utcnow(), saved_by_id=user.id)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.rollback()
-        raise _conflict(current.id)
+        raise _conflict(row_id)
     db.session.refresh(current)
     application.updated_at = utcnow()
     return expected_version + 1

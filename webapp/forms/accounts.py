@@ -4,12 +4,12 @@ from wtforms import BooleanField, HiddenField, PasswordField, SelectField, Strin
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from webapp.accounts import codes
-from webapp.forms.fields import MobileNumber, StrongPassword, strip_filter
+from webapp.forms.fields import MobileNumber, NoInvisible, StrongPassword, strip_filter
 
 
 class RegistrationForm(BaseForm):
     company_name = StringField("企业名称", filters=[strip_filter],
-                               validators=[DataRequired("请填写企业名称。"), Length(max=100, message="企业名称不超过100字。")])
+                               validators=[NoInvisible(), DataRequired("请填写企业名称。"), Length(max=100, message="企业名称不超过100字。")])
     credit_code = StringField("统一社会信用代码", filters=[codes.normalize],
                               description="18位，以营业执照为准；全角字符、空格和小写字母会自动转换。")
     confirm_code_as_printed = BooleanField("确认与营业执照上印制的代码完全一致")
@@ -17,7 +17,7 @@ class RegistrationForm(BaseForm):
     county = SelectField("所在县市区", choices=[], validators=[DataRequired("请选择所在县市区。")],
                          description="决定您的推荐单位（所在市州工业和信息化局）。")
     contact_name = StringField("联系人", filters=[strip_filter],
-                               validators=[DataRequired("请填写联系人姓名。"), Length(max=50, message="联系人姓名不超过50字。")])
+                               validators=[NoInvisible(), DataRequired("请填写联系人姓名。"), Length(max=50, message="联系人姓名不超过50字。")])
     mobile = StringField("手机", validators=[DataRequired("请填写手机号码。"), MobileNumber()])
     password = PasswordField("密码", validators=[DataRequired("请设置密码。"), StrongPassword("credit_code", "company_name")],
                              description="至少8位，包含大写字母、小写字母、数字、符号中的至少三类；不能是常见密码，"

@@ -15,7 +15,7 @@ from webapp.accounts.duties import MANAGED_BY
 from webapp.models import STAFF_ROLES, ApplicationStatus, ApplicationType, Campaign, Role, RuleMode, User
 from webapp.core.timeutil import from_local, to_local
 from webapp.forms.base import BaseForm
-from webapp.forms.fields import CountField, MaxChars, NumberField, options, strip_filter
+from webapp.forms.fields import CountField, MaxChars, NoInvisible, NumberField, options, strip_filter
 
 DEFAULT_DEADLINE_TIME = time(17, 0)
 
@@ -222,7 +222,7 @@ class StaffAccountForm(BaseForm):
                                     Regexp(r"^[A-Za-z0-9_.\-]{3,32}$",
                                            message="用户名须为3–32位字母、数字、下划线、点或连字符。")])
     display_name = StringField("姓名或显示名称", filters=[strip_filter],
-                               validators=[DataRequired("请填写姓名或显示名称。"),
+                               validators=[NoInvisible(), DataRequired("请填写姓名或显示名称。"),
                                            Length(max=100, message="不超过100字。")])
 
     def validate_unit_id(self, field):

@@ -11,6 +11,7 @@ from wtforms.validators import ValidationError
 from webapp.core.numbers import NumberError, parse_decimal, plain_decimal
 
 from webapp.accounts.passwords import password_problems
+from webapp.core.text_safety import INVISIBLE_MESSAGE, has_invisible, strip_invisible
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -21,10 +22,20 @@ def options(pairs) -> list[SelectChoice]:
 
 
 def strip_filter(value):
-    """Trim, and store line breaks as one character: browsers send CR LF but count it once for maxlength."""
+    """Trim, store line breaks as one character (browsers send CR LF but count it once for maxlength), and remove
+    invisible direction and zero-width characters (core/text_safety.py)."""
     if not isinstance(value, str):
         return value
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return strip_invisible(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+class NoInvisible:
+    """A name or identifier must not hide direction or zero-width characters: refused with a clear message (the
+    raw input is checked, before strip_filter removes them)."""
+
+    def __call__(self, form, field):
+        if any(isinstance(raw, str) and has_invisible(raw) for raw in field.raw_data or ()):
+            raise ValidationError(f"{field.label.text}{INVISIBLE_MESSAGE}")
 
 
 class MobileNumber:

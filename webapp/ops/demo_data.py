@@ -41,7 +41,7 @@ from webapp.ops.demo_texts import (
     EQUIPMENT, LIST_SENTENCES, LONG_SENTENCES, SCENARIO_SENTENCES, SUPPLIERS, SYSTEMS, compose, paragraphs,
 )
 
-PASSWORD = "Passw0rd!x"
+PASSWORD = "Passw0rd!x-2024"
 # Production-side 环节 first (by guide number): a realistic choice for a manufacturer.
 LINK_PREFERENCE = [8, 3, 7, 9, 10, 2, 1, 6, 12, 11, 14, 15, 5, 13, 4, 16]
 SCENARIO_LIMITS = {"description": 150, "pain_points": 150, "solution": 300, "safeguards": 150, "results": 200,
