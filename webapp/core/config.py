@@ -68,6 +68,8 @@ def load_config() -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_I18N_ENABLED": False,   # use WTForms' bundled zh messages (no Babel needed)
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # ClamAV: the path of clamd's local socket; every upload is scanned before it is accepted (off when empty).
+        "CLAMD_SOCKET": os.environ.get("CLAMD_SOCKET", ""),
         # Number of reverse proxies (nginx) in front: their X-Forwarded-For/-Proto are then trusted.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
     }
