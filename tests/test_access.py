@@ -88,7 +88,7 @@ CALLERS = ["anonymous", "applicant_b", "other_recommender", "auditor", "admin", 
 CALLER_ROLE = {"applicant_a": Role.APPLICANT, "applicant_b": Role.APPLICANT, "recommender": Role.RECOMMENDER,
                "other_recommender": Role.RECOMMENDER, "admin": Role.ADMIN, "security": Role.SECURITY,
                "auditor": Role.AUDITOR}
-NOT_A_STATE = {"audit_record", "login_counter", "captcha_use"}
+NOT_A_STATE = {"audit_record", "audit_seal", "login_counter", "captcha_use"}
 REFUSALS = ("login", "forbidden", "refused", "refused_or_stale")
 OTHERS = ("applicant_b", "other_recommender", "anonymous")
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
 
+from webapp.audit import trail as audit
 from webapp.core.extensions import begin_writes, db, finish_writes
 from webapp.core.locks import lock_row
 from webapp.core.timeutil import fmt, utcnow
@@ -126,4 +127,8 @@ def section_write(application: Application, key: str, user: User, version: int |
     except BaseException:
         db.session.rollback()
         raise
+    if version is not None:
+        # Who changed which section of which application (not the content: that is in the application's history).
+        audit.record("application.section_save", obj=application, actor=user,
+                     detail={"section": key, "version": new_version})
     finish_writes()

@@ -6,6 +6,7 @@ import os
 from flask import has_request_context, request
 from flask_login import current_user
 
+from webapp.audit import chain
 from webapp.core.extensions import db, writes_expected
 from webapp.models import AuditRecord
 from webapp.core.timeutil import utcnow
@@ -54,11 +55,15 @@ def record(action: str, *, obj=None, object_type: str | None = None, object_id=N
         success=success,
         detail=json.dumps(detail, ensure_ascii=False, default=str) if isinstance(detail, dict) else detail,
     )
+    values["created_at"] = utcnow()
     entry = AuditRecord(**values)
     if has_request_context() and not writes_expected():
-        entry.created_at = values["created_at"] = utcnow()
-        with db.engine.begin() as connection:
+        # BEGIN IMMEDIATE on SQLite: the chain's head is read and then written in this transaction.
+        with db.engine.connect().execution_options(begin_immediate=True) as connection, connection.begin():
+            chain.seal(connection, [values])
             connection.execute(db.insert(AuditRecord).values(**values))
+        for name in ("seq", "prev_hash", "hash"):
+            setattr(entry, name, values[name])
         return entry
-    db.session.add(entry)
+    chain.add_pending(db.session, values)
     return entry

@@ -81,6 +81,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(exc):
         db.session.rollback()
+        if is_htmx():
+            reference = f"（错误编号 {g.get('request_id', '-')}）"
+            return alert_response(f"{MESSAGES[500][0]}：{MESSAGES[500][1]}{reference}{HTMX_KEEP}", 500)
         return render(500)
 
 

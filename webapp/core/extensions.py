@@ -119,7 +119,8 @@ def _sqlite_begin(connection):
     as SQLite allows anyway; readers (GET) keep running beside them under WAL. A GET writes nothing in its own
     transaction (audit records of reads go through their own short one, see audit.record).
     """
+    options = connection.get_execution_options()
     if connection.dialect.name != "sqlite" or connection.dialect.driver != "pysqlite" \
-            or connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            or options.get("isolation_level") == "AUTOCOMMIT":
         return
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes_expected() else "BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes_expected() or options.get("begin_immediate") else "BEGIN")

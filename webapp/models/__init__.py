@@ -4,7 +4,7 @@ from webapp.models.application import (  # noqa: F401
     Application, ApplicationLink, ApplicationScenario, ApplicationStatus, Attachment, EconomicYear,
     EnterpriseNature, ListItem, ListKind, ReviewComment, SectionVersion, Snapshot, StatusChange,
 )
-from webapp.models.audit import AuditRecord  # noqa: F401
+from webapp.models.audit import AuditArchive, AuditRecord, AuditSeal  # noqa: F401
 from webapp.models.campaign import (  # noqa: F401
     ApplicationType, AttachmentCategory, Campaign, CampaignRule, DeadlineExtension, RuleKey, RuleMode,
     ReportStatus, UnitQuota, UnitReport,
