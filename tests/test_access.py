@@ -80,7 +80,8 @@ from tests.factories import add_solution_picture, make_complete_application, mak
 
 A_NAME = "湖南甲独有智能装备股份有限公司"
 A_MARKERS = ("甲独有", "QX7Z9")         # in A's name, profile, a 场景 and a file name: never shown to anyone else
-OBJECT_ARGS = {"application_id", "attachment_id", "block_id"}    # A's own objects: B and the other unit are refused
+# A's own objects (and A's account): B and the other unit are refused
+OBJECT_ARGS = {"application_id", "attachment_id", "block_id", "user_id"}
 ALLOWED = {200, 204, 302, 303, 409}
 REFUSED = {403, 404}
 CALLERS = ["anonymous", "applicant_b", "other_recommender", "auditor", "admin", "recommender", "applicant_a",

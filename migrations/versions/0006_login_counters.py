@@ -1,4 +1,5 @@
-"""login counters: failed logins per login name, per address and per pair; answered captchas; no account lockout
+"""login counters: failed logins per login name, per address and per pair; answered captchas; no account lockout;
+demo accounts marked
 
 Revision ID: 0006_login_counters
 Revises: 0005_concurrency
@@ -34,10 +35,15 @@ def upgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
+        batch_op.add_column(sa.Column('demo', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # The accounts `flask bootstrap` made before this revision (their passwords were printed).
+    op.execute("UPDATE user_account SET demo = TRUE WHERE login IN ('admin', 'changsha', '91430104MA4L0DEM1F')"
+               " OR login LIKE 'demo-reviewer-%'")
 
 
 def downgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('demo')
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
     op.create_table('login_throttle',

@@ -30,7 +30,8 @@ def register_enterprise(*, name: str, credit_code: str, county_adcode: str, cont
     unit = db.session.execute(
         db.select(RecommendingUnit).filter_by(prefecture_adcode=county.prefecture_adcode)).scalar_one()
     if db.session.execute(db.select(Enterprise.id).filter_by(credit_code=credit_code)).first():
-        raise AccountError("该统一社会信用代码已注册。如忘记密码，请联系所在市州工业和信息化局重置。")
+        raise AccountError("该统一社会信用代码已注册。如忘记密码，请联系所在市州工业和信息化局（推荐单位）核对营业执照后重置；"
+                           "如并非本企业注册（代码被他人占用），请携营业执照联系推荐单位释放后重新注册。")
     enterprise = Enterprise(name=name, credit_code=credit_code, county=county, unit=unit,
                             check_char_confirmed=check_char_confirmed, outside_hunan=not codes.is_hunan(credit_code))
     user = User(login=credit_code, role=Role.APPLICANT, display_name=contact_name, mobile=mobile,

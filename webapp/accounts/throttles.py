@@ -56,6 +56,11 @@ def limits() -> Limits:
         address_window=timedelta(minutes=int(config["LOGIN_ADDRESS_WINDOW_MINUTES"])))
 
 
+def registration_limits() -> tuple[int, timedelta]:
+    config = current_app.config
+    return int(config["REGISTRATION_ADDRESS_LIMIT"]), timedelta(minutes=int(config["REGISTRATION_WINDOW_MINUTES"]))
+
+
 @dataclass(frozen=True)
 class Count:
     failures: int

@@ -37,9 +37,18 @@ def _database_url(instance: Path) -> str:
     return url
 
 
+def _production() -> bool:
+    """Production: APP_ENV=production, or cookies marked Secure (served over HTTPS). Then no demo data is made, the
+    app refuses to start while a demo account exists, and no 演示环境 banner is shown."""
+    secure = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
+    return os.environ.get("APP_ENV", "").strip().lower() == "production" or secure
+
+
 def load_config() -> dict:
     instance = _instance_path()
     return {
+        "PRODUCTION": _production(),
+        "SECRET_KEY_FROM_ENV": bool(os.environ.get("SECRET_KEY")),
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
@@ -61,6 +70,9 @@ def load_config() -> dict:
         "LOGIN_ACCOUNT_HOURLY_LIMIT": 30,
         "LOGIN_ADDRESS_LIMIT": 20,
         "LOGIN_ADDRESS_WINDOW_MINUTES": 15,
+        # Registrations per client address (an office behind one address registers a few, not thousands).
+        "REGISTRATION_ADDRESS_LIMIT": 5,
+        "REGISTRATION_WINDOW_MINUTES": 60,
         # The largest legitimate upload is one attachment (20 MB by default); a little headroom for the form fields.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH_MB", "210")) * 1024 * 1024,
         # Long Chinese sections: 2 MB of url-encoded form is ~220,000 characters.

@@ -93,6 +93,9 @@ class User(db.Model, UserMixin):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(db.DateTime)
     password_changed_at = db.Column(db.DateTime)
+    # Made by `flask bootstrap` / `flask demo` with a printed or published password: production refuses to start
+    # while one exists (ops/readiness.py).
+    demo = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
 
     enterprise = db.relationship("Enterprise", back_populates="users")
     unit = db.relationship("RecommendingUnit")

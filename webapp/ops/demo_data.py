@@ -67,6 +67,7 @@ def make_enterprise(session, name: str = "湖南湘江智能装备股份有限�
     with _shared_password_hash():
         user = register_enterprise(name=name, credit_code=code, county_adcode=county_adcode, contact_name="王晓燕",
                                    mobile="13787120002", password=PASSWORD)
+    user.demo = True            # its password is published: never in production (ops/readiness.py)
     session.flush()
     return user.enterprise
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from webapp.accounts import authentication, captcha, devices
 from webapp.accounts import operations as accounts
 from webapp.accounts.authentication import Attempt
+from webapp.accounts.enterprise_accounts import registration_refusal
 from webapp.accounts.sessions import load_user, restart_session, start_session
 from webapp.accounts.throttles import login_key
 from webapp.audit import trail as audit
@@ -157,6 +158,11 @@ def register():
     form.county.choices = options([("", "请选择县市区")] + county_choices(selected_prefecture))
     refreshing_counties = request.method == "POST" and request.form.get("refresh")
     if not refreshing_counties and form.validate_on_submit():
+        refusal = registration_refusal(audit.client_ip())
+        db.session.commit()         # the attempt counts whatever happens next
+        if refusal:
+            flash(refusal, "error")
+            return render_template("accounts/register.html", form=form), 429
         try:
             user = accounts.register_enterprise(
                 name=form.company_name.data, credit_code=form.credit_code.data, county_adcode=form.county.data,
