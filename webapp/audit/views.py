@@ -73,6 +73,7 @@ def _filters() -> tuple[AuditFilterForm, AuditQuery]:
                                .distinct().order_by(AuditRecord.object_type)).scalars()
     form.action.choices = options([("", "全部操作")] + [(a, f"{action_label(a)}（{a}）") for a in actions])
     form.object_type.choices = options([("", "全部类型")] + [(t, OBJECT_LABELS.get(t, t)) for t in types])
+    form.role.choices = options([("", "全部角色")] + list(ROLE_NAMES.items()))
     form.validate()
     conditions, described = [], {}
     if form.start.data and not form.start.errors:
@@ -88,6 +89,9 @@ def _filters() -> tuple[AuditFilterForm, AuditQuery]:
     if form.actor.data and not form.actor.errors:
         conditions.append(AuditRecord.actor_login.icontains(form.actor.data, autoescape=True))
         described["actor"] = form.actor.data
+    if form.role.data in ROLE_NAMES:            # e.g. every act of the 安全管理员, or of the server console
+        conditions.append(AuditRecord.actor_role == form.role.data)
+        described["role"] = form.role.data
     if form.object_type.data:
         conditions.append(AuditRecord.object_type == form.object_type.data)
         described["object_type"] = form.object_type.data

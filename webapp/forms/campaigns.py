@@ -263,6 +263,7 @@ class AuditFilterForm(GetForm):
     end = DateField("结束日期", validators=[Optional()])
     action = SelectField("操作", validate_choice=False)
     actor = StringField("操作人（登录名）", filters=[strip_filter], validators=[Optional(), MaxChars(64)])
+    role = SelectField("操作人角色", validate_choice=False)
     object_type = SelectField("对象类型", validate_choice=False)
     object_id = StringField("对象编号", filters=[strip_filter], validators=[Optional(), MaxChars(40)])
     success = SelectField("结果", validate_choice=False,
