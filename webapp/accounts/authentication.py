@@ -106,7 +106,7 @@ def open_attempt(attempt: Attempt, captcha_token: str | None, captcha_answer: st
 def _pair_locked(attempt: Attempt, lim: throttles.Limits) -> LoginResult:
     return _throttled(attempt, "pair", (attempt.login, attempt.ip), lim.pair_window, lim.pair_limit,
                       lambda until: f"该账号在您当前的网络地址连续登录失败{lim.pair_limit}次，已暂停至 "
-                                    f"{fmt(until, '%H:%M')}（北京时间）。在其他网络或以前登录过的设备上不受影响。")
+                                    f"{fmt(until, '%H:%M')}（北京时间）。从其他网络登录不受影响。")
 
 
 def _dummy_hash() -> str:
