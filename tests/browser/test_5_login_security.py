@@ -49,7 +49,8 @@ def test_journey5_captcha_and_back_button_after_logout(live_server, new_context,
     # Three failures: a captcha, not a lockout.
     picture = page.locator("#captcha-image")
     expect(picture).to_be_visible()
-    assert page.evaluate("() => document.getElementById('captcha-image').naturalWidth") == 160
+    page.wait_for_function("() => { const image = document.getElementById('captcha-image');"
+                           " return image.complete && image.naturalWidth === 160; }")      # drawn by the server
     shot(page, "captcha")
     page.get_by_label("统一社会信用代码或用户名").fill(AUDITOR)
     page.get_by_label("密码", exact=True).fill(one_time)

@@ -20,7 +20,7 @@ def init_security_headers(app: Flask) -> None:
         if request.is_secure:
             # Over HTTPS (behind nginx, with PROXY_COUNT set): browsers must never come back over plain HTTP.
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.endpoint != "static":
+        if request.endpoint != "static" and "no-store" not in response.headers.get("Cache-Control", ""):
             # Pages and downloads (applications, exports, the audit log with logins and addresses) carry personal
             # and financial data: never stored, by shared caches or the browser (send_file's "no-cache" would keep
             # a copy on disk).
