@@ -26,7 +26,7 @@ def test_the_unit_issues_a_one_time_password_after_checking_the_licence(app, acc
     assert code in page and "湖南测试智能装备有限公司" in page
     refused = unit.post(f"/review/enterprises/{target}/one-time-password", data={})
     assert "请先核对营业执照" in text(refused) and "adm-otp__password" not in refused.get_data(as_text=True)
-    response = unit.post(f"/review/enterprises/{target}/one-time-password", data={"licence_checked": "y"})
+    response = unit.post(f"/review/enterprises/{target}/one-time-password", data={"reset-licence_checked": "y"})
     password = response.get_data(as_text=True).split('<p class="adm-otp__password"><code>')[1].split("<")[0]
     assert login(app.test_client(), code).status_code == 200          # the old password is gone
     first = app.test_client()
@@ -42,12 +42,12 @@ def test_another_prefecture_and_staff_accounts_are_out_of_reach(app, accounts, l
     target = account(app, code).id
     assert other.get(f"/review/enterprises/{target}").status_code == 404
     assert other.post(f"/review/enterprises/{target}/one-time-password",
-                      data={"licence_checked": "y"}).status_code == 404
+                      data={"reset-licence_checked": "y"}).status_code == 404
     assert code not in text(other.get("/review/enterprises/"))
     unit = login_as("recommender")
     admin_id = account(app, login_as("admin").login_name).id
     assert unit.post(f"/review/enterprises/{admin_id}/one-time-password",
-                     data={"licence_checked": "y"}).status_code == 404
+                     data={"reset-licence_checked": "y"}).status_code == 404
     assert records(app, "access.probe")
 
 
@@ -57,10 +57,10 @@ def test_a_squatted_code_is_released_and_the_real_enterprise_registers(app, acco
     login(squatter, code)
     unit = login_as("recommender")
     target = account(app, code).id
-    page = text(unit.post(f"/review/enterprises/{target}/release", data={"licence_checked": "y", "reason": ""}))
+    page = text(unit.post(f"/review/enterprises/{target}/release", data={"release-licence_checked": "y", "release-reason": ""}))
     assert "请写明释放的理由" in page
     response = unit.post(f"/review/enterprises/{target}/release",
-                         data={"licence_checked": "y", "reason": "经核对营业执照，注册人并非该企业。"})
+                         data={"release-licence_checked": "y", "release-reason": "经核对营业执照，注册人并非该企业。"})
     assert response.status_code == 303
     assert squatter.get("/home").status_code == 302                   # the squatter's session ended
     with app.app_context():

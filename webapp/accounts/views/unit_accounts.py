@@ -24,6 +24,7 @@ class LicenceForm(BaseForm):
 
 
 class ReleaseForm(LicenceForm):
+    licence_checked = BooleanField("我已核对真实企业的营业执照（原件或加盖公章的复印件），确认现注册者并非该企业")
     reason = TextAreaField("释放理由", filters=[strip_filter], validators=[Length(max=500, message="不超过500字。")],
                            description="如：经核对营业执照，注册人并非该企业；真实企业将重新注册。")
 
@@ -44,8 +45,9 @@ def index():
 
 
 def _detail(user: User, reset_form=None, release_form=None, status=200):
-    return render_template("accounts/unit_enterprise.html", user=user, reset_form=reset_form or LicenceForm(
-        formdata=None), release_form=release_form or ReleaseForm(formdata=None)), status
+    return render_template("accounts/unit_enterprise.html", user=user,
+                           reset_form=reset_form or LicenceForm(formdata=None, prefix="reset"),
+                           release_form=release_form or ReleaseForm(formdata=None, prefix="release")), status
 
 
 @bp.get("/<int:user_id>")
@@ -58,7 +60,7 @@ def detail(user_id):
 @unit_only
 def one_time_password(user_id):
     user = _account_or_404(user_id)
-    form = LicenceForm()
+    form = LicenceForm(prefix="reset")
     if not form.validate():
         abort(400)
     try:
@@ -76,7 +78,7 @@ def one_time_password(user_id):
 @unit_only
 def release(user_id):
     user = _account_or_404(user_id)
-    form = ReleaseForm()
+    form = ReleaseForm(prefix="release")
     if not form.validate():
         return _detail(user, release_form=form)
     try:
