@@ -27,6 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides what the environment gives (tests pass their own database and folders)."""
     settings = load_config()
     settings.update(config or {})
+    if "SECRET_KEY" in (config or {}):
+        settings["SECRET_KEY_FROM_ENV"] = True      # given by the caller (tests, tools): chosen, not generated
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=True)
     app.config.update(settings)
     for key in ("INSTANCE_PATH", "UPLOAD_FOLDER", "DOCUMENT_FOLDER", "LOG_FOLDER"):

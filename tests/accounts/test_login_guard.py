@@ -216,3 +216,17 @@ def test_the_same_user_resuming_an_ended_session_keeps_the_csrf_secret(app, acco
     client.get("/home")
     login(client, code)
     assert csrf_secret(client) == secret
+
+
+def test_many_people_logging_in_behind_one_address_are_not_failures(app, accounts):
+    """An office (or the deadline rush) behind one address: parallel right passwords are never counted against the
+    address or the names (only a (name, address) pair is counted before its check, and given back)."""
+    from tests.core.test_concurrency import run_together
+    codes = [accounts.enterprise(name=f"湖南同一出口{number}有限公司") for number in range(24)]
+    clients = [app.test_client() for _ in codes]
+    answers = run_together([lambda c=c, code=code: login(c, code, solve_captcha=False, environ_base=OFFICE).status_code
+                            for c, code in zip(clients, codes)])
+    assert answers == [302] * len(codes)
+    assert 'id="captcha-image"' not in app.test_client().get("/login", environ_base=OFFICE).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(LoginCounter, ("", OFFICE["REMOTE_ADDR"])) is None

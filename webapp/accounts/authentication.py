@@ -94,12 +94,13 @@ def open_attempt(attempt: Attempt, captcha_token: str | None, captcha_answer: st
             audit.record("auth.login", success=False, detail={"login": attempt.login, "reason": "captcha"})
             return LoginResult(None, CAPTCHA_WRONG, captcha=True)
     throttles.sweep(now)
+    # The pair is counted before its password is checked: guesses at one account from one address sent at the same
+    # moment can never check more than the limit. The name's and the address's counters count failures only (after
+    # the check): logins of many people behind one address at the same moment must not look like failures.
     counted = throttles.bump(attempt.login, attempt.ip, lim.pair_window, now)
     if counted.failures > lim.pair_limit:       # others counted first, at the same moment
         throttles.give_back(attempt.login, attempt.ip, lim.pair_window, now)
         return _pair_locked(attempt, lim)
-    throttles.bump(attempt.login, "", lim.login_window, now)
-    throttles.bump("", attempt.ip, lim.address_window, now)
     return None
 
 
@@ -136,9 +137,9 @@ def close_attempt(attempt: Attempt, password: str, checked: tuple[str | None, bo
         # A password changed between the steps is simply a failed attempt: the user tries again.
         detail = {"login": attempt.login, "reason": "unknown" if user is None else "password"}
         audit.record("auth.login", obj=user, actor=user, success=False, detail=detail)
+        throttles.bump(attempt.login, "", lim.login_window, now)
+        throttles.bump("", attempt.ip, lim.address_window, now)
         return LoginResult(None, GENERIC, captcha=captcha_due(attempt, now))
-    throttles.give_back(attempt.login, "", lim.login_window, now)
-    throttles.give_back("", attempt.ip, lim.address_window, now)
     if not user.active:
         throttles.give_back(attempt.login, attempt.ip, lim.pair_window, now)
         audit.record("auth.login", obj=user, actor=user, success=False, detail={"reason": "inactive"})

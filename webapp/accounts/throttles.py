@@ -10,9 +10,10 @@ One table, three kinds of counter, told apart by which key is empty:
 | per (login, addr.) | name  | IP | 15 min | that pair locked after 5; the owner elsewhere is not affected |
 
 Counters are keyed by the login name as typed (normalised), not by the account: an unknown name counts and answers
-exactly like a known one, so the counters reveal nothing about which accounts exist. An attempt is counted **before**
-its password is checked (and given back when the password was right), so parallel guesses can never check more
-passwords than the limit allows.
+exactly like a known one, so the counters reveal nothing about which accounts exist. The (login, address) pair counts
+an attempt **before** its password is checked (given back when the password was right), so parallel guesses at one
+account from one address can never check more passwords than the limit allows; the name's and the address's counters
+count failures, after the check (many people logging in behind one address at once are not failures).
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
