@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import text as sql
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from webapp.audit import chain, integrity
 from webapp.audit import trail as audit
 from webapp.core.extensions import db
 from webapp.core.timeutil import utcnow
-from webapp.models import AuditArchive, AuditRecord
+from webapp.models import AuditArchive, AuditRecord, LoginCounter
 
 from tests.conftest import text
 from tests.core.test_concurrency import run_together
@@ -169,6 +169,23 @@ def test_the_chain_survives_concurrent_writers(app, runner):
 
     run_together([lambda n=n: write(n) for n in range(6)])
     assert verify(runner).exit_code == 0
+
+
+def test_a_savepoint_rolled_back_keeps_the_transactions_records(app):
+    """A unique key lost to another writer (a savepoint rolled back, as the login counters do) must not take the
+    transaction's audit records with it; a real rollback does."""
+    with app.app_context():
+        db.session.add(LoginCounter(login="x", ip="", window_start=utcnow(), failures=1))
+        db.session.commit()
+        audit.record("auth.login", success=False, detail={"reason": "password"})
+        with pytest.raises(IntegrityError), db.session.begin_nested():
+            db.session.add(LoginCounter(login="x", ip="", window_start=utcnow(), failures=1))
+        db.session.commit()
+        audit.record("auth.logout")
+        db.session.rollback()
+        db.session.commit()
+        actions = db.session.execute(db.select(AuditRecord.action)).scalars().all()
+        assert actions == ["auth.login"]
 
 
 def test_integrity_helpers_agree_with_the_command(app):

@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import case
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp.accounts import codes
 from webapp.core.extensions import db
@@ -79,22 +80,19 @@ def current(login: str, ip: str, window: timedelta, now: datetime) -> Count:
 
 
 def bump(login: str, ip: str, window: timedelta, now: datetime) -> Count:
-    """One more failure (or attempt in flight) in the current window, atomically; opens a window if none is."""
-    statement = (db.update(TABLE).where(_where(login, ip), TABLE.c.window_start > now - window)
-                 .values(failures=TABLE.c.failures + 1).returning(TABLE.c.failures, TABLE.c.window_start))
-    row = db.session.execute(statement).first()
-    if row is None:
-        row = db.session.execute(
-            db.update(TABLE).where(_where(login, ip)).values(window_start=now, failures=1)
-            .returning(TABLE.c.failures, TABLE.c.window_start)).first()
-    if row is None:
-        try:
-            with db.session.begin_nested():
-                db.session.execute(db.insert(TABLE).values(login=login, ip=ip, window_start=now, failures=1))
-            row = (1, now)
-        except IntegrityError:          # another worker opened the window at the same moment
-            row = db.session.execute(statement).first() or (1, now)
-    return Count(row[0], row[1] + window)
+    """One more failure (or attempt in flight) in the current window, in one atomic statement: an upsert that opens a
+    window when there is none or the last one ended (INSERT … ON CONFLICT DO UPDATE … RETURNING, PostgreSQL and
+    SQLite alike). Several steps (update, else insert) let two workers both open the window and lose counts."""
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(TABLE)
+    fresh = TABLE.c.window_start > now - window
+    statement = insert.values(login=login, ip=ip, window_start=now, failures=1).on_conflict_do_update(
+        index_elements=[TABLE.c.login, TABLE.c.ip],
+        set_={"failures": case((fresh, TABLE.c.failures + 1), else_=1),
+              "window_start": case((fresh, TABLE.c.window_start), else_=now)},
+    ).returning(TABLE.c.failures, TABLE.c.window_start)
+    failures, start = db.session.execute(statement).one()
+    return Count(failures, start + window)
 
 
 def give_back(login: str, ip: str, window: timedelta, now: datetime) -> None:

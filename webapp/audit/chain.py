@@ -75,6 +75,8 @@ def add_pending(session, values: dict) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _write_pending(session):
+    if session.in_nested_transaction():
+        return                      # a savepoint released (SQLAlchemy signals it as a commit too): not yet
     records = session.info.pop(PENDING, None)
     if records:
         session.flush()             # the changes first; the records are the commit's last statements
@@ -83,6 +85,9 @@ def _write_pending(session):
         connection.execute(db.insert(AuditRecord), records)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session):
-    session.info.pop(PENDING, None)
+@event.listens_for(Session, "after_transaction_end")
+def _drop_pending(session, transaction):
+    """The session's outermost transaction ended without writing them (rolled back): they go with it. A savepoint
+    rolled back inside it (a unique key lost to another writer) leaves them: they describe what did happen."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
