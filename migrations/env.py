@@ -11,7 +11,7 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# Keep the loggers that exist already (the app's, its modules'): a migration run inside a process must not silence them.
+# Keep the app's loggers: running migrations inside a process (the tests, a command) must not silence them.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 

@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005_concurrency'
-down_revision = '0004'
+down_revision = '0005_notices'
 branch_labels = None
 depends_on = None
 

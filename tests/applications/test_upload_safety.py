@@ -7,13 +7,14 @@ import pytest
 
 from webapp.core import virus_scan
 
-from tests.applications.test_attachments import (  # noqa: F401  (the applicant fixture)
-    applicant, make_docx, make_pdf, make_xlsx, rows, stored_files, upload,
-)
+from tests.applications import test_attachments
+from tests.applications.test_attachments import make_docx, make_pdf, make_xlsx, rows, stored_files, upload
 from tests.clamd import CLAMD, EICAR, SIGNATURE, start_clamd, stop_clamd
 from tests.conftest import text
 
 MB = 1024 * 1024
+
+applicant = test_attachments.applicant          # the fixture, shared
 
 
 def with_part(original: bytes, name: str, data: bytes | None = None, *, zeros: int = 0) -> bytes:

@@ -8,11 +8,14 @@ from webapp.core.extensions import db
 from webapp.models import AuditRecord
 
 from tests.form_data import SECTION_POSTS
-from tests.test_access import CALLER_ROLE, CALLERS, mutable_state, ordered_calls, post_body, url_values, world  # noqa: F401
+from tests import test_access
+from tests.test_access import CALLER_ROLE, CALLERS, mutable_state, ordered_calls, post_body, url_values
 
 # Audit records that a GET may write: downloads and exports are reads worth recording, and so is a refused request.
 GET_AUDIT_ACTIONS = re.compile(r"^(document\.download|attachment\.download|access\.denied|access\.probe|audit\.export|"
                                r"report\.export|export\.[a-z_]+)$")
+
+world = test_access.world          # the fixture, shared
 
 
 def caller_for(view, clients):

@@ -8,8 +8,8 @@
   record), so that the real enterprise can register. Refused once the squatter has submitted anything.
 - Registration is throttled per client address, so that one address cannot register thousands of accounts.
 
-Who may do what is decided in accounts/duties.py (a later enterprise administrator with colleague accounts would be
-one more entry there, using issue_one_time_password the same way).
+Who may do what is decided in accounts/duties.py. A colleague account (accounts/colleagues.py) gets its one-time
+password from its enterprise's administrator; the unit is the way back for the administrator's own account.
 """
 from datetime import datetime
 
@@ -52,10 +52,10 @@ def release_credit_code(user: User, actor: User, licence_checked: bool, reason: 
     code = enterprise.credit_code
     tombstone = f"X{enterprise.id:017d}"            # never a valid credit code: the real one is free again
     enterprise.credit_code = tombstone
-    for account in enterprise.users:
+    for account in enterprise.users:         # the enterprise's administrator and its colleagues
+        throttles.clear(throttles.login_key(account.login))
         account.login, account.active = f"{tombstone}-{account.id}"[:64], False
         end_sessions(account)
-        throttles.clear(throttles.login_key(code))
     audit.record("account.release_code", obj=user, actor=actor,
                  detail={"credit_code": code, "enterprise": enterprise.name, "reason": reason[:500],
                          "licence_checked": True})

@@ -11,9 +11,11 @@ from webapp.audit import trail as audit
 from webapp.accounts import codes, throttles
 from webapp.core.extensions import db
 from webapp.models import (
-    STAFF_ROLES, County, Enterprise, RecommendingUnit, Role, SecondFactor, SecuritySetting, User,
+    STAFF_ROLES, County, Enterprise, EnterpriseMember, MemberAccess, RecommendingUnit, Role, SecondFactor,
+    SecuritySetting, User,
 )
 from webapp.accounts.passwords import generate_one_time_password
+from webapp.notices.events import notify_password_reset, notify_second_factor_enrolled
 from webapp.core.timeutil import utcnow
 
 
@@ -23,7 +25,8 @@ class AccountError(Exception):
 
 def register_enterprise(*, name: str, credit_code: str, county_adcode: str, contact_name: str, mobile: str,
                         password: str, check_char_confirmed: bool = False) -> User:
-    """Create the enterprise and its applicant account. The county decides the recommending unit."""
+    """Create the enterprise and its applicant account, the enterprise's administrator (企业管理员). The county
+    decides the recommending unit."""
     county = db.session.get(County, county_adcode)
     if county is None:
         raise AccountError("请从列表中选择所在县市区。")
@@ -39,6 +42,8 @@ def register_enterprise(*, name: str, credit_code: str, county_adcode: str, cont
     user.set_password(password)
     db.session.add_all([enterprise, user])
     db.session.flush()
+    db.session.add(EnterpriseMember(user_id=user.id, enterprise_id=enterprise.id, is_admin=True,
+                                    access=MemberAccess.ALL, sections=[]))
     audit.record("account.register", obj=user, actor=user,
                  detail={"enterprise": name, "credit_code": credit_code, "check_char_confirmed": check_char_confirmed})
     return user
@@ -162,6 +167,7 @@ def confirm_enrolment(user: User, code: str, at: float | None = None) -> None:
     row.pending_secret, row.pending_since, row.enrolled_at, row.last_step = None, None, utcnow(), step
     end_sessions(user)
     audit.record("account.second_factor_enrol", obj=user, actor=user)
+    notify_second_factor_enrolled(user)
 
 
 def remove_second_factor(user: User, actor: User, code: str | None = None, at: float | None = None) -> None:
@@ -218,6 +224,8 @@ def reset_password_of(user: User, actor: User | None, detail: dict | None = None
     throttles.clear(throttles.login_key(user.login))
     audit.record("account.reset_password", obj=user, actor=actor,
                  detail={"login": user.login, "role": user.role.value, **(detail or {})})
+    if actor is not None:
+        notify_password_reset(user, actor)
     return password
 
 

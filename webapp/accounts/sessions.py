@@ -20,6 +20,9 @@ PASSWORD_CHANGE_OPEN = {"static", "auth.login", "auth.logout", "auth.change_pass
 # ... and while the enrolment of a second factor that the user's role requires is outstanding.
 SECOND_FACTOR_OPEN = PASSWORD_CHANGE_OPEN | {"security_settings.second_factor", "security_settings.start_enrolment",
                                              "security_settings.confirm_enrolment"}
+# Requests a page makes by itself (the heartbeat of an open editor): they do not count as activity, so an idle
+# session still ends after IDLE_TIMEOUT_MINUTES.
+PASSIVE = {"activity.presence"}
 
 
 @login_manager.user_loader
@@ -100,7 +103,8 @@ def init_session_guards(app: Flask) -> None:
         if now - session.get("login_at", 0) > app.config["SESSION_LIFETIME_HOURS"] * 3600:
             hours = app.config["SESSION_LIFETIME_HOURS"]
             return _ended(f"本次登录已超过{hours:g}小时，为安全起见已自动退出。", current_user.id)
-        session["last_seen"] = now
+        if request.endpoint not in PASSIVE:
+            session["last_seen"] = now
         if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_OPEN:
             flash("首次登录或密码已被重置，请先修改密码。", "info")
             return redirect(url_for("auth.change_password"))

@@ -31,10 +31,15 @@ TABLE = LoginCounter.__table__
 
 
 def login_key(login: str | None) -> str:
-    """The login name as the counters (and the account lookup) know it: a credit code normalised, else trimmed."""
+    """The login name as the counters (and the account lookup) know it: a credit code (full-width, spaces, lower case
+    forgiven), a colleague's "<credit code>-02" in the same way, or a staff user name trimmed."""
     login = login or ""
-    normalized = codes.normalize(login)
-    return (normalized if len(normalized) == 18 else login.strip())[:64]
+    code = codes.normalize(login)
+    if len(code) == 18:
+        return code
+    if len(code) == 20 and code[18:].isdigit():
+        return f"{code[:18]}-{code[18:]}"
+    return login.strip()[:64]
 
 
 @dataclass(frozen=True)

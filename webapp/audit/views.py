@@ -47,6 +47,9 @@ ACTION_LABELS = {
     "application.section_save": "保存申报书内容", "account.release_code": "释放被占用的信用代码",
     "account.unit_reset_password": "推荐单位为企业重置密码", "registration.throttled": "注册受限（次数过多）",
     "attachment.refused": "上传文件被拒绝", "audit.archive": "归档审计日志",
+    "colleague.create": "添加同事账号", "colleague.rights": "修改同事权限", "colleague.reset_password": "重置同事密码",
+    "colleague.activate": "启用同事账号", "colleague.deactivate": "停用同事账号",
+    "enterprise.admin_handover": "移交企业管理员", "notice.settings": "修改消息设置",
 }
 OBJECT_LABELS = {"user_account": "账号", "application": "申报书", "campaign": "申报批次", "enterprise": "企业",
                  "deadline_extension": "企业延期", "unit_report": "推荐汇总表", "attachment": "附件",

@@ -6,11 +6,12 @@ the system itself would hold.
 """
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from webapp.applications.lifecycle import submit_application
 from webapp.campaigns.lookup import current_campaign
-from webapp.ops.demo_data import make_complete_application, make_enterprise
+from webapp.ops.demo_data import PASSWORD, make_complete_application, make_enterprise
+from webapp.ops.demo_people import add_demo_colleagues, bring_deadline_near, give_email, give_everyone_email
 from webapp.core.extensions import db
 from webapp.models import (
     ApplicationStatus, ApplicationType, County, Enterprise, EnterpriseNature, IndustryDivision, IndustryGroup, RecommendingUnit,
@@ -33,17 +34,30 @@ RETURN_COMMENTS = ["请补充近三年智能制造专项审计报告，并核对
                    "请上传清晰的盖章申报书扫描件，并核对企业所在县市区。"]
 
 
+TEAM_COUNTY = "430104"        # 岳麓区: the enterprise with colleagues is reviewed by 长沙市 (bootstrap's `changsha`)
+TEAM_SECTION_COMMENT = "部分场景的“实施成果”缺少量化指标（改造前后对比），请补充。"
+
+
 @dataclass
 class DemoResult:
     created: int
     states: Counter
+    team: list[User] = field(default_factory=list)     # the administrator and colleagues of the team enterprise
+    deadline_moved: bool = False
 
 
-def create_demo_applications(count: int, *, seed: int = 2024, write_files: bool = True) -> DemoResult:
-    """Create `count` enterprises, each with a complete application of the current campaign, committed in batches."""
+def create_demo_applications(count: int, *, seed: int = 2024, write_files: bool = True,
+                             keep_deadlines: bool = False) -> DemoResult:
+    """Create `count` enterprises, each with a complete application of the current campaign, committed in batches.
+
+    Every account gets an example.org e-mail address with e-mail on. The first enterprise is written by a team: its
+    administrator and two colleagues (one limited to section 三); the unit has returned it with a comment on 三.
+    Unless `keep_deadlines`, the enterprise deadline is brought to just under a week away (reminders are due)."""
     campaign = current_campaign()
     if campaign is None:
         raise RuntimeError("没有当前申报批次：请先运行 flask --app wsgi bootstrap。")
+    give_everyone_email()
+    deadline_moved = False if keep_deadlines else bring_deadline_near(campaign)
     rng = random.Random(seed)
     counties = db.session.execute(db.select(County).order_by(County.adcode)).scalars().all()
     weights = [4 if c.prefecture_adcode == "430100" else 1 for c in counties]
@@ -52,10 +66,15 @@ def create_demo_applications(count: int, *, seed: int = 2024, write_files: bool 
     groups = {d.code: db.session.execute(db.select(IndustryGroup.code).filter_by(division_code=d.code)).scalars().all()
               for d in divisions}
     taken = set(db.session.execute(db.select(Enterprise.name)).scalars())
-    states = Counter()
+    states, team = Counter(), []
     for index in range(count):
         county = rng.choices(counties, weights)[0]
+        if index == 0:
+            county = next(c for c in counties if c.adcode == TEAM_COUNTY)
         enterprise = make_enterprise(db.session, name=_unique_name(rng, county, taken), county_adcode=county.adcode)
+        give_email(enterprise.users[0])
+        if index == 0:
+            team = [enterprise.users[0], *add_demo_colleagues(enterprise.users[0], PASSWORD)]
         workshop = rng.random() < 0.3
         application = make_complete_application(
             db.session, enterprise=enterprise, campaign=campaign,
@@ -67,11 +86,12 @@ def create_demo_applications(count: int, *, seed: int = 2024, write_files: bool 
         application.industry_group_code = rng.choice(groups[division.code])
         application.nature = rng.choice(list(EnterpriseNature)[:3])
         target = rng.choices([s for s, _ in STATES], [w for _, w in STATES])[0]
-        states[_move_to(application, target, rng)] += 1
+        states[_move_to(application, ApplicationStatus.RETURNED if index == 0 else target, rng,
+                        {"implementation": TEAM_SECTION_COMMENT} if index == 0 else None)] += 1
         if index % 20 == 19:
             db.session.commit()
     db.session.commit()
-    return DemoResult(created=count, states=states)
+    return DemoResult(created=count, states=states, team=team, deadline_moved=deadline_moved)
 
 
 def _unique_name(rng: random.Random, county: County, taken: set[str]) -> str:
@@ -86,7 +106,8 @@ def _unique_name(rng: random.Random, county: County, taken: set[str]) -> str:
     raise RuntimeError("no free enterprise name")
 
 
-def _move_to(application, target: ApplicationStatus, rng: random.Random) -> ApplicationStatus:
+def _move_to(application, target: ApplicationStatus, rng: random.Random,
+             section_comments: dict | None = None) -> ApplicationStatus:
     """Take the application through the real transitions towards `target`; quotas may stop a recommendation."""
     if target is ApplicationStatus.DRAFT:
         return target
@@ -94,7 +115,7 @@ def _move_to(application, target: ApplicationStatus, rng: random.Random) -> Appl
     reviewer = _reviewer(application.unit_id)
     try:
         if target is ApplicationStatus.RETURNED:
-            decide(application, "return", reviewer, rng.choice(RETURN_COMMENTS))
+            decide(application, "return", reviewer, rng.choice(RETURN_COMMENTS), section_comments)
         elif target is ApplicationStatus.RECOMMENDED:
             decide(application, "recommend", reviewer)
         elif target is ApplicationStatus.NOT_RECOMMENDED:

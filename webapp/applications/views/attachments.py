@@ -17,7 +17,8 @@ from webapp.core.security_headers import accepts_uploads
 from webapp.core.htmx import is_htmx, redirect_after_post
 from webapp.models import Application, ApplicationScenario, Attachment, AttachmentCategory, Role
 from webapp.permissions import (
-    can_edit_application, can_view_application, get_application_or_404, refuse_object, roles_required,
+    attachment_section, can_edit_application, can_view_application, get_application_or_404, refuse_object,
+    require_attachment_rights, roles_required,
 )
 from webapp.applications.attachment_list import SECTION_CATEGORIES
 from webapp.applications.editor import editor_context
@@ -133,6 +134,7 @@ def upload(application_id):
     if limit and request.content_length and request.content_length > limit:
         raise RequestEntityTooLarge()       # before reading the body; answered by request_too_large
     category = _category(request.form.get("category") or request.args.get("category"))
+    require_attachment_rights(category)
     next_url = _safe_next()
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
@@ -187,7 +189,7 @@ def _store_all(application, category, received) -> tuple[list[str], list[str]]:
             attachment = store_upload(application, category, incoming, filename, current_user, app_scenario,
                                       document_version=request.form.get("document_version"),
                                       document_fingerprint=request.form.get("document_fingerprint"))
-            bump_section(application, SECTION_KEY, current_user)
+            bump_section(application, SECTION_KEY, current_user, attachment_section(category))
             audit.record("attachment.upload", obj=attachment, detail={
                 "application_id": application.id, "category": category.value, "name": attachment.original_name,
                 "size": attachment.size, "sha256": attachment.sha256})
@@ -253,6 +255,7 @@ def delete(attachment_id):
     attachment = _attachment_or_404(attachment_id)
     application = attachment.application
     category = attachment.category
+    require_attachment_rights(category)
     next_url = _safe_next()
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
@@ -265,7 +268,7 @@ def delete(attachment_id):
                 "application_id": application.id, "category": category.value, "name": name,
                 "size": attachment.size, "sha256": attachment.sha256})
             delete_attachment(attachment)
-            bump_section(application, SECTION_KEY, current_user)
+            bump_section(application, SECTION_KEY, current_user, attachment_section(category))
     except NotEditable:
         return _not_editable(application, category, next_url)
     notice = f"已删除“{name}”。"

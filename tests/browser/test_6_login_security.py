@@ -1,4 +1,4 @@
-"""Journey 5: failed logins bring a captcha drawn by the server (no lockout), and after logout the back button
+"""Journey 6: failed logins bring a captcha drawn by the server (no lockout), and after logout the back button
 shows nothing of the previous user (no htmx history cache; restores get whole pages, which need a login)."""
 import re
 
