@@ -92,7 +92,7 @@ def test_registration_is_throttled_per_address(app):
 
 def test_the_login_page_explains_the_way_back(app, login_as):
     page = text(app.test_client().get("/login"))
-    assert "推荐单位" in page and "营业执照" in page and "安全管理员" in page
+    assert "推荐单位" in page and "营业执照" in page and "安全管理员" in page and "企业管理员" in page
     security = login_as("security")
     assert security.post("/security/contact", data={"contact": "0731-8888 8888（信息中心）"}).status_code == 303
     assert "0731-8888 8888（信息中心）" in text(app.test_client().get("/login"))

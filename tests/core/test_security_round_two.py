@@ -8,7 +8,7 @@ import pytest
 from webapp.core.downloads import content_disposition
 from webapp.core.extensions import db
 from webapp.documents.docx_builder import clean_text
-from webapp.models import Application, AuditRecord
+from webapp.models import Application, AuditRecord, User
 
 from tests.conftest import text
 from tests.factories import make_application
@@ -130,6 +130,15 @@ def test_names_with_direction_marks_are_refused_and_free_text_is_cleaned(app, lo
 def test_registration_refuses_a_disguised_company_name(app):
     response = app.test_client().post("/register", data={"company_name": f"湖南{RLO}fdp.exe公司"})
     assert "不可见的控制字符" in text(response)
+
+
+def test_a_colleague_name_with_a_direction_mark_is_refused(app, login_as):
+    admin = login_as("applicant")
+    response = admin.post("/enterprise/colleagues/new", data={"name": f"张三{RLO}fdp.exe", "mobile": "13900000001",
+                                                              "access": "all"})
+    assert "不可见的控制字符" in text(response)
+    with app.app_context():
+        assert db.session.execute(db.select(User).where(User.login.like("%-02"))).first() is None
 
 
 def test_direction_marks_never_reach_a_file_name_or_a_document():
