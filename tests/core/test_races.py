@@ -9,12 +9,13 @@ import threading
 
 import pytest
 
+from webapp.accounts.colleagues import add_colleague
 from webapp.applications.lifecycle import prepare_submission, submit_application
 from webapp.applications.versions import NotEditable, SaveConflict, section_write
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
 from webapp.models import (
-    Application, ApplicationStatus as S, ApplicationType, AuditRecord, SectionVersion, UnitQuota, User,
+    Application, ApplicationStatus as S, ApplicationType, AuditRecord, MemberAccess, SectionVersion, UnitQuota, User,
 )
 from webapp.review.decisions import decide
 from webapp.review.report import ReviewError
@@ -22,7 +23,7 @@ from webapp.review.report import ReviewError
 from tests.conftest import login
 from tests.core.test_concurrency import run_together
 from tests.dbsetup import postgres_url
-from tests.factories import make_application, unit_reviewer
+from tests.factories import make_application, make_enterprise, unit_reviewer
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     postgres_url() is None, reason="parallel writers race only on PostgreSQL (SQLite has one writer at a time); "
@@ -177,3 +178,21 @@ def test_a_save_racing_a_submission_never_changes_the_submitted_application(app)
             assert application.snapshots[-1].data["profile"] == application.profile, \
                 f"round {round_}: {outcome}"
 
+
+
+def _add_colleague(app, admin_id, name):
+    with app.app_context():
+        admin = db.session.get(User, admin_id)
+        user, _password = add_colleague(admin, name=name, mobile="13900000008", access=MemberAccess.ALL)
+        db.session.commit()
+        return user.login
+
+
+def test_colleagues_added_at_the_same_moment_get_distinct_logins(app):
+    for round_ in range(ROUNDS // 2):
+        with app.app_context():
+            admin = make_enterprise(db.session, name=f"湖南同事竞争{round_}有限公司").users[0]
+            db.session.commit()
+            admin_id = admin.id
+        logins = run_together([lambda n=n: _add_colleague(app, admin_id, f"同事{n}") for n in range(3)])
+        assert len(set(logins)) == 3, f"round {round_}: {logins}"
