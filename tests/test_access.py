@@ -69,6 +69,7 @@ from webapp.accounts.colleagues import add_colleague                    # noqa: 
 from webapp.applications.lifecycle import submit_application          # noqa: E402
 from webapp.notices.inbox import notify                                # noqa: E402
 from webapp.campaigns.lookup import current_campaign               # noqa: E402
+from webapp.accounts import captcha                              # noqa: E402
 from webapp.core.extensions import db                            # noqa: E402
 from webapp.models import (                                 # noqa: E402
     Application, AttachmentCategory, DeadlineExtension, MemberAccess, User,
@@ -80,8 +81,8 @@ from tests.factories import add_solution_picture, make_complete_application, mak
 
 A_NAME = "湖南甲独有智能装备股份有限公司"
 A_MARKERS = ("甲独有", "QX7Z9")         # in A's name, profile, a 场景 and a file name: never shown to anyone else
-# A's own objects: B and the other unit are refused.
-OBJECT_ARGS = {"application_id", "attachment_id", "block_id", "colleague_id", "notice_id"}
+# A's own objects (and A's account): B and the other unit are refused.
+OBJECT_ARGS = {"application_id", "attachment_id", "block_id", "colleague_id", "notice_id", "user_id"}
 OWNER_ARGS = {"notice_id"}          # a user's own: everyone but its owner is refused
 ALLOWED = {200, 204, 302, 303, 409}
 REFUSED = {403, 404}
@@ -90,7 +91,7 @@ CALLERS = ["anonymous", "applicant_b", "other_recommender", "auditor", "admin", 
 CALLER_ROLE = {"applicant_a": Role.APPLICANT, "applicant_b": Role.APPLICANT, "recommender": Role.RECOMMENDER,
                "other_recommender": Role.RECOMMENDER, "admin": Role.ADMIN, "security": Role.SECURITY,
                "auditor": Role.AUDITOR}
-NOT_A_STATE = {"audit_record", "login_throttle"}
+NOT_A_STATE = {"audit_record", "audit_seal", "login_counter", "captcha_use"}
 REFUSALS = ("login", "forbidden", "refused", "refused_or_stale")
 OTHERS = ("applicant_b", "other_recommender", "anonymous")
 
@@ -123,7 +124,7 @@ def world(app, login_as):
                "link_block": app_link.id, "scenario_block": app_scenario.id, "unit_id": [application.unit_id],
                "user_id": [user.id], "campaign_id": [campaign.id], "extension_id": [extension.id],
                "year": [campaign.year], "key": ["profile"], "direction": ["up"], "login": user.login,
-               "colleague_id": [colleague.id], "notice_id": [notice.id],
+               "token": [captcha.new_token()], "colleague_id": [colleague.id], "notice_id": [notice.id],
                "attachment_sections": {proof.id: "attachments", picture.id: "implementation"}}
     clients = {"anonymous": app.test_client(), "applicant_a": app.test_client()}
     assert login(clients["applicant_a"], ids["login"]).status_code == 302
@@ -197,7 +198,7 @@ def a_state(app, ids) -> dict:
         user = db.session.get(User, ids["user_id"][0])
         return {"data": serialize(application), "status": application.status, "order": application.recommend_order,
                 "version": application.version,
-                "user": (user.password_hash, user.active, user.session_generation, user.failed_logins)}
+                "user": (user.password_hash, user.active, user.session_generation, user.must_change_password)}
 
 
 def expected(caller: str, view, rule, office: bool) -> str:

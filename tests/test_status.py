@@ -56,11 +56,12 @@ def test_application_transition(app, application, action, state, role):
         assert refused.value.args[0].endswith("。")
         assert application.status is state
         return
+    db.session.commit()             # audit records are written (and chained) by the commit of their change
     before = db.session.query(AuditRecord).count()
     change = apply_transition(application, action, user, "意见")
     assert application.status is transition.target
     assert (change.from_status, change.to_status, change.action) == (state, transition.target, action)
-    db.session.flush()
+    db.session.commit()
     assert db.session.get(StatusChange, change.id) is not None
     assert db.session.query(AuditRecord).count() == before + 1
 
@@ -115,6 +116,7 @@ def test_report_transition(app, report, action, state, role):
         assert report.reported_by_id == user.id and report.reported_at is not None
     else:
         assert report.reported_at is None and report.return_comment == "请补充推荐理由。"
+    db.session.commit()             # audit records are written (and chained) by the commit of their change
     record = db.session.execute(db.select(AuditRecord).order_by(AuditRecord.id.desc())).scalars().first()
     assert record.action == f"report.{action}"
 

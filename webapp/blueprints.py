@@ -5,6 +5,7 @@ from webapp.accounts.views.admin import bp as accounts_admin
 from webapp.accounts.views.colleagues import bp as colleagues
 from webapp.accounts.views.auth import bp as auth
 from webapp.accounts.views.second_factor import bp as security_settings
+from webapp.accounts.views.unit_accounts import bp as unit_accounts
 from webapp.applications.views.activity import bp as activity
 from webapp.applications.views.attachments import bp as attachments
 from webapp.applications.views.documents import bp as documents
@@ -20,8 +21,8 @@ from webapp.reference.views import bp as options
 from webapp.review.views import bp as review
 
 BLUEPRINTS = (main, auth, options, application, attachments, implementation, review, campaigns, carry_over,
-              accounts_admin, audit, documents, exports, security_settings, notices, colleagues, activity,
-              word_import)
+              accounts_admin, audit, documents, exports, security_settings, unit_accounts, notices, colleagues,
+              activity, word_import)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -12,7 +12,7 @@ from webapp.models import (
 from webapp.applications.completeness import report_for
 from webapp.applications.sections import SECTION_BY_KEY
 
-from tests.conftest import text as html_text
+from tests.conftest import PASSWORD, text as html_text
 
 HX = {"HX-Request": "true"}
 LIMITS = {column: limit for column, _label, limit, _required in SCENARIO_FIELDS}
@@ -433,7 +433,7 @@ def test_a_save_on_a_stale_version_is_refused_and_keeps_the_typed_values(app, lo
     alice.add_link("质量管控")
     alice.add_scenario("质量管控", "智能在线检测")
     second = app.test_client()
-    second.post("/login", data={"login": first.login_name, "password": "Passw0rd!x"})
+    second.post("/login", data={"login": first.login_name, "password": PASSWORD})
     bob = Editor(app, second, application_id)                 # both have the page open at the same version
     block = scenario_block_id(app, application_id, "智能在线检测")
 

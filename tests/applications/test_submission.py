@@ -28,7 +28,7 @@ def complete(app):
         db.session.commit()
         ids = application.id, enterprise.users[0].login
     client = app.test_client()
-    client.post("/login", data={"login": ids[1], "password": "Passw0rd!x"})
+    client.post("/login", data={"login": ids[1], "password": "Passw0rd!x-2024"})
     client.application_id = ids[0]
     return client
 

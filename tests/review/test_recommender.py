@@ -359,7 +359,7 @@ def test_section_comments_reach_the_enterprise_at_that_section(app, unit):
         assert all(c.status_change_id for c in comments)
         login = db.session.get(Application, application_id).enterprise.users[0].login
     enterprise = app.test_client()
-    enterprise.post("/login", data={"login": login, "password": "Passw0rd!x"})
+    enterprise.post("/login", data={"login": login, "password": "Passw0rd!x-2024"})
     profile = text(enterprise.get(f"/applications/{application_id}/sections/profile"))
     assert "企业简介请补充主营产品的市场占有率。" in profile and "生产作业环节的技术方案请写明供应商" not in profile
     assert "请按以下意见修改。" in profile

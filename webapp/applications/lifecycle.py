@@ -11,6 +11,7 @@ from webapp.applications.word import FrozenDocument, render_frozen, store_frozen
 from webapp.audit import trail as audit
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
+from webapp.core.locks import lock_row
 from webapp.core.timeutil import local_today, utcnow
 from webapp.models import (
     Application, ApplicationStatus, Campaign, EconomicYear, Enterprise, SectionVersion, Snapshot, User,
@@ -70,7 +71,9 @@ def submit_application(application: Application, user: User,
     """Check everything, move to 已提交, and freeze a snapshot of the data and its Word file. The caller commits.
 
     `prepared`: what prepare_submission() found before the write lock; used if the application has not changed
-    since, else everything is checked and rendered again."""
+    since, else everything is checked and rendered again. The application row is locked first and read again, so a
+    save that committed meanwhile is seen (and one still running waits for this submission, then is refused)."""
+    lock_row(application)
     if prepared is None or prepared.stamp != (application.updated_at, application.version):
         prepared = prepare_submission(application)
     check_enterprise_admin(user, "提交")

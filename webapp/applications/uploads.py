@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from sqlalchemy import func
 
+from webapp.applications.upload_checks import ContentRefused, check_office_container, scan_for_viruses
 from webapp.core.numbers import MB, format_size
 from webapp.core.extensions import db
 from webapp.status import is_editable
@@ -301,6 +302,7 @@ def _keep(application, category, received: ReceivedFile, original_name, user, ap
     if size > campaign.max_file_mb * MB:
         raise UploadError(f"“{name}”大小为 {format_size(size)}，超过了单个文件 {campaign.max_file_mb} MB 的上限。"
                           "请压缩或拆分后再上传。")
+    scan_and_check(received.path, name, detect_kind(received.path))
     content_type = _check_kind(detect_kind(received.path), name, category)
     used = application_total(application)
     if used + size > campaign.max_application_mb * MB:
@@ -321,6 +323,16 @@ def _keep(application, category, received: ReceivedFile, original_name, user, ap
     db.session.add(attachment)
     db.session.flush()
     return attachment
+
+
+def scan_and_check(path: Path, name: str, kind: str | None) -> None:
+    """Viruses first (whatever the file claims to be), then an Office container's sizes and XML (upload_checks)."""
+    try:
+        scan_for_viruses(path)
+        if kind in ("docx", "xlsx"):
+            check_office_container(path)
+    except ContentRefused as exc:
+        raise UploadError(f"“{name}”：{exc}") from exc
 
 
 def delete_attachment(attachment: Attachment) -> None:

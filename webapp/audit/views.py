@@ -44,14 +44,19 @@ ACTION_LABELS = {
     "document.download": "下载申报书", "export.archive": "导出申报材料归档包", "export.summary": "导出全省汇总表",
     "report.export": "导出推荐汇总表", "report.fill_date": "填写汇总表填报日期", "report.reorder": "调整推荐排序",
     "security.settings": "修改安全设置", "system.backup": "系统备份", "system.restore": "系统恢复",
+    "auth.throttled": "登录受限（失败次数过多）", "access.probe": "访问他人资料被拒绝",
+    "application.section_save": "保存申报书内容", "account.release_code": "释放被占用的信用代码",
+    "account.unit_reset_password": "推荐单位为企业重置密码", "registration.throttled": "注册受限（次数过多）",
+    "attachment.refused": "上传文件被拒绝", "audit.archive": "归档审计日志",
     "colleague.create": "添加同事账号", "colleague.rights": "修改同事权限", "colleague.reset_password": "重置同事密码",
     "colleague.activate": "启用同事账号", "colleague.deactivate": "停用同事账号",
     "enterprise.admin_handover": "移交企业管理员", "notice.settings": "修改消息设置",
 }
 OBJECT_LABELS = {"user_account": "账号", "application": "申报书", "campaign": "申报批次", "enterprise": "企业",
                  "deadline_extension": "企业延期", "unit_report": "推荐汇总表", "attachment": "附件",
-                 "audit_record": "审计日志", "endpoint": "功能页面", "security_setting": "安全设置"}
-ROLE_NAMES = {role.value: label for role, label in ROLE_LABELS.items()}
+                 "audit_record": "审计日志", "endpoint": "功能页面", "security_setting": "安全设置",
+                 "login_counter": "登录失败计数", "implementation_block": "环节/场景", "registration": "注册"}
+ROLE_NAMES = {**{role.value: label for role, label in ROLE_LABELS.items()}, "console": "服务器控制台"}
 
 
 def action_label(action: str) -> str:
@@ -72,6 +77,7 @@ def _filters() -> tuple[AuditFilterForm, AuditQuery]:
                                .distinct().order_by(AuditRecord.object_type)).scalars()
     form.action.choices = options([("", "全部操作")] + [(a, f"{action_label(a)}（{a}）") for a in actions])
     form.object_type.choices = options([("", "全部类型")] + [(t, OBJECT_LABELS.get(t, t)) for t in types])
+    form.role.choices = options([("", "全部角色")] + list(ROLE_NAMES.items()))
     form.validate()
     conditions, described = [], {}
     if form.start.data and not form.start.errors:
@@ -87,6 +93,9 @@ def _filters() -> tuple[AuditFilterForm, AuditQuery]:
     if form.actor.data and not form.actor.errors:
         conditions.append(AuditRecord.actor_login.icontains(form.actor.data, autoescape=True))
         described["actor"] = form.actor.data
+    if form.role.data in ROLE_NAMES:            # e.g. every act of the 安全管理员, or of the server console
+        conditions.append(AuditRecord.actor_role == form.role.data)
+        described["role"] = form.role.data
     if form.object_type.data:
         conditions.append(AuditRecord.object_type == form.object_type.data)
         described["object_type"] = form.object_type.data

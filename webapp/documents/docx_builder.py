@@ -41,6 +41,7 @@ from webapp.documents import docx_format as fmt
 from webapp.core.numbers import chinese_number, plain_decimal as number
 from webapp.documents.docx_format import box, count, date_text, local_time
 from webapp.models import Application, ApplicationType, AttachmentCategory, EnterpriseNature, ListKind
+from webapp.core.text_safety import strip_invisible
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ def clean_text(value) -> str:
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = _ILLEGAL_XML.sub("", text)
+    text = strip_invisible(_ILLEGAL_XML.sub("", text))      # no hidden direction marks in Word or Excel
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 

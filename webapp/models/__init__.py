@@ -4,7 +4,7 @@ from webapp.models.application import (  # noqa: F401
     Application, ApplicationLink, ApplicationScenario, ApplicationStatus, Attachment, EconomicYear,
     EnterpriseNature, ListItem, ListKind, ReviewComment, SectionVersion, Snapshot, StatusChange,
 )
-from webapp.models.audit import AuditRecord  # noqa: F401
+from webapp.models.audit import AuditArchive, AuditRecord, AuditSeal  # noqa: F401
 from webapp.models.campaign import (  # noqa: F401
     ApplicationType, AttachmentCategory, Campaign, CampaignRule, DeadlineExtension, RuleKey, RuleMode,
     ReportStatus, UnitQuota, UnitReport,
@@ -12,7 +12,7 @@ from webapp.models.campaign import (  # noqa: F401
 from webapp.models.reference import (  # noqa: F401
     Area, CatalogueEdition, County, IndustryDivision, IndustryGroup, IndustrySection, Link, Prefecture, Scenario,
 )
-from webapp.models.security import LoginThrottle, SecondFactor, SecuritySetting  # noqa: F401
 from webapp.models.imports import WordImport  # noqa: F401
+from webapp.models.security import CaptchaUse, LoginCounter, SecondFactor, SecuritySetting  # noqa: F401
 from webapp.models.members import EnterpriseMember, MemberAccess, SectionPresence, SectionSave  # noqa: F401
 from webapp.models.notices import Channel, DeliveryStatus, Notice, NoticePreference, OutboxMessage  # noqa: F401

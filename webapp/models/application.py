@@ -56,6 +56,8 @@ class Application(db.Model):
     __tablename__ = "application"
     __table_args__ = (
         db.UniqueConstraint("campaign_id", "enterprise_id"),
+        # 序号 of the unit's 推荐汇总表: one number per application within the unit's list (NULL while not recommended).
+        db.UniqueConstraint("campaign_id", "unit_id", "recommend_order", name="uq_application_recommend_order"),
         # Covers the counts and groupings of the queue, the quota and the overview: they read the index, not the
         # wide rows (every text of the 申报书 is a column).
         db.Index("ix_application_scope", "campaign_id", "unit_id", "status", "app_type", "industry_division_code"),

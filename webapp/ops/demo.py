@@ -132,7 +132,7 @@ def _reviewer(unit_id: int) -> User:
     if user is None:
         unit = db.session.get(RecommendingUnit, unit_id)
         user = User(login=f"demo-reviewer-{unit.prefecture_adcode}", role=Role.RECOMMENDER, unit=unit,
-                    display_name=f"{unit.prefecture.name}演示审核员", active=False)
+                    display_name=f"{unit.prefecture.name}演示审核员", active=False, demo=True)
         user.set_password(generate_one_time_password())
         db.session.add(user)
         db.session.flush()

@@ -41,7 +41,7 @@ from webapp.ops.demo_texts import (
     EQUIPMENT, LIST_SENTENCES, LONG_SENTENCES, SCENARIO_SENTENCES, SUPPLIERS, SYSTEMS, compose, paragraphs,
 )
 
-PASSWORD = "Passw0rd!x"
+PASSWORD = "Passw0rd!x-2024"
 # Production-side 环节 first (by guide number): a realistic choice for a manufacturer.
 LINK_PREFERENCE = [8, 3, 7, 9, 10, 2, 1, 6, 12, 11, 14, 15, 5, 13, 4, 16]
 SCENARIO_LIMITS = {"description": 150, "pain_points": 150, "solution": 300, "safeguards": 150, "results": 200,
@@ -67,6 +67,7 @@ def make_enterprise(session, name: str = "湖南湘江智能装备股份有限�
     with _shared_password_hash():
         user = register_enterprise(name=name, credit_code=code, county_adcode=county_adcode, contact_name="王晓燕",
                                    mobile="13787120002", password=PASSWORD)
+    user.demo = True            # its password is published: never in production (ops/readiness.py)
     session.flush()
     return user.enterprise
 

@@ -15,7 +15,7 @@ from webapp.core.timeutil import utcnow
 from webapp.models import Application, ApplicationStatus as S, ReviewComment, Role, StatusChange, User
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
 from webapp.notices import events as notices
-from webapp.review.report import ReviewError, check_quota, check_unlocked
+from webapp.review.report import ReviewError, check_quota, check_unlocked, lock_unit_list
 from webapp.review.summary import recommended_query
 from webapp.status import TRANSITIONS, TransitionError, apply_transition, check_transition
 
@@ -40,6 +40,7 @@ def decide(application: Application, action: str, user: User, comment: str | Non
     if action not in DECISIONS:
         raise ReviewError("未知的操作。")
     _check_unit(application, user)
+    lock_unit_list(application.campaign_id, application.unit_id)     # before counting the quota or the 序号
     check_unlocked(application.campaign, application.unit_id, now)
     notes = {key: text.strip() for key, text in (section_comments or {}).items() if text and text.strip()}
     if any(key not in SECTION_BY_KEY for key in notes):
@@ -105,9 +106,15 @@ def _max_order(application: Application) -> int | None:
 
 
 def _renumber(campaign_id: int, unit_id: int, ordered: list[Application] | None = None) -> list[Application]:
+    """Number the list 1..n. 序号 is unique per unit and campaign (a database constraint): the old numbers are
+    cleared first, so that no row briefly takes a number another still holds."""
     if ordered is None:
         ordered = list(db.session.execute(recommended_query(campaign_id, unit_id)).scalars())
-    for number, application in enumerate(ordered, start=1):
+    changed = [(number, a) for number, a in enumerate(ordered, start=1) if a.recommend_order != number]
+    for _number, application in changed:
+        application.recommend_order = None
+    db.session.flush()
+    for number, application in changed:
         application.recommend_order = number
     return ordered
 
@@ -115,7 +122,9 @@ def _renumber(campaign_id: int, unit_id: int, ordered: list[Application] | None 
 def move_to(application: Application, position: int, user: User, now: datetime | None = None) -> int:
     """Put a recommended application at 序号 `position` (clamped to 1..n); the others shift. Returns the new 序号."""
     _check_unit(application, user)
+    lock_unit_list(application.campaign_id, application.unit_id)
     check_unlocked(application.campaign, application.unit_id, now)
+    db.session.refresh(application)
     if application.status is not S.RECOMMENDED:
         raise ReviewError("只有已推荐的申报书有序号。")
     ordered = list(db.session.execute(recommended_query(application.campaign_id, application.unit_id)).scalars())

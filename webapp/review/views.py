@@ -97,8 +97,6 @@ def _safe_return_to(value: str | None) -> str:
 @unit_only
 def queue():
     context = _queue_context(request.args)
-    if request.headers.get("HX-History-Restore-Request") == "true":
-        return render_template("review/queue.html", **context)
     return render_page_or_block("review/queue.html", "results", **context)
 
 

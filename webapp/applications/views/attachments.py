@@ -13,11 +13,12 @@ from webapp.core.downloads import content_disposition
 from webapp.core.errors import MESSAGES
 from webapp.core.extensions import db, reads_first
 from webapp.core.numbers import MB, format_size
+from webapp.core.security_headers import accepts_uploads
 from webapp.core.htmx import is_htmx, redirect_after_post
 from webapp.models import Application, ApplicationScenario, Attachment, AttachmentCategory, Role
 from webapp.permissions import (
-    attachment_section, can_edit_application, can_view_application, get_application_or_404, require_attachment_rights,
-    roles_required,
+    attachment_section, can_edit_application, can_view_application, get_application_or_404, refuse_object,
+    require_attachment_rights, roles_required,
 )
 from webapp.applications.attachment_list import SECTION_CATEGORIES
 from webapp.applications.editor import editor_context
@@ -124,6 +125,7 @@ def request_too_large(exc):
 # ---- routes ----
 
 @bp.post("/applications/<int:application_id>/attachments")
+@accepts_uploads
 @reads_first
 @applicant_only
 def upload(application_id):
@@ -219,7 +221,7 @@ def _attachment_or_404(attachment_id: int) -> Attachment:
     """An attachment of an application the user may see; 404 for anyone else's (its existence is not revealed)."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or not can_view_application(current_user, attachment.application):
-        abort(404)
+        refuse_object("attachment", attachment_id)
     return attachment
 
 

@@ -19,6 +19,7 @@ from webapp.applications.word_import_file import discard_pending, load_pending, 
 from webapp.applications.word_import_links import Choices
 from webapp.audit import trail as audit
 from webapp.core.extensions import db, reads_first
+from webapp.core.security_headers import accepts_uploads
 from webapp.documents.pdf import office_binary
 from webapp.documents.word_reader import WordFileError
 from webapp.forms.applications.word_import import WordImportForm, WordUploadForm
@@ -69,6 +70,7 @@ def page(application_id):
 
 
 @bp.post("/<int:application_id>/word-import")
+@accepts_uploads
 @reads_first
 @applicant_only
 def upload(application_id):
