@@ -69,17 +69,19 @@ from webapp.applications.lifecycle import submit_application          # noqa: E4
 from webapp.campaigns.lookup import current_campaign               # noqa: E402
 from webapp.core.extensions import db                            # noqa: E402
 from webapp.models import (                                 # noqa: E402
-    Application, AttachmentCategory, DeadlineExtension, RecommendingUnit, User,
+    Application, AttachmentCategory, DeadlineExtension, RecommendingUnit, ReviewComment, User,
 )
 from webapp.core.timeutil import utcnow                          # noqa: E402
 from webapp.documents.pdf import office_binary                       # noqa: E402
 
 from tests.conftest import PASSWORD, login                       # noqa: E402
-from tests.factories import add_solution_picture, make_complete_application, make_enterprise, make_png  # noqa: E402
+from tests.factories import (                                # noqa: E402
+    add_solution_picture, make_complete_application, make_enterprise, make_png, stamp,
+)
 
 A_NAME = "湖南甲独有智能装备股份有限公司"
 A_MARKERS = ("甲独有", "QX7Z9")         # in A's name, profile, a 场景 and a file name: never shown to anyone else
-OBJECT_ARGS = {"application_id", "attachment_id", "block_id"}    # A's own objects: B and the other unit are refused
+OBJECT_ARGS = {"application_id", "attachment_id", "block_id", "final_id", "comment_id"}    # A's own objects: B and the other unit are refused
 ALLOWED = {200, 204, 302, 303, 409}
 REFUSED = {403, 404}
 CALLERS = ["anonymous", "applicant_b", "other_recommender", "auditor", "admin", "recommender", "applicant_a",
@@ -109,7 +111,10 @@ def world(app, login_as):
         proof = next(a for a in application.attachments if a.category is AttachmentCategory.LICENSE)
         proof.original_name = "甲独有营业执照.pdf"
         user = enterprise.users[0]
+        stamp(db.session, application, write_files=True)      # the picture is in the 盖章版
         submit_application(application, user)
+        comment = ReviewComment(application=application, section="profile", text="请补充企业简介。")
+        db.session.add(comment)
         extension = DeadlineExtension(campaign=campaign, enterprise=enterprise, reason="甲独有的延期理由",
                                       deadline=campaign.enterprise_deadline + timedelta(days=3))
         db.session.add(extension)
@@ -117,7 +122,8 @@ def world(app, login_as):
         ids = {"application_id": [application.id], "attachment_id": [proof.id, picture.id],
                "link_block": app_link.id, "scenario_block": app_scenario.id, "unit_id": [application.unit_id],
                "user_id": [user.id], "campaign_id": [campaign.id], "extension_id": [extension.id],
-               "year": [campaign.year], "key": ["profile"], "direction": ["up"], "login": user.login}
+               "year": [campaign.year], "key": ["profile"], "direction": ["up"], "login": user.login,
+               "final_id": [application.final_prints[-1].id], "comment_id": [comment.id]}
     clients = {"anonymous": app.test_client(), "applicant_a": app.test_client()}
     assert login(clients["applicant_a"], ids["login"]).status_code == 302
     clients["applicant_b"] = login_as("applicant")                   # also in 长沙

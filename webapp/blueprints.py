@@ -5,8 +5,10 @@ from webapp.accounts.views.admin import bp as accounts_admin
 from webapp.accounts.views.auth import bp as auth
 from webapp.accounts.views.second_factor import bp as security_settings
 from webapp.applications.views.attachments import bp as attachments
+from webapp.applications.views.comments import bp as comments
 from webapp.applications.views.documents import bp as documents
 from webapp.applications.views.editor import bp as application
+from webapp.applications.views.final import bp as final
 from webapp.applications.views.implementation import bp as implementation
 from webapp.audit.views import bp as audit
 from webapp.campaigns.views import bp as campaigns, carry_over
@@ -16,7 +18,7 @@ from webapp.reference.views import bp as options
 from webapp.review.views import bp as review
 
 BLUEPRINTS = (main, auth, options, application, attachments, implementation, review, campaigns, carry_over,
-              accounts_admin, audit, documents, exports, security_settings)
+              accounts_admin, audit, documents, exports, security_settings, final, comments)
 
 
 def register_blueprints(app: Flask) -> None:

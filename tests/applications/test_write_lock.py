@@ -77,7 +77,8 @@ def assert_lock_only_while_writing(groups):
 def test_a_section_save_writes_under_the_lock_and_renders_without_it(applicant, statements):
     statements.clear()
     response = applicant.post(f"/applications/{applicant.application_id}/sections/profile",
-                              data={**SECTION_POSTS["profile"], "version": "0"}, headers={"HX-Request": "true"})
+                              data={**SECTION_POSTS["profile"], "version": "0", "confirm_restamp": "1"},
+                              headers={"HX-Request": "true"})
     assert response.status_code == 200 and "已保存" in response.get_data(as_text=True)
     assert_lock_only_while_writing(transactions(statements))
 

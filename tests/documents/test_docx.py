@@ -18,7 +18,7 @@ from webapp.campaigns.lookup import current_campaign
 from webapp.documents import docx_builder
 from webapp.ops import word_template
 from webapp.documents.docx_builder import (
-    application_context, docx_filename, fingerprint, render_blank, render_docx,
+    STAMPED_SCAN_NOTE, application_context, docx_filename, fingerprint, render_blank, render_docx,
 )
 from webapp.core.extensions import db
 from webapp.applications.implementation import SCENARIO_FIELDS
@@ -286,6 +286,8 @@ def check_attachments(form: Form, a: Application) -> None:
         position = form.heading_index(heading, position)
         names = [att.original_name for att in a.attachments if att.category is category]
         assert names, category
+        if category is AttachmentCategory.STAMPED_SCAN:
+            names = [STAMPED_SCAN_NOTE]         # the file to be stamped names the scan it will be submitted with
         listed = [p.text for p in form.body[position + 1:position + 1 + len(names)]]
         assert listed == [f"{i}. {name}" for i, name in enumerate(names, start=1)]
 

@@ -23,7 +23,7 @@ from webapp.status import TransitionError
 from webapp.core.timeutil import local_today, utcnow
 
 from tests.conftest import text
-from tests.factories import make_application, make_complete_application, make_enterprise
+from tests.factories import make_application, make_complete_application, make_enterprise, resubmit
 
 CHANGSHA, ZHUZHOU = "430100", "430200"
 HTMX = {"HX-Request": "true"}
@@ -396,13 +396,13 @@ def test_diff_shows_exactly_the_changed_fields(app, unit):
         old_solution = scenario.solution
         scenario.solution = "改为采用国产工业软件平台，供应商为湖南本地企业。"
         link_name = application.links[0].link.name
-        submit_application(application, application.enterprise.users[0])
+        resubmit(db.session, application)
         db.session.commit()
         result = changes_since_return(db.session.get(Application, application_id))
         assert (result.old_version, result.new_version) == (1, 2)
         labels = [c.label for c in result.changes]
         assert labels == ["企业基本信息：联系人 姓名", "企业简介：企业简介",
-                          f"环节1（{link_name}）场景2：采用的技术方案"]
+                          f"环节1（{link_name}）场景2：采用的技术方案", "相关证明材料：盖章申报书扫描件"]
         by_label = {c.label: c for c in result.changes}
         assert by_label["企业基本信息：联系人 姓名"].old == "王晓燕"
         assert by_label["企业基本信息：联系人 姓名"].new == "赵新联系人"
@@ -412,8 +412,10 @@ def test_diff_shows_exactly_the_changed_fields(app, unit):
         assert "".join(piece for op, piece in pieces if op != "ins") == by_label["企业简介：企业简介"].old
         assert "".join(piece for op, piece in pieces if op != "del") == by_label["企业简介：企业简介"].new
         assert any(op == "ins" for op, _ in pieces) and any(op == "same" for op, _ in pieces)
+        scan = by_label["相关证明材料：盖章申报书扫描件"]         # one valid scan on each side, of its own version
+        assert (scan.old, scan.new) == ("盖章申报书扫描件.pdf（盖章版第1版）", "盖章申报书扫描件.pdf（盖章版第2版）")
     page = text(unit.get(f"/review/{application_id}"))
-    assert "退回后修改的内容" in page and "共 3 处修改" in page
+    assert "退回后修改的内容" in page and "共 4 处修改" in page
     assert f"环节1（{link_name}）场景2：采用的技术方案" in page and "赵新联系人" in page
 
 

@@ -40,6 +40,7 @@ TEMPLATE_PATH = Path(__file__).resolve().parent / "templates" / "shenbaoshu.docx
 MAX_PICTURE_WIDTH = Cm(14.66)     # the text width of the template's page
 MAX_PICTURE_HEIGHT = Cm(16)
 BLANK_DATE = "　　年　　月　　日"
+STAMPED_SCAN_NOTE = "本申报书经法定代表人签字并加盖企业公章后的扫描件（随本申报书一并提交）"
 CHECKED, UNCHECKED = "☑", "□"
 # Keys of the context that describe the file rather than the content: left out of the fingerprint, and so are
 # 申报日期 (set at submission) and the list of uploaded proof files (the stamped scan comes after printing), so
@@ -54,13 +55,21 @@ _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|]+')
 
 # ---------------------------------------------------------------- public API
 
-def application_context(application: Application, *, generated_at: datetime, draft: bool) -> dict:
+def application_context(application: Application, *, generated_at: datetime, draft: bool,
+                        version: int | None = None, declared_on: date | None = None) -> dict:
     """Everything the template shows, as plain JSON data (strings, booleans, lists, dicts).
 
-    `generated_at` is naive UTC (as stored by the app) or aware; it is printed in Beijing time.
+    `generated_at` is naive UTC (as stored by the app) or aware; it is printed in Beijing time. `version` and
+    `declared_on` are the version number and 申报日期 the file carries (default: the application's). A file that is
+    not a draft is the one to be stamped: its attachment list names the stamped scan that will go with it.
     """
     context = _content(application, application.campaign.economic_years if application.campaign else None)
-    context.update(blank=False, draft=bool(draft), version=application.version or 0,
+    if declared_on is not None:
+        context["declared_on"] = context["pledge_date"] = _date(declared_on, BLANK_DATE)
+    if not draft:
+        context["attachments"]["stamped_scan"] = [STAMPED_SCAN_NOTE]
+    context.update(blank=False, draft=bool(draft),
+                   version=(application.version or 0) if version is None else version,
                    generated_at=_local_time(generated_at))
     context["fingerprint"] = fingerprint(context)
     return context
@@ -339,6 +348,6 @@ def _attachments(a: Application) -> dict:
     files = {category.value: [] for category in AttachmentCategory
              if category is not AttachmentCategory.SOLUTION_PICTURE}
     for attachment in a.attachments:
-        if attachment.category.value in files:
+        if attachment.category.value in files and attachment.superseded_at is None:
             files[attachment.category.value].append(clean_text(attachment.original_name))
     return files

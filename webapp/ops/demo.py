@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from webapp.applications.lifecycle import submit_application
 from webapp.campaigns.lookup import current_campaign
-from webapp.ops.demo_data import make_complete_application, make_enterprise
+from webapp.ops.demo_data import make_complete_application, make_enterprise, stamp
 from webapp.core.extensions import db
 from webapp.models import (
     ApplicationStatus, ApplicationType, County, Enterprise, EnterpriseNature, IndustryDivision, IndustryGroup, RecommendingUnit,
@@ -61,11 +61,13 @@ def create_demo_applications(count: int, *, seed: int = 2024, write_files: bool 
             db.session, enterprise=enterprise, campaign=campaign,
             app_type=ApplicationType.WORKSHOP if workshop else ApplicationType.ENTERPRISE,
             links=rng.randint(4, 6) if workshop else rng.randint(8, 11),
-            scenarios_per_link=rng.randint(2, 3) if workshop else rng.randint(2, 3), write_files=write_files)
+            scenarios_per_link=rng.randint(2, 3) if workshop else rng.randint(2, 3), write_files=write_files,
+            stamped=False)
         division = rng.choice(divisions)
         application.industry_division_code = division.code
         application.industry_group_code = rng.choice(groups[division.code])
         application.nature = rng.choice(list(EnterpriseNature)[:3])
+        stamp(db.session, application, write_files)
         target = rng.choices([s for s, _ in STATES], [w for _, w in STATES])[0]
         states[_move_to(application, target, rng)] += 1
         if index % 20 == 19:

@@ -33,10 +33,12 @@ from webapp.accounts.operations import register_enterprise
 from webapp.accounts.codes import check_character
 from webapp.models import (
     Application, ApplicationLink, ApplicationScenario, ApplicationType, Campaign,
-    EconomicYear, Enterprise, EnterpriseNature, Link, ListItem, User,
+    EconomicYear, Enterprise, EnterpriseNature, FinalPrint, Link, ListItem, User,
 )
 from webapp.core.timeutil import utcnow
-from webapp.ops.demo_files import add_proof_files
+from webapp.applications.final_print import print_state
+from webapp.applications.finalize import final_blockers, make_final
+from webapp.ops.demo_files import add_proof_files, add_stamped_scan
 from webapp.ops.demo_texts import (
     EQUIPMENT, LIST_SENTENCES, LONG_SENTENCES, SCENARIO_SENTENCES, SUPPLIERS, SYSTEMS, compose, paragraphs,
 )
@@ -134,8 +136,9 @@ def _scenario_names(rng: random.Random, link_name: str, scene: str) -> dict:
 def make_complete_application(session, *, enterprise: Enterprise, campaign: Campaign,
                               app_type: ApplicationType = ApplicationType.ENTERPRISE, links: int = 8,
                               scenarios_per_link: int = 2, text_factor: float = 1.0,
-                              write_files: bool = False) -> Application:
-    """A complete application of `enterprise` for `campaign` (status 草稿, version 0, 申报日期 unset); flushed."""
+                              write_files: bool = False, stamped: bool = True) -> Application:
+    """A complete application of `enterprise` for `campaign` (status 草稿, version 0, 申报日期 unset); flushed.
+    With `stamped`, its 盖章版 is generated and the scan of the stamped print uploaded, so it can be submitted."""
     rng = random.Random(f"{enterprise.credit_code}-{app_type.value}-{links}-{scenarios_per_link}-{text_factor}")
     names = _numbers(rng, enterprise.name, campaign.year)
     application = Application(campaign=campaign, enterprise=enterprise, unit_id=enterprise.unit_id,
@@ -150,7 +153,22 @@ def make_complete_application(session, *, enterprise: Enterprise, campaign: Camp
     session.flush()
     add_proof_files(session, application, write_files)
     session.flush()
+    if stamped:
+        stamp(session, application, write_files)
     return application
+
+
+def stamp(session, application: Application, write_files: bool) -> FinalPrint | None:
+    """定稿 and the scan of the stamped print, as the enterprise does before submitting; nothing while something
+    else is still missing (an application made incomplete on purpose)."""
+    state = print_state(application)
+    if state.current:
+        return state.final
+    if final_blockers(application):
+        return None
+    final = make_final(application, application.enterprise.users[0])
+    add_stamped_scan(session, application, final, write_files)
+    return final
 
 
 def _fill_basic(a: Application, enterprise: Enterprise, rng: random.Random) -> None:
