@@ -243,7 +243,7 @@ def test_another_unit_gets_404_everywhere(app, login_as):
                       (f"/review/{theirs}/position", {"position": "1"})):
         assert zhuzhou.post(url, data=data).status_code == 404, url
         assert zhuzhou.post(url, data=data, headers=HTMX).status_code == 404, url
-    response = zhuzhou.post("/review/bulk", data={"ids": [str(theirs)], "action": "reject"})
+    response = zhuzhou.post("/review/bulk", data={"ids": [str(theirs)], "action": "reject", "confirmed": "1"})
     assert response.status_code == 303
     assert "申报书不存在或无权处理" in text(zhuzhou.get("/review/"))
     assert status_of(app, theirs) is S.RECOMMENDED
@@ -342,7 +342,7 @@ def test_no_decision_after_the_unit_deadline(app, unit):
     response = recommend(unit, application_id)
     assert response.status_code == 409 and "推荐截止时间" in text(response)
     assert status_of(app, application_id) is S.SUBMITTED
-    assert unit.post("/review/summary/report", data={"confirm_undecided": "y"}).status_code == 409
+    assert unit.post("/review/summary/report", data={"confirm_undecided": "y", "confirmed": "1"}).status_code == 409
     assert "推荐截止时间" in text(unit.get("/review/"))
 
 
@@ -470,7 +470,7 @@ def test_bulk_decisions_each_row_on_its_own(app, unit):
     unit.post(f"/review/{returned}/return", data={"return-comment": "请修改"})
 
     response = unit.post("/review/bulk", data={"ids": [str(a), str(returned), str(b), str(c)], "action": "recommend",
-                                               "return_to": "/review/?sort=name&dir=asc"})
+                                               "return_to": "/review/?sort=name&dir=asc", "confirmed": "1"})
     assert response.status_code == 303 and response.location.endswith("/review/?sort=name&dir=asc")
     page = text(unit.get("/review/"))
     assert "已推荐 2 份申报书：湖南批量甲有限公司、湖南批量乙有限公司" in page
@@ -489,7 +489,8 @@ def test_bulk_form_errors_in_place(app, unit):
     assert response.status_code == 200 and "请先勾选要处理的申报书" in text(response)
     assert "<html" not in response.get_data(as_text=True)
     assert unit.post("/review/bulk", data={"ids": [str(a)], "action": "return", "comment": "统一退回补充材料",
-                                           "return_to": "https://evil.example/"}).location.endswith("/review/")
+                                           "return_to": "https://evil.example/", "confirmed": "1"}
+                     ).location.endswith("/review/")
     assert status_of(app, a) is S.RETURNED
 
 
@@ -586,12 +587,12 @@ def test_fill_date_defaults_to_today_and_is_validated(app, unit):
 def test_report_locks_the_list_until_the_admin_returns_it(app, unit, login_as):
     a = make_submitted(app, "湖南报送甲有限公司")
     b = make_submitted(app, "湖南报送乙有限公司")
-    response = unit.post("/review/summary/report", data={})
+    response = unit.post("/review/summary/report", data={"confirmed": "1"})
     assert response.status_code == 409 and "尚未推荐任何申报书" in text(response)
     recommend(unit, a)
-    response = unit.post("/review/summary/report", data={})
+    response = unit.post("/review/summary/report", data={"confirmed": "1"})
     assert response.status_code == 409 and "还有 1 份已提交的申报书尚未处理" in text(response)
-    assert unit.post("/review/summary/report", data={"confirm_undecided": "y"}).status_code == 303
+    assert unit.post("/review/summary/report", data={"confirm_undecided": "y", "confirmed": "1"}).status_code == 303
     with app.app_context():
         report = db.session.execute(db.select(UnitReport)).scalar_one()
         assert report.reported_at is not None and report.fill_date == local_today()
@@ -604,7 +605,7 @@ def test_report_locks_the_list_until_the_admin_returns_it(app, unit, login_as):
     assert response.status_code == 409 and "已锁定" in text(response)
     assert unit.post(f"/review/{a}/reject", data={}).status_code == 409
     assert unit.post(f"/review/{a}/move", data={"direction": "down"}).status_code == 409
-    assert unit.post("/review/summary/report", data={"confirm_undecided": "y"}).status_code == 409
+    assert unit.post("/review/summary/report", data={"confirm_undecided": "y", "confirmed": "1"}).status_code == 409
     assert unit.post("/review/summary/fill-date", data={"fill_date": "2024-01-01"}).status_code == 409
     assert 'name="ids"' not in unit.get("/review/").get_data(as_text=True)
     assert status_of(app, a) is S.RECOMMENDED and status_of(app, b) is S.SUBMITTED
@@ -631,7 +632,7 @@ def test_report_locks_the_list_until_the_admin_returns_it(app, unit, login_as):
 def test_a_list_returned_after_the_deadline_can_be_corrected(app, unit, login_as):
     a = make_submitted(app, "湖南逾期退回有限公司")
     recommend(unit, a)
-    assert unit.post("/review/summary/report", data={}).status_code == 303
+    assert unit.post("/review/summary/report", data={"confirmed": "1"}).status_code == 303
     with app.app_context():
         current_campaign().unit_deadline = utcnow() - timedelta(days=1)
         db.session.commit()
