@@ -17,7 +17,7 @@ from webapp.documents.docx_builder import STAMPED_SCAN_NOTE
 from webapp.models import Application, ApplicationStatus as S, Attachment, AttachmentCategory, AuditRecord, FinalPrint
 from webapp.ops.demo_files import minimal_pdf
 
-from tests.conftest import PASSWORD, login, text
+from tests.conftest import login, text
 from tests.factories import make_application, make_complete_application, make_enterprise, resubmit, unit_reviewer
 from webapp.review.decisions import decide
 
@@ -83,7 +83,7 @@ def test_the_final_print_is_the_file_to_stamp(app, unstamped):
     assert "下载盖章版 Word" in page and "当前有效" in page
     data = unstamped.get(f"/applications/{unstamped.application_id}/final/{final.id}.docx").data
     body, footers = word_texts(data)
-    assert "草稿" not in footers and f"版本 1" in footers and final.fingerprint in footers
+    assert "草稿" not in footers and "版本 1" in footers and final.fingerprint in footers
     today = local_today()
     assert f"{today.year}年{today.month}月{today.day}日" in body           # 申报日期 filled
     assert STAMPED_SCAN_NOTE in body and "（未上传）" not in body.split("八、相关证明材料")[-1]

@@ -8,10 +8,9 @@ from webapp.core.extensions import db
 from webapp.models import (
     Application, ApplicationStatus as S, ApplicationType, RecommendingUnit, ReviewComment, UnitQuota,
 )
-from webapp.review.decisions import decide
 
 from tests.conftest import login, text
-from tests.factories import make_application, resubmit, unit_reviewer
+from tests.factories import make_application, resubmit
 
 
 def make(app, name: str, status: S = S.SUBMITTED, county: str = "430104", **changes) -> int:

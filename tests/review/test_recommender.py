@@ -22,6 +22,8 @@ from webapp.review.report import ReviewError
 from webapp.status import TransitionError
 from webapp.core.timeutil import local_today, utcnow
 
+from webapp.ops.demo_trades import person
+
 from tests.conftest import text
 from tests.factories import make_application, make_complete_application, make_enterprise, resubmit
 
@@ -404,7 +406,7 @@ def test_diff_shows_exactly_the_changed_fields(app, unit):
         assert labels == ["企业基本信息：联系人 姓名", "企业简介：企业简介",
                           f"环节1（{link_name}）场景2：采用的技术方案", "相关证明材料：盖章申报书扫描件"]
         by_label = {c.label: c for c in result.changes}
-        assert by_label["企业基本信息：联系人 姓名"].old == "王晓燕"
+        assert by_label["企业基本信息：联系人 姓名"].old == person("湖南修改对比有限公司", "联系人").name
         assert by_label["企业基本信息：联系人 姓名"].new == "赵新联系人"
         solution = by_label[f"环节1（{link_name}）场景2：采用的技术方案"]
         assert solution.old == old_solution and solution.new.startswith("改为采用国产")
@@ -542,7 +544,9 @@ def test_summary_page_and_excel_export(app, unit):
     assert "推荐单位：长沙市工业和信息化局（盖章）" in page
     assert f"填报日期：{today.year}年{today.month}月{today.day}日" in page
     assert "35专用设备制造业" in page and "351采矿、冶金、建筑专用设备制造" in page
-    assert "岳麓区" in page and "浏阳市" in page and "液压油缸智能装配车间" in page and "13787120002" in page
+    with app.app_context():
+        mobile = db.session.get(Application, enterprise_app).contact_mobile
+    assert "岳麓区" in page and "浏阳市" in page and "液压油缸智能装配车间" in page and mobile in page
     assert page.index("浏阳花炮智能车间有限公司") < page.index("湖南湘江智能装备股份有限公司")
 
     response = unit.post("/review/summary/fill-date", data={"fill_date": "2024-06-18"})
@@ -568,7 +572,8 @@ def test_summary_page_and_excel_export(app, unit):
                                                           for s in l.scenarios) for l in a.links)
             expected.append([order, a.company_name, a.county.name, a.app_type.label,
                              a.workshop_name if a.app_type is ApplicationType.WORKSHOP else None,
-                             "35专用设备制造业", "351采矿、冶金、建筑专用设备制造", links, "王晓燕", "13787120002"])
+                             "35专用设备制造业", "351采矿、冶金、建筑专用设备制造", links, a.contact_name,
+                             a.contact_mobile])
     rows = [[sheet.cell(r, c).value for c in range(1, 11)] for r in (4, 5)]
     assert rows == expected
     assert rows[0][2] == "浏阳市" and rows[0][4] == "液压油缸智能装配车间" and rows[1][4] is None

@@ -13,6 +13,7 @@ from webapp.core.files import write_atomically
 from webapp.core.storage import attachment_path_for, discard_unless_committed
 from webapp.core.timeutil import utcnow
 from webapp.models import Application, ApplicationScenario, Attachment, AttachmentCategory, FinalPrint
+from webapp.ops.demo_trades import trade_of
 
 
 PROOF_FILES = {
@@ -21,7 +22,7 @@ PROOF_FILES = {
                                "智能制造专项审计报告.pdf"],
     AttachmentCategory.EQUIPMENT: ["关键技术设备及软件清单.xlsx"],
     AttachmentCategory.STAFF: ["主要技术人员情况表.xlsx", "技术人员资质证书.pdf"],
-    AttachmentCategory.PHOTOS: ["液压油缸智能装配线.png", "自动化立体仓库.png"],
+    AttachmentCategory.PHOTOS: ["{workshop}.png", "自动化立体仓库.png"],
     AttachmentCategory.ACHIEVEMENTS: ["发明专利证书汇编.pdf", "软件著作权登记证书.pdf"],
     AttachmentCategory.OTHER: ["智能制造能力成熟度评估报告.pdf"],
 }
@@ -35,9 +36,10 @@ CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/pn
 def add_proof_files(session, a: Application, write_files: bool) -> None:
     """One or more files per category of 八; with `write_files` real small files are stored (demo, exports)."""
     y0, y1, y2 = a.campaign.economic_years
+    workshop = trade_of(a.company_name).workshop
     for category, names in PROOF_FILES.items():
         for name in names:
-            name = name.format(y0=y0, y1=y1, y2=y2)
+            name = name.format(y0=y0, y1=y1, y2=y2, workshop=workshop)
             data = proof_file_bytes(name, f"{a.company_name} {name}") if write_files else \
                 f"{a.id}:{category.value}:{name}".encode()
             attachment = _attachment(a, category, name, data)
