@@ -23,12 +23,11 @@ from typing import BinaryIO
 
 from sqlalchemy import func
 
-from webapp.applications.final_print import print_state
-from webapp.audit import trail as audit
+from webapp.applications.stamped_scans import UploadError, final_for_scan, supersede_scans
 from webapp.core.numbers import MB, format_size
 from webapp.core.extensions import db
 from webapp.models import (
-    Application, ApplicationScenario, Attachment, AttachmentCategory, Campaign, FinalPrint, User,
+    Application, ApplicationScenario, Attachment, AttachmentCategory, Campaign, User,
 )
 from webapp.core.files import fsync_dir
 from webapp.core.storage import attachment_path_for, discard_unless_committed, remove_after_commit, upload_root
@@ -71,10 +70,6 @@ CATEGORY_KINDS = {
     AttachmentCategory.STAMPED_SCAN: (SCAN_KINDS, "盖章申报书扫描件只接受 PDF、JPG、PNG 格式"),
 }
 ALL_ACCEPT = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx"
-
-class UploadError(ValueError):
-    """A refused upload; the message is for the user (Chinese) and names the file."""
-
 
 # ---- sizes and names ----
 
@@ -225,17 +220,6 @@ def _sweep_stale(incoming: Path) -> None:
             pass
 
 
-def _final_for_scan(application: Application) -> FinalPrint:
-    """The 盖章版 a stamped scan being uploaded is a scan of: the current one, or UploadError."""
-    state = print_state(application)
-    if state.final is None:
-        raise UploadError("请先生成盖章版（定稿）：下载盖章版打印，签字盖章后扫描上传。")
-    if not state.current:
-        raise UploadError(f"盖章版（第{state.final.version}版）已过期：{state.stale_reason}。"
-                          "请先重新生成盖章版，打印、签字盖章后再上传扫描件。")
-    return state.final
-
-
 def _same_content(application: Application, sha256: str) -> Attachment | None:
     """An attachment of the application with exactly these bytes (superseded scans included)."""
     return db.session.execute(db.select(Attachment).where(
@@ -246,22 +230,6 @@ def _duplicate_message(name: str, existing: Attachment) -> str:
     where = existing.category.label + ("，已作废" if existing.superseded_at else "")
     return (f"“{name}”与已上传的“{existing.original_name}”（{where}）内容完全相同，没有重复上传。"
             "如需更换文件，请选择另一个文件。")
-
-
-def supersede_scans(application: Application, keep: Attachment, batch_started) -> list[Attachment]:
-    """A new stamped scan replaces the earlier ones (uploaded before this batch: the pages of one scan may come
-    together): they stay in the history, marked 已作废, and leave the archives."""
-    replaced = [a for a in application.attachments
-                if a.category is AttachmentCategory.STAMPED_SCAN and a.superseded_at is None and a is not keep
-                and a.uploaded_at < batch_started]
-    for attachment in replaced:
-        attachment.superseded_at = keep.uploaded_at
-        audit.record("attachment.supersede", obj=attachment, detail={
-            "application_id": application.id, "name": attachment.original_name, "replaced_by": keep.id,
-            "version": attachment.document_version})
-    # Flushed now: a later refresh of the application (apply_transition locks it so) reloads its collections.
-    db.session.flush()
-    return replaced
 
 
 @dataclass(frozen=True)
@@ -320,7 +288,7 @@ def _keep(application, category, received: ReceivedFile, original_name, user, ap
         raise UploadError(f"“{name}”大小为 {format_size(size)}，超过了单个文件 {campaign.max_file_mb} MB 的上限。"
                           "请压缩或拆分后再上传。")
     content_type = _check_kind(detect_kind(received.path), name, category)
-    final = _final_for_scan(application) if category is AttachmentCategory.STAMPED_SCAN else None
+    final = final_for_scan(application) if category is AttachmentCategory.STAMPED_SCAN else None
     existing = _same_content(application, received.sha256)
     if existing is not None:
         raise UploadError(_duplicate_message(name, existing))
@@ -348,19 +316,6 @@ def _keep(application, category, received: ReceivedFile, original_name, user, ap
     if final is not None:
         supersede_scans(application, attachment, batch_started or now)
     return attachment
-
-
-def deletion_refusal(attachment: Attachment) -> str | None:
-    """Why a file may not be deleted: a stamped scan that was submitted, or already replaced, stays in the history
-    (a new scan replaces it instead)."""
-    if attachment.category is not AttachmentCategory.STAMPED_SCAN:
-        return None
-    if attachment.superseded_at is not None:
-        return f"“{attachment.original_name}”是已作废的盖章扫描件，保留在记录中，不能删除。"
-    if attachment.document_version is not None and attachment.document_version <= attachment.application.version:
-        return (f"“{attachment.original_name}”已随第{attachment.document_version}版申报书提交，不能删除；"
-                "上传新盖章版的扫描件后，它将自动作废。")
-    return None
 
 
 def delete_attachment(attachment: Attachment) -> None:

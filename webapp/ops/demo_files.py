@@ -8,7 +8,7 @@ import zlib
 
 import openpyxl
 
-from webapp.applications.uploads import supersede_scans
+from webapp.applications.stamped_scans import supersede_scans
 from webapp.core.files import write_atomically
 from webapp.core.storage import attachment_path_for, discard_unless_committed
 from webapp.core.timeutil import utcnow

@@ -19,8 +19,9 @@ from webapp.permissions import can_edit_application, can_view_application, get_a
 from webapp.applications.attachment_list import SECTION_CATEGORIES
 from webapp.applications.editor import editor_context
 from webapp.applications.sections import SECTION_BY_KEY
+from webapp.applications.stamped_scans import deletion_refusal
 from webapp.applications.uploads import (
-    UploadError, attachment_path, clean_name, delete_attachment, deletion_refusal, receive_upload, store_upload,
+    UploadError, attachment_path, clean_name, delete_attachment, receive_upload, store_upload,
 )
 from webapp.core.timeutil import utcnow
 from webapp.applications.versions import NotEditable, bump_section, section_write
