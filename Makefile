@@ -14,7 +14,7 @@ run: setup
 setup: install
 	$(FLASK) db upgrade
 	$(FLASK) bootstrap
-	$(FLASK) demo --applications 8 --if-empty
+	$(FLASK) demo --applications 8 --if-empty --keep-deadlines
 
 ## make test: install the test requirements and run the test suite
 test: install-test

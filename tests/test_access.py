@@ -65,13 +65,14 @@ import io                                                   # noqa: E402
 import itertools                                            # noqa: E402
 from datetime import timedelta                              # noqa: E402
 
+from webapp.accounts.colleagues import add_colleague                    # noqa: E402
 from webapp.applications.lifecycle import submit_application          # noqa: E402
+from webapp.notices.inbox import notify                                # noqa: E402
 from webapp.campaigns.lookup import current_campaign               # noqa: E402
 from webapp.core.extensions import db                            # noqa: E402
 from webapp.models import (                                 # noqa: E402
-    Application, AttachmentCategory, DeadlineExtension, RecommendingUnit, ReviewComment, User,
+    Application, AttachmentCategory, DeadlineExtension, MemberAccess, ReviewComment, User,
 )
-from webapp.core.timeutil import utcnow                          # noqa: E402
 from webapp.documents.pdf import office_binary                       # noqa: E402
 
 from tests.conftest import PASSWORD, login                       # noqa: E402
@@ -81,7 +82,9 @@ from tests.factories import (                                # noqa: E402
 
 A_NAME = "湖南甲独有智能装备股份有限公司"
 A_MARKERS = ("甲独有", "QX7Z9")         # in A's name, profile, a 场景 and a file name: never shown to anyone else
-OBJECT_ARGS = {"application_id", "attachment_id", "block_id", "final_id", "comment_id"}    # A's own objects: B and the other unit are refused
+# A's own objects: B and the other unit are refused.
+OBJECT_ARGS = {"application_id", "attachment_id", "block_id", "colleague_id", "notice_id", "final_id", "comment_id"}
+OWNER_ARGS = {"notice_id"}          # a user's own: everyone but its owner is refused
 ALLOWED = {200, 204, 302, 303, 409}
 REFUSED = {403, 404}
 CALLERS = ["anonymous", "applicant_b", "other_recommender", "auditor", "admin", "recommender", "applicant_a",
@@ -115,6 +118,8 @@ def world(app, login_as):
         submit_application(application, user)
         comment = ReviewComment(application=application, section="profile", text="请补充企业简介。")
         db.session.add(comment)
+        colleague, _password = add_colleague(user, name="甲的同事", mobile="13900000009", access=MemberAccess.ALL)
+        notice = notify(user, "test", "甲独有的消息", "正文", "/home")
         extension = DeadlineExtension(campaign=campaign, enterprise=enterprise, reason="甲独有的延期理由",
                                       deadline=campaign.enterprise_deadline + timedelta(days=3))
         db.session.add(extension)
@@ -123,6 +128,8 @@ def world(app, login_as):
                "link_block": app_link.id, "scenario_block": app_scenario.id, "unit_id": [application.unit_id],
                "user_id": [user.id], "campaign_id": [campaign.id], "extension_id": [extension.id],
                "year": [campaign.year], "key": ["profile"], "direction": ["up"], "login": user.login,
+               "colleague_id": [colleague.id], "notice_id": [notice.id],
+               "attachment_sections": {proof.id: "attachments", picture.id: "implementation"},
                "final_id": [application.final_prints[-1].id], "comment_id": [comment.id]}
     clients = {"anonymous": app.test_client(), "applicant_a": app.test_client()}
     assert login(clients["applicant_a"], ids["login"]).status_code == 302
@@ -208,6 +215,8 @@ def expected(caller: str, view, rule, office: bool) -> str:
         return "forbidden"
     if caller in ("applicant_b", "other_recommender") and rule.arguments & OBJECT_ARGS:
         return "refused"
+    if caller != "applicant_a" and rule.arguments & OWNER_ARGS:
+        return "refused"
     if rule.endpoint == "documents.pdf" and not office:
         return "refused"                  # no LibreOffice on this server: the PDF is not offered to anyone
     return "allowed"
@@ -281,3 +290,81 @@ def test_an_unknown_url_argument_fails_the_access_test_with_a_clear_message(app,
     Map([rule])
     with pytest.raises(pytest.fail.Exception, match="widget_id.*add a value"):
         url_values(rule, ids)
+
+
+# ---- colleagues of enterprise A: every applicant endpoint against their rights ------------------------------------
+#
+# A colleague limited to section 三 (implementation, integration) and a colleague who may only view call every
+# endpoint an applicant may reach, on A's objects. Where their rights do not reach (another section, the
+# administrator's acts: submit, withdraw, copy from last year, the stamped scan, colleague accounts) they get 403 and
+# nothing changes; everything else answers as it does for A's administrator (A's application is submitted, so
+# editing endpoints within their rights answer "not editable").
+
+ADMIN_ACTS = {"application.submit", "application.withdraw", "carry_over.copy_previous", "final.generate"}
+RIGHTS = {"limited": {"implementation", "integration"}, "viewer": set()}
+
+
+def section_of(endpoint: str, values: dict, ids: dict, body: dict) -> str | None:
+    """The section an endpoint writes to (or opens for editing), None if it is not tied to one."""
+    if endpoint in ("application.edit_section", "application.save_section", "activity.presence"):
+        return values["key"]
+    if endpoint.startswith("implementation."):
+        return "implementation"
+    if endpoint == "attachments.upload":
+        return "attachments" if body.get("category") != "solution_picture" else "implementation"
+    if endpoint == "attachments.delete":
+        return ids["attachment_sections"][values["attachment_id"]]
+    if endpoint == "comments.reply":
+        return "profile"                    # the world's comment is on 企业简介
+    return None
+
+
+def colleague_expected(kind: str, endpoint: str, values: dict, ids: dict, body: dict) -> str:
+    if endpoint in ADMIN_ACTS or endpoint.startswith("colleagues."):
+        return "forbidden"
+    if endpoint == "application.start":
+        return "allowed" if RIGHTS[kind] else "forbidden"
+    section = section_of(endpoint, values, ids, body)
+    if section is not None and section not in RIGHTS[kind]:
+        return "forbidden"
+    return "allowed"
+
+
+@pytest.mark.parametrize("kind", sorted(RIGHTS))
+def test_colleagues_reach_only_what_their_rights_allow(app, world, kind):
+    _clients, ids = world
+    with app.app_context():
+        admin = db.session.execute(db.select(User).filter_by(login=ids["login"])).scalar_one()
+        access = MemberAccess.SECTIONS if RIGHTS[kind] else MemberAccess.VIEW
+        colleague, _password = add_colleague(admin, name="同事", mobile="13900000010", access=access,
+                                             sections=sorted(RIGHTS[kind]))
+        colleague.set_password(PASSWORD)
+        colleague.must_change_password = False
+        db.session.commit()
+        colleague_login = colleague.login
+    client = app.test_client()
+    assert login(client, colleague_login).status_code == 302
+    failures = []
+    for rule, method in ordered_calls(app):
+        view = app.view_functions[rule.endpoint]
+        if getattr(view, "public", False) or Role.APPLICANT not in view.allowed_roles \
+                or rule.endpoint == "auth.logout":
+            continue
+        for values in url_values(rule, ids):
+            body = post_body(rule.endpoint, values) if method == "POST" else None
+            outcome = colleague_expected(kind, rule.endpoint, values, ids, body or {})
+            if rule.arguments & OWNER_ARGS:
+                outcome = "refused"                     # A's administrator's own notice
+            before = mutable_state(app) if method == "POST" and outcome != "allowed" else None
+            url = rule.build(values)[1]
+            response = client.open(url, method=method, data=body)
+            where = f"{kind} colleague {method} {url} ({rule.endpoint}) → {response.status_code}"
+            if outcome == "forbidden" and response.status_code != 403:
+                failures.append(f"{where}: expected 403")
+            if outcome == "refused" and response.status_code not in REFUSED:
+                failures.append(f"{where}: expected 403 or 404")
+            if outcome == "allowed" and response.status_code not in ALLOWED:
+                failures.append(f"{where}: expected an answer (200/204/302/303/409)")
+            if before is not None and mutable_state(app) != before:
+                failures.append(f"{where}: a refused POST changed data")
+    assert failures == [], "\n".join(failures)

@@ -2,8 +2,10 @@
 from flask import Flask
 
 from webapp.accounts.views.admin import bp as accounts_admin
+from webapp.accounts.views.colleagues import bp as colleagues
 from webapp.accounts.views.auth import bp as auth
 from webapp.accounts.views.second_factor import bp as security_settings
+from webapp.applications.views.activity import bp as activity
 from webapp.applications.views.attachments import bp as attachments
 from webapp.applications.views.comments import bp as comments
 from webapp.applications.views.documents import bp as documents
@@ -14,11 +16,13 @@ from webapp.audit.views import bp as audit
 from webapp.campaigns.views import bp as campaigns, carry_over
 from webapp.exports.views import bp as exports
 from webapp.main.views import bp as main
+from webapp.notices.views import bp as notices
 from webapp.reference.views import bp as options
 from webapp.review.views import bp as review
 
 BLUEPRINTS = (main, auth, options, application, attachments, implementation, review, campaigns, carry_over,
-              accounts_admin, audit, documents, exports, security_settings, final, comments)
+              accounts_admin, audit, documents, exports, security_settings, notices, colleagues, activity, final,
+              comments)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -7,8 +7,9 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from webapp.accounts.members import is_enterprise_admin, may_edit_section
 from webapp.core.extensions import db
-from webapp.models import Application, ApplicationStatus, Role, User
+from webapp.models import Application, ApplicationStatus, AttachmentCategory, Role, User
 from webapp.status import is_editable
 
 
@@ -63,3 +64,43 @@ def get_application_or_404(application_id: int) -> Application:
     if application is None or not can_view_application(current_user, application):
         abort(404)
     return application
+
+
+# ---- colleagues of an enterprise: rights per section ---------------------------------------------------------
+
+SECTION_DENIED = "您的账号没有编辑此部分的权限。如需修改，请联系本企业的企业管理员调整权限。"
+ADMIN_ONLY = "只有企业管理员可以执行此操作（提交、撤回申报书，上传盖章扫描件，管理同事账号）。"
+
+
+def require_section(key: str) -> None:
+    """403 unless the current applicant's rights include the section `key` (a registry key)."""
+    if current_user.role is Role.APPLICANT and not may_edit_section(current_user, key):
+        abort(403, description=SECTION_DENIED)
+
+
+def require_enterprise_admin() -> None:
+    """403 unless the current user is the enterprise's administrator (企业管理员)."""
+    if not is_enterprise_admin(current_user):
+        abort(403, description=ADMIN_ONLY)
+
+
+def get_section_application_or_404(application_id: int, key: str) -> Application:
+    """An application the user may see, and 403 unless the user may edit its section `key`."""
+    application = get_application_or_404(application_id)
+    require_section(key)
+    return application
+
+
+def attachment_section(category: AttachmentCategory) -> str | None:
+    """The section an upload belongs to; None for the stamped scan (the administrator's alone)."""
+    if category is AttachmentCategory.STAMPED_SCAN:
+        return None
+    return "implementation" if category is AttachmentCategory.SOLUTION_PICTURE else "attachments"
+
+
+def require_attachment_rights(category: AttachmentCategory) -> None:
+    section = attachment_section(category)
+    if section is None:
+        require_enterprise_admin()
+    else:
+        require_section(section)

@@ -247,7 +247,9 @@ def test_an_optional_factor_can_be_removed_with_a_valid_code(app, login_as):
 # ---- 三员分立: separation of duties ------------------------------------------------------------------------------
 
 SHARED = {"main.home", "auth.logout", "auth.change_password", "security_settings.second_factor",
-          "security_settings.start_enrolment", "security_settings.confirm_enrolment", "security_settings.remove"}
+          "security_settings.start_enrolment", "security_settings.confirm_enrolment", "security_settings.remove",
+          # every user's own inbox and notice settings
+          "notices.inbox", "notices.open_notice", "notices.read_all", "notices.settings"}
 
 
 def reachable(app, role: Role) -> set[str]:

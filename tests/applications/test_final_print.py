@@ -12,12 +12,15 @@ import pytest
 from webapp.applications.final_print import print_state
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
-from webapp.core.timeutil import local_today
-from webapp.documents.docx_builder import STAMPED_SCAN_NOTE
-from webapp.models import Application, ApplicationStatus as S, Attachment, AttachmentCategory, AuditRecord, FinalPrint
+from webapp.core.timeutil import local_today, utcnow
+from webapp.models import (
+    Application, ApplicationStatus as S, Attachment, AttachmentCategory, AuditRecord, FinalPrint, ReportStatus,
+    UnitReport,
+)
 from webapp.ops.demo_files import minimal_pdf
 
 from tests.conftest import login, text
+from tests.exports.archive_data import verify
 from tests.factories import make_application, make_complete_application, make_enterprise, resubmit, unit_reviewer
 from webapp.review.decisions import decide
 
@@ -86,7 +89,12 @@ def test_the_final_print_is_the_file_to_stamp(app, unstamped):
     assert "草稿" not in footers and "版本 1" in footers and final.fingerprint in footers
     today = local_today()
     assert f"{today.year}年{today.month}月{today.day}日" in body           # 申报日期 filled
-    assert STAMPED_SCAN_NOTE in body and "（未上传）" not in body.split("八、相关证明材料")[-1]
+    listed = body.split("八、相关证明材料")[-1]
+    assert "（未上传）" not in listed
+    with app.app_context():                 # the proof files as they will be submitted
+        application = db.session.get(Application, unstamped.application_id)
+        assert all(a.original_name in listed for a in application.attachments
+                   if a.category is not AttachmentCategory.STAMPED_SCAN)
     again = unstamped.post(f"/applications/{unstamped.application_id}/final", follow_redirects=True)
     assert "当前的盖章版仍然有效" in text(again)
     with app.app_context():
@@ -247,7 +255,9 @@ def test_superseded_scans_are_in_the_history_but_not_in_either_zip(app, login_as
         application.profile = application.profile + "补充了近三年研发投入情况。"
         resubmit(db.session, application, write_files=True)
         decide(application, "recommend", unit_reviewer(db.session, application.unit))
-        db.session.commit()
+        db.session.add(UnitReport(campaign_id=application.campaign_id, unit_id=application.unit_id,
+                                  status=ReportStatus.REPORTED, reported_at=utcnow(), fill_date=local_today()))
+        db.session.commit()             # reported (报送): the province's archive holds reported lists only
         scans = [a for a in application.attachments if a.category is AttachmentCategory.STAMPED_SCAN]
         assert [(s.document_version, s.superseded_at is not None) for s in scans] == [(1, True), (2, False)]
         ids = application.id, scans[0].id, application.enterprise.users[0].login
@@ -260,7 +270,7 @@ def test_superseded_scans_are_in_the_history_but_not_in_either_zip(app, login_as
     admin = login_as("admin")
     year = 2024
     for client, url in ((unit, "/review/summary/archive.zip"), (admin, f"/admin/archive/{year}.zip")):
-        archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(url).response)))
+        archive = verify(b"".join(client.get(url).response))
         scans_in = [n for n in archive.namelist() if "/盖章申报书扫描件/" in n]
         assert len(scans_in) == 1 and not re.search(r"\(\d\)", scans_in[0]), scans_in
         manifest = {r["path"]: r for r in csv.DictReader(io.StringIO(

@@ -202,10 +202,10 @@ def test_layout_follows_the_form(app, applicant):
     cover = between(html, "cover", "basic")
     assert "☑</span><span class=\"visually-hidden\">已选：</span>标杆企业" in cover
     assert "□</span><span class=\"visually-hidden\">未选：</span>标杆车间" in cover
-    # 企业性质 with 其他 and its explanation; industry as "35 专用设备制造业".
+    # 企业性质 with 其他 and its explanation; industry as 附件2 writes it: "35专用设备制造业".
     basic = between(html, "basic", "economics")
     assert "其他（请注明）</span>：混合所有制" in basic
-    assert "35 专用设备制造业" in basic and "351 " in basic
+    assert "35专用设备制造业" in basic and "351采矿" in basic
     # Honours: ticked and unticked boxes, the maturity level.
     honours = between(html, "honours", "staff")
     assert honours.count("☑") == 4 + 1 and honours.count("□") == 4 + 1   # + 重大事故 否 ticked, 是 not

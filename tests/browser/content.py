@@ -151,7 +151,7 @@ def make_links(plan: dict[int, int], factor: float, own: dict[int, str] | None =
 WITH_JS = Enterprise(
     name="湖南麓谷智能装备有限公司", code=credit_code("430104", 1), prefecture="长沙市", county="岳麓区",
     county_adcode="430104", contact="张晓明", mobile="13807310002",
-    division="34 通用设备制造业", group="344 泵、阀门、压缩机及类似机械制造",
+    division="34通用设备制造业", group="344泵、阀门、压缩机及类似机械制造",
     links=make_links({1: 1, 2: 1, 3: 2, 7: 1, 8: 2, 9: 1, 10: 1, 12: 1}, 1.0, own={10: "液压泵站远程运维与预测性维护"}),
     factor=1.0, seed=1)
 
@@ -159,6 +159,6 @@ WITH_JS = Enterprise(
 WITHOUT_JS = Enterprise(
     name="湖南株洲电气装备有限公司", code=credit_code("430211", 2), prefecture="株洲市", county="天元区",
     county_adcode="430211", contact="李红", mobile="13907330003",
-    division="38 电气机械和器材制造业", group="382 输配电及控制设备制造",
+    division="38电气机械和器材制造业", group="382输配电及控制设备制造",
     links=make_links({2: 1, 3: 2, 6: 1, 7: 1, 8: 2, 9: 1, 10: 1, 11: 1}, 0.45),
     factor=0.45, seed=2)

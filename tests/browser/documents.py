@@ -3,6 +3,9 @@ import csv
 import hashlib
 import io
 import zipfile
+from pathlib import Path
+
+from tests.zip_tools import names_as_read
 
 
 def summary_rows(sheet) -> list[list]:
@@ -24,14 +27,13 @@ def sheet_title(sheet) -> str:
 
 
 def check_archive(path) -> dict[str, bytes]:
-    """Open the ZIP, check every file against manifest.csv (size and SHA-256) and the UTF-8 name flag of Chinese
-    names; return {name: content}."""
-    with zipfile.ZipFile(path) as archive:
+    """Open the ZIP, check every file against manifest.csv (size and SHA-256) and that Windows 7, Windows 10 and
+    7-Zip/unzip read every name alike; return {name: content}."""
+    with zipfile.ZipFile(path, metadata_encoding="gbk") as archive:
         assert archive.testzip() is None
         contents = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
-        for info in archive.infolist():
-            if not info.filename.isascii():
-                assert info.flag_bits & 0x800, f"{info.filename}: the UTF-8 name flag is not set"
+        for tool, names in names_as_read(Path(path).read_bytes()).items():
+            assert names == [info.filename for info in archive.infolist()], tool
     manifest = [row for row in csv.DictReader(io.StringIO(contents["manifest.csv"].decode("utf-8-sig")))]
     listed = {row["path"]: row for row in manifest}
     assert set(listed) == set(contents) - {"manifest.csv"}, set(listed) ^ (set(contents) - {"manifest.csv"})

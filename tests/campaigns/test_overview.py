@@ -10,7 +10,7 @@ from sqlalchemy import event
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
 from webapp.models import (
-    Application, ApplicationStatus, ApplicationType, County, Link, RecommendingUnit, Scenario, UnitReport,
+    Application, ApplicationStatus, ApplicationType, County, Link, RecommendingUnit, ReportStatus, Scenario, UnitReport,
 )
 from webapp.campaigns.overview import build_overview
 from webapp.core.timeutil import utcnow
@@ -216,10 +216,11 @@ def test_reporting_against_the_unit_deadline(app, login_as):
         campaign = current_campaign()
         units = db.session.execute(db.select(RecommendingUnit).order_by(RecommendingUnit.prefecture_adcode)
                                    ).scalars().all()
-        db.session.add(UnitReport(campaign_id=campaign.id, unit_id=units[0].id, reported_at=utcnow()))
-        db.session.add(UnitReport(campaign_id=campaign.id, unit_id=units[1].id,
+        reported, returned = ReportStatus.REPORTED, ReportStatus.RETURNED
+        db.session.add(UnitReport(campaign_id=campaign.id, unit_id=units[0].id, status=reported, reported_at=utcnow()))
+        db.session.add(UnitReport(campaign_id=campaign.id, unit_id=units[1].id, status=reported,
                                   reported_at=campaign.unit_deadline + timedelta(hours=2)))
-        db.session.add(UnitReport(campaign_id=campaign.id, unit_id=units[2].id, returned_at=utcnow()))
+        db.session.add(UnitReport(campaign_id=campaign.id, unit_id=units[2].id, status=returned, returned_at=utcnow()))
         db.session.commit()
         data = build_overview(campaign)
         states = {row.unit_id: row.report_state for row in data.units}

@@ -15,7 +15,7 @@ from webapp.core.extensions import db
 from webapp.models import Application, ApplicationStatus as S, SectionVersion, Snapshot, StatusChange
 from webapp.status import TRANSITIONS
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import login
 from tests.factories import make_complete_application, make_enterprise
 from tests.form_data import SECTION_POSTS, start_application
 

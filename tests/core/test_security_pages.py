@@ -11,7 +11,7 @@ import pytest
 
 from webapp import create_app
 from webapp.core.extensions import db
-from webapp.models import Application, AuditRecord, Role, User
+from webapp.models import Application, AuditRecord, User
 
 from tests.conftest import PASSWORD, login, text
 from tests.form_data import SECTION_POSTS, save_section, start_application

@@ -1,74 +1,21 @@
-"""推荐汇总表 (附件3) and province summary workbooks, and the cell-safety helper they use."""
+"""推荐汇总表 (附件3) workbooks of one unit, and the cell-safety helper they use."""
 import ast
 import io
-import time
 import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
+from tests.documents.summary_data import (ENTERPRISE_LINKS, FORMULA_LIKE, HEADERS, NOTES, ROWS, TEXT_FIELDS, load,
+                                          make_row, merged, row_values, unit_sheet)
 from webapp.documents import excel_safety
 from webapp.documents import summary_xlsx
 from webapp.documents.excel_safety import (MAX_CELL_CHARS, TRUNCATION_MARKER, cell_text, clean_text,
                                            safe_sheet_title, unescape_cell_text, utf16_len, write_text)
-from webapp.documents.summary_xlsx import (SummaryRow, UnitSummary, build_province_workbook,
-                                           build_unit_workbook, links_text)
-
-HEADERS = ["序号", "申报企业名称", "企业所在县市区", "申报标杆类型", "申报车间名称", "所属行业大类",
-           "所属行业中类", "涉及智能制造环节及其场景（罗列）", "联系人", "联系电话"]
-NOTES = ["注：1.申报标杆类型选填标杆企业或标杆车间；",
-         "2.申报车间名称仅申报标杆车间的企业填写，申报标杆企业的无需填写；",
-         "3.所属行业大类及中类按申报书中的说明填写。"]
-TEXT_FIELDS = ("company_name", "county", "app_type_label", "workshop_name", "industry_division",
-               "industry_group", "contact_name", "contact_phone")
-FORMULA_LIKE = ["=1+1", "+86", "-3", "@SUM(A1)", '=HYPERLINK("http://x")', "#N/A", "#DIV/0!", "#REF!",
-                "=cmd|' /C calc'!A0", "\t=1+1", "=", "+", "-"]
-
-ENTERPRISE_LINKS = [("产品设计", ["产品数字化研发与设计", "虚拟试验与调试"]),
-                    ("生产作业", ["产线柔性配置", "精益生产管理"]),
-                    ("质量管控", ["智能在线检测"])]
-WORKSHOP_LINKS = [("生产作业", ["人机协同制造"]), ("仓储物流", ["智能仓储", "精准配送"])]
-
-
-def make_row(order=1, **changes) -> SummaryRow:
-    values = dict(order=order, company_name=f"湖南示例智能装备有限公司{order}", county="长沙市岳麓区",
-                  app_type_label="标杆企业", workshop_name="", industry_division="35专用设备制造业",
-                  industry_group="351采矿、冶金、建筑专用设备制造", links=ENTERPRISE_LINKS,
-                  contact_name="张三", contact_phone="13800138000")
-    values.update(changes)
-    return SummaryRow(**values)
-
-
-ROWS = [
-    make_row(1, company_name="株洲示例电子股份有限公司"),
-    make_row(2, company_name="长沙示例重工股份有限公司", app_type_label="标杆车间",
-             workshop_name="结构件焊接智能车间", county="岳麓区", links=WORKSHOP_LINKS,
-             contact_name="李四", contact_phone="0731-88888888"),
-    make_row(3, company_name="岳阳示例石化有限公司", industry_division="25石油、煤炭及其他燃料加工业",
-             industry_group="251精炼石油产品制造", contact_phone="008613800138000"),
-]
-UNIT = UnitSummary(year=2024, unit_name="长沙市工业和信息化局", fill_date=date(2024, 5, 8), rows=ROWS)
-
-
-def load(data: bytes):
-    return load_workbook(io.BytesIO(data))
-
-
-def unit_sheet(summary: UnitSummary = UNIT):
-    workbook = load(build_unit_workbook(summary))
-    assert workbook.sheetnames == ["推荐汇总表"]
-    return workbook["推荐汇总表"]
-
-
-def merged(sheet) -> set[str]:
-    return {str(cell_range) for cell_range in sheet.merged_cells.ranges}
-
-
-def row_values(sheet, row: int, columns: int = 10) -> list:
-    return [sheet.cell(row, column).value for column in range(1, columns + 1)]
+from webapp.documents.summary_xlsx import UnitSummary, build_unit_workbook, links_text
 
 
 # --- links_text -------------------------------------------------------------------------------------
@@ -155,11 +102,28 @@ def test_notes_under_the_table_verbatim():
     assert sheet.max_row == last + 3
 
 
-def test_empty_summary_still_has_headers_and_notes():
+def test_empty_summary_shows_the_paper_forms_empty_bordered_table():
     sheet = unit_sheet(UnitSummary(2024, "", None, []))
     assert sheet["A2"].value == "推荐单位：（盖章）"
     assert row_values(sheet, 3) == HEADERS
-    assert [sheet.cell(row, 1).value for row in (4, 5, 6)] == NOTES
+    empty = range(4, 4 + summary_xlsx.EMPTY_ROWS)
+    assert summary_xlsx.EMPTY_ROWS == 6                          # as many as 附件3 prints
+    for row in empty:
+        assert row_values(sheet, row) == [None] * 10
+        assert all(sheet.cell(row, column).border.bottom.style == "thin" for column in range(1, 11))
+        assert sheet.row_dimensions[row].height >= 28            # room to write by hand
+    assert [sheet.cell(row, 1).value for row in (10, 11, 12)] == NOTES
+
+
+def test_an_unreported_unit_says_so_without_rows_or_date():
+    sheet = unit_sheet(UnitSummary(2024, "张家界市工业和信息化局", unreported=True))
+    assert sheet["A2"].value == "推荐单位：张家界市工业和信息化局（盖章）"
+    assert sheet["H2"].value == "未报送"
+    assert row_values(sheet, 4) == [None] * 10 and sheet["A4"].border.left.style == "thin"
+    with pytest.raises(ValueError):
+        UnitSummary(2024, "张家界市工业和信息化局", date(2024, 5, 8), unreported=True)
+    with pytest.raises(ValueError):
+        UnitSummary(2024, "张家界市工业和信息化局", rows=[make_row(1)], unreported=True)
 
 
 def test_print_setup():
@@ -316,96 +280,6 @@ def test_safe_sheet_title():
     long_name = "很" * 40
     first, second = safe_sheet_title(long_name, taken), safe_sheet_title(long_name, taken)
     assert len(first) == len(second) == 31 and first != second
-
-
-# --- the province workbook --------------------------------------------------------------------------
-
-ZHUZHOU = UnitSummary(2024, "株洲市工业和信息化局", date(2024, 5, 9), [
-    make_row(1, company_name="株洲示例轨道交通装备有限公司", county="株洲市石峰区"),
-    make_row(2, company_name="株洲示例硬质合金有限公司", county="荷塘区", app_type_label="标杆车间",
-             workshop_name="数控刀片智能车间", links=WORKSHOP_LINKS)])
-EMPTY_UNIT = UnitSummary(2024, "张家界市工业和信息化局", None, [])
-
-
-def test_province_workbook_sheets():
-    workbook = load(build_province_workbook(2024, [UNIT, ZHUZHOU, EMPTY_UNIT]))
-    assert workbook.sheetnames == ["全省汇总", "长沙市", "株洲市", "张家界市"]
-
-
-def test_province_overview_sheet():
-    sheet = load(build_province_workbook(2024, [UNIT, ZHUZHOU, EMPTY_UNIT]))["全省汇总"]
-    assert sheet["A1"].value == "2024年湖南省智能制造标杆推荐汇总表"
-    assert row_values(sheet, 3, 11) == ["序号", "推荐单位"] + HEADERS[1:]
-    assert "A1:K1" in merged(sheet)
-    expected = [(UNIT.unit_name, row) for row in UNIT.rows] + [(ZHUZHOU.unit_name, row) for row in ZHUZHOU.rows]
-    for number, (unit_name, row) in enumerate(expected, start=1):
-        values = row_values(sheet, 3 + number, 11)
-        assert values[:3] == [number, unit_name, row.company_name]       # running 序号 across units
-        assert values[8] == links_text(row.links) and values[10] == row.contact_phone
-    last = 3 + len(expected)
-    assert [sheet.cell(last + n, 1).value for n in (1, 2, 3)] == NOTES
-    assert sheet.print_title_rows == "$3:$3" and sheet.page_setup.orientation == "landscape"
-    assert sheet.freeze_panes == "A4"
-    assert all(sheet.column_dimensions[letter].width > 0 for letter in "ABCDEFGHIJK")
-
-
-def test_province_unit_sheets_match_the_unit_workbook():
-    workbook = load(build_province_workbook(2024, [UNIT, ZHUZHOU]))
-    for summary, name in ((UNIT, "长沙市"), (ZHUZHOU, "株洲市")):
-        expected = unit_sheet(summary)
-        sheet = workbook[name]
-        assert [[c.value for c in row] for row in sheet.iter_rows()] == \
-               [[c.value for c in row] for row in expected.iter_rows()]
-        assert merged(sheet) == merged(expected)
-        assert sheet.print_title_rows == "$3:$3"
-        assert int(sheet.page_setup.fitToWidth) == 1
-
-
-def test_province_sheet_names_are_valid_and_unique():
-    odd = [UnitSummary(2024, name, None, [make_row(1)]) for name in (
-        "长沙市工业和信息化局", "长沙市工业和信息化局", "长沙市", "a/b:c*d?[e]\\工业和信息化局",
-        "湘西土家族苗族自治州工业和信息化局", "非常长的推荐单位名称" * 5, "全省汇总", "", "'History'")]
-    workbook = load(build_province_workbook(2024, odd))
-    names = workbook.sheetnames
-    assert len(names) == len(odd) + 1
-    assert len({name.casefold() for name in names}) == len(names)
-    for name in names:
-        assert 1 <= len(name) <= 31
-        assert not set(name) & set("[]:*?/\\")
-        assert not name.startswith("'") and not name.endswith("'")
-        assert name.casefold() != "history"
-    assert names[1:3] == ["长沙市", "长沙市(2)"]
-    assert "湘西土家族苗族自治州" in names
-
-
-def test_province_workbook_refuses_another_year():
-    with pytest.raises(ValueError):
-        build_province_workbook(2025, [UNIT])
-
-
-def test_province_workbook_without_units():
-    workbook = load(build_province_workbook(2024, []))
-    assert workbook.sheetnames == ["全省汇总"]
-    assert row_values(workbook["全省汇总"], 3, 11)[1] == "推荐单位"
-
-
-def test_province_workbook_for_1000_rows_is_fast():
-    long_links = ENTERPRISE_LINKS + [("仓储物流", ["智能仓储", "精准配送"]), ("设备管理", ["在线运行监测"]),
-                                     ("能源管理", ["能耗数据监测"]), ("计划调度", ["车间智能排产"]),
-                                     ("安全管控", ["危险作业自动化"])]
-    sizes = [71] * 12 + [74] * 2                            # 14 units, 1,000 rows
-    units = [UnitSummary(2024, f"第{n}市工业和信息化局", date(2024, 5, 8),
-                         [make_row(i, links=long_links) for i in range(1, size + 1)])
-             for n, size in enumerate(sizes)]
-    assert sum(len(unit.rows) for unit in units) == 1000
-    start = time.perf_counter()
-    data = build_province_workbook(2024, units)
-    elapsed = time.perf_counter() - start
-    print(f"province workbook, {sum(len(u.rows) for u in units)} rows: {elapsed:.2f} s, {len(data)} bytes")
-    assert elapsed < 5
-    workbook = load(data)
-    assert len(workbook.sheetnames) == 15
-    assert workbook["全省汇总"].max_row == 3 + sum(len(unit.rows) for unit in units) + 3
 
 
 # --- property: any text survives a save and a load as text -------------------------------------------

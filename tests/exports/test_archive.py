@@ -1,5 +1,4 @@
-"""Archive ZIPs and province exports: names, manifest truth, streaming with a Content-Length, access, CLI, memory."""
-import csv
+"""Archive ZIPs and province exports: what they hold, streaming with a Content-Length, access, CLI, memory."""
 import hashlib
 import io
 import logging
@@ -14,204 +13,16 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
-from webapp.applications.lifecycle import submit_application
-from webapp.campaigns.lookup import current_campaign
-from webapp.documents.archive import (
-    MANIFEST_NAME, MAX_PART, MAX_PATH, Archive, ArchiveIntegrityError, ArchivePlan, Entry, safe_part,
-)
-from webapp.documents.summary_xlsx import PROVINCE_SHEET_TITLE
-from webapp.core.extensions import db
-from webapp.models import (
-    Application, ApplicationStatus as S, Attachment, AttachmentCategory, AuditRecord, RecommendingUnit, Snapshot,
-)
-from webapp.review.decisions import decide
-from webapp.core.storage import attachment_path_for
+from tests.exports.archive_data import make_app, manifest_rows, names_in, streamed, unit_of, verify
 from webapp.applications.word import frozen_path
+from webapp.campaigns.lookup import current_campaign
+from webapp.core.extensions import db
+from webapp.core.storage import attachment_path_for
+from webapp.documents.archive import MANIFEST_NAME, ArchiveIntegrityError
+from webapp.documents.summary_xlsx import PROVINCE_SHEET_TITLE
+from webapp.models import Application, ApplicationStatus as S, Attachment, AttachmentCategory, AuditRecord, Snapshot
 
-from tests.factories import DECISION_FOR, add_solution_picture, make_application, make_png, stamp, unit_reviewer
-
-UTF8_FLAG = 0x800
 MB = 1024 * 1024
-
-
-# ---- helpers -----------------------------------------------------------------------------------------------------
-
-def manifest_rows(archive: zipfile.ZipFile) -> list[dict]:
-    raw = archive.read(MANIFEST_NAME)
-    assert raw.startswith("\ufeff".encode())
-    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-
-
-def verify(data_or_path) -> zipfile.ZipFile:
-    """Every file the manifest lists is in the archive with that size and hash, and nothing else is."""
-    archive = zipfile.ZipFile(io.BytesIO(data_or_path) if isinstance(data_or_path, bytes) else data_or_path)
-    assert archive.testzip() is None
-    infos = archive.infolist()
-    assert infos[0].filename == MANIFEST_NAME
-    rows = manifest_rows(archive)
-    assert [row["path"] for row in rows] == [info.filename for info in infos[1:]]
-    for row, info in zip(rows, infos[1:]):
-        assert info.compress_type == zipfile.ZIP_STORED
-        assert info.filename.isascii() or info.flag_bits & UTF8_FLAG, info.filename
-        data = archive.read(info)
-        assert len(data) == int(row["size"]) == info.file_size
-        assert hashlib.sha256(data).hexdigest() == row["sha256"], info.filename
-    return archive
-
-
-def streamed(response) -> bytes:
-    """Consume a streamed test response chunk by chunk (as a server would)."""
-    return b"".join(response.response)
-
-
-def unit_of(app, prefecture: str) -> tuple[int, str]:
-    with app.app_context():
-        unit = db.session.execute(db.select(RecommendingUnit).filter_by(prefecture_adcode=prefecture)).scalar_one()
-        return unit.id, unit.name
-
-
-def make_app(name: str, county: str, target: S, picture: bool = False) -> Application:
-    if not picture:
-        return make_application(db.session, name=name, county=county, status=target, write_files=True)
-    application = make_application(db.session, name=name, county=county, write_files=True)
-    scenario = application.links[1].scenarios[0]
-    add_solution_picture(db.session, scenario, make_png(40, 30, seed=3), write_file=True)
-    add_solution_picture(db.session, scenario, make_png(40, 30, seed=4), write_file=True)
-    stamp(db.session, application, write_files=True)        # the pictures are in the 盖章版: printed again
-    if target is not S.DRAFT:
-        submit_application(application, application.enterprise.users[0])
-        if target in DECISION_FOR:
-            decide(application, DECISION_FOR[target], unit_reviewer(db.session, application.unit), "请补充材料。")
-    return application
-
-
-@pytest.fixture
-def campaign_data(app):
-    """长沙: two recommended (one with a name full of forbidden characters and two 技术方案配图), one not
-    recommended, one awaiting a decision, one returned, one draft; 株洲: one recommended."""
-    with app.app_context():
-        made = {
-            "first": make_app("湖南星沙智能装备有限公司", "430104", S.RECOMMENDED, picture=True),
-            "odd": make_app("湖南<麓山>精密:机械*有限公司", "430104", S.RECOMMENDED),
-            "rejected": make_app("湖南橘洲食品有限公司", "430104", S.NOT_RECOMMENDED),
-            "waiting": make_app("湖南岳麓电子科技有限公司", "430104", S.SUBMITTED),
-            "returned": make_app("湖南潇湘纺织有限公司", "430104", S.RETURNED),
-            "draft": make_app("湖南梅山陶瓷有限公司", "430104", S.DRAFT),
-            "zhuzhou": make_app("株洲荷塘重工有限公司", "430202", S.RECOMMENDED),
-        }
-        db.session.commit()
-        return {key: (a.id, a.company_name) for key, a in made.items()}
-
-
-def names_in(archive: zipfile.ZipFile) -> str:
-    return "\n".join(archive.namelist())
-
-
-# ---- names -------------------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("raw, safe", [
-    ("营业执照（副本）.pdf", "营业执照（副本）.pdf"),
-    ("../../etc/passwd", "..／..／etc／passwd"),
-    ("..", "未命名"),
-    ("/absolute/x.pdf", "／absolute／x.pdf"),
-    ("a\\b.pdf", "a＼b.pdf"),
-    ('A<B>:"C"|D?*.png', "A＜B＞：＂C＂｜D？＊.png"),
-    ("bad\x00\x07name\u202egpj.exe", "badnamegpj.exe"),
-    ("two\nlines\tand   spaces .pdf. ", "two lines and spaces.pdf"),
-    ("CON.txt", "_CON.txt"),
-    ("lpt1", "_lpt1"),
-    ("", "未命名"),
-])
-def test_safe_part(raw, safe):
-    assert safe_part(raw) == safe
-
-
-def test_long_names_keep_their_extension_and_paths_stay_short():
-    assert safe_part("长" * 200 + ".pdf") == "长" * (MAX_PART - 4) + ".pdf"
-    plan = ArchivePlan()
-    folder = plan.folder("", "单位" * 50)
-    for _ in range(2):
-        folder = plan.folder(folder, "很长的文件夹名称" * 20)
-    entry = plan.add_bytes(folder, "文件" * 100 + ".docx", b"x")
-    assert entry.path.endswith(".docx") and len(entry.path) <= MAX_PATH
-    assert all(len(part) <= MAX_PART for part in entry.path.split("/"))
-    assert len(entry.path.split("/")[-1]) == MAX_PART            # folders leave room for a whole file name
-    with pytest.raises(ValueError):
-        plan.folder(plan.folder(folder, "更深" * 40), "再深" * 40)
-
-
-def test_duplicates_are_numbered_without_regard_to_case():
-    plan = ArchivePlan()
-    folder = plan.folder("", "企业")
-    assert plan.folder("", "企业") == "企业(2)"
-    paths = [plan.add_bytes(folder, name, b"x").path for name in ("名称.pdf", "名称.pdf", "名称.PDF", "a.b")]
-    assert paths == ["企业/名称.pdf", "企业/名称(2).pdf", "企业/名称(3).PDF", "企业/a.b"]
-    assert plan.folder(folder, "名称.pdf") == "企业/名称.pdf(2)"    # a folder never takes a file's name
-    assert plan.add_bytes("", "manifest.csv", b"x").path == "manifest(2).csv"
-    assert plan.add_bytes("", "=HYPERLINK(1).xlsx", b"x").path == "_=HYPERLINK(1).xlsx"
-
-
-# ---- the builder -------------------------------------------------------------------------------------------------
-
-def stored(tmp_path, name: str, data: bytes) -> tuple:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path, len(data), hashlib.sha256(data).hexdigest()
-
-
-def test_builder_streams_a_verified_zip_of_the_announced_size(tmp_path):
-    plan = ArchivePlan()
-    unit = plan.folder("", "01-长沙市工业和信息化局")
-    plan.add_bytes(unit, "汇总表.xlsx", b"workbook")
-    company = plan.folder(unit, "01-湖南星沙智能装备有限公司")
-    big = os.urandom(3 * MB + 17)
-    plan.add_file(company, "扫描件.pdf", *stored(tmp_path, "a", big))
-    plan.add_file(company, "空文件.pdf", *stored(tmp_path, "b", b""))
-    archive = plan.build()
-    chunks = list(archive)
-    data = b"".join(chunks)
-    assert len(data) == archive.size
-    assert max(len(c) for c in chunks) <= 1024 * 1024 and len(chunks) < 10     # 1 MB reads, small parts gathered
-    opened = verify(data)
-    assert opened.read("01-长沙市工业和信息化局/01-湖南星沙智能装备有限公司/扫描件.pdf") == big
-    with pytest.raises(RuntimeError):
-        list(archive)                                       # a stream is used once
-
-
-def test_a_changed_or_missing_file_breaks_the_stream(tmp_path, caplog):
-    path, size, digest = stored(tmp_path, "a", b"%PDF-1.4 original" * 1000)
-    plan = ArchivePlan()
-    plan.add_file("", "申报书.pdf", path, size, digest)
-    archive = plan.build()
-    archive.check_sources()                                 # same size: only the hash can tell
-    data = bytearray(path.read_bytes())
-    data[100] ^= 1
-    path.write_bytes(bytes(data))
-    sent = bytearray()
-    with caplog.at_level(logging.ERROR), pytest.raises(ArchiveIntegrityError, match="SHA-256"):
-        for chunk in archive:
-            sent += chunk
-    assert "申报书.pdf" in caplog.text
-    assert bytes(data) not in bytes(sent)                   # the changed file never left whole
-    with pytest.raises(zipfile.BadZipFile):
-        zipfile.ZipFile(io.BytesIO(bytes(sent)))
-
-    path.write_bytes(b"short")
-    plan = ArchivePlan()
-    plan.add_file("", "申报书.pdf", path, size, digest)
-    with pytest.raises(ArchiveIntegrityError, match="申报书.pdf"):
-        plan.build().check_sources()
-    path.unlink()
-    with pytest.raises(ArchiveIntegrityError):
-        list(Archive([Entry("申报书.pdf", size, digest, source=path)]))
-
-
-@pytest.mark.slow
-def test_size_is_exact_at_the_zip64_entry_count_boundary():
-    # 65,535 entries is where zipstream-ng's len() and its footer disagree; Archive corrects it.
-    for count in (65_534, 65_535, 65_536):
-        archive = Archive([Entry(f"{n}.txt", 0, hashlib.sha256(b"").hexdigest(), data=b"") for n in range(count)])
-        assert sum(len(chunk) for chunk in archive) == archive.size
 
 
 # ---- the unit's ZIP ----------------------------------------------------------------------------------------------
@@ -254,7 +65,7 @@ def test_unit_zip_holds_its_summary_and_recommended_applications(app, campaign_d
 
 def test_unit_zip_matches_the_frozen_files(app, campaign_data, login_as):
     data = streamed(login_as("recommender").get("/review/summary/archive.zip", buffered=False))
-    archive = zipfile.ZipFile(io.BytesIO(data))
+    archive = zipfile.ZipFile(io.BytesIO(data), metadata_encoding="gbk")
     with app.app_context():
         application = db.session.get(Application, campaign_data["first"][0])
         snapshot = application.snapshots[-1]
@@ -275,7 +86,9 @@ def test_admin_archive_holds_every_unit_and_every_standing_submission(app, campa
     assert names[:2] == [MANIFEST_NAME, "2024年湖南省智能制造标杆推荐汇总表-全省.xlsx"]
     cs, zz = "01-长沙市工业和信息化局", "02-株洲市工业和信息化局"
     assert f"{cs}/01-{campaign_data['first'][1]}/湖南省智能制造标杆申报书-{campaign_data['first'][1]}.docx" in names
-    assert f"{zz}/01-{campaign_data['zhuzhou'][1]}/湖南省智能制造标杆申报书-{campaign_data['zhuzhou'][1]}.docx" in names
+    # 株洲 has not reported: its recommendation is provisional, among the others, and its 汇总表 says 未报送.
+    zhuzhou = campaign_data['zhuzhou'][1]
+    assert f"{zz}/未推荐及其他/已推荐（未报送）-{zhuzhou}/湖南省智能制造标杆申报书-{zhuzhou}.docx" in names
     listing = names_in(archive)
     assert f"{cs}/未推荐及其他/未推荐-{campaign_data['rejected'][1]}/" in listing
     assert f"{cs}/未推荐及其他/已提交-{campaign_data['waiting'][1]}/" in listing
@@ -287,6 +100,9 @@ def test_admin_archive_holds_every_unit_and_every_standing_submission(app, campa
     province = load_workbook(io.BytesIO(archive.read(names[1])))
     assert province.sheetnames[0] == PROVINCE_SHEET_TITLE and len(province.sheetnames) == 15
     assert "长沙市" in province.sheetnames and "株洲市" in province.sheetnames
+    assert province["株洲市"]["H2"].value == "未报送" and province["长沙市"]["H2"].value == "填报日期：2024年5月8日"
+    unit_sheet = load_workbook(io.BytesIO(archive.read(f"{zz}/2024年湖南省智能制造标杆推荐汇总表-株洲市工业和信息化局.xlsx")))
+    assert unit_sheet.active["H2"].value == "未报送"
 
 
 def test_admin_archive_of_one_unit(app, campaign_data, login_as):
@@ -306,12 +122,18 @@ def test_province_summary_workbook(app, campaign_data, login_as):
     assert response.status_code == 200 and int(response.headers["Content-Length"]) == len(response.data)
     workbook = load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames[0] == PROVINCE_SHEET_TITLE and len(workbook.sheetnames) == 15
-    values = [cell.value for row in workbook[PROVINCE_SHEET_TITLE].iter_rows() for cell in row]
-    assert campaign_data["first"][1] in values and campaign_data["zhuzhou"][1] in values
-    assert campaign_data["waiting"][1] not in values
+    overview = workbook[PROVINCE_SHEET_TITLE]
+    values = [cell.value for row in overview.iter_rows() for cell in row]
+    # Only reported lists count: 长沙 has reported, 株洲 (and the twelve others) not.
+    assert campaign_data["first"][1] in values and campaign_data["odd"][1] in values
+    assert campaign_data["zhuzhou"][1] not in values and campaign_data["waiting"][1] not in values
+    assert overview["A2"].value.startswith("推荐单位：全省14个推荐单位，已报送1个，共推荐2项（标杆企业2项，标杆车间0项）；未报送：株洲市、")
+    zhuzhou = workbook["株洲市"]
+    assert zhuzhou["H2"].value == "未报送" and zhuzhou["A4"].value is None and zhuzhou["A4"].border.left.style == "thin"
+    assert workbook["长沙市"]["H2"].value == "填报日期：2024年5月8日"                  # the date of 报送, not today's
     unit_id, _ = unit_of(app, "430100")
     one = load_workbook(io.BytesIO(client.get(f"/admin/summary/2024.xlsx?unit={unit_id}").data))
-    assert len(one.sheetnames) == 1
+    assert len(one.sheetnames) == 1 and one.active["H2"].value == "填报日期：2024年5月8日"
     with app.app_context():
         assert db.session.execute(db.select(db.func.count()).select_from(AuditRecord)
                                   .filter_by(action="export.summary")).scalar_one() == 2
@@ -391,6 +213,10 @@ def test_cli_writes_archives_and_summaries_that_verify(app, runner, campaign_dat
     assert runner.invoke(args=["export-summary", "--campaign", "1999", "--out", "x.xlsx"]).exit_code != 0
     assert runner.invoke(args=["export-archive", "--campaign", "2024", "--unit", "市", "--out", "x.zip"]).exit_code != 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(["全省.zip", "株洲.zip", "s.xlsx", "cs.xlsx"])
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in (tmp_path / "out").iterdir():           # exports are handed on: the process's usual mode, not 0600
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path.name
 
 
 def test_cli_refuses_and_leaves_nothing_when_a_file_changed(app, runner, campaign_data, tmp_path):
@@ -467,7 +293,7 @@ def test_streaming_a_large_archive_keeps_memory_flat(app, login_as, tmp_path):
           f"tracemalloc peak {peak / MB:.1f} MB; RSS growth {(rss_peak - rss_before) / MB:.1f} MB")
     assert total == announced
     assert peak < 50 * MB and rss_peak - rss_before < 50 * MB
-    with zipfile.ZipFile(out) as archive:
+    with zipfile.ZipFile(out, metadata_encoding="gbk") as archive:
         rows = {row["path"]: row for row in manifest_rows(archive)}
         big = [info for info in archive.infolist() if "大文件" in info.filename]
         assert len(big) == 3

@@ -21,7 +21,7 @@ from webapp.core.extensions import db
 from webapp.models import Application, Attachment, AuditRecord, SectionVersion
 from webapp.applications.snapshot import serialize
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import login
 from tests.dbsetup import empty_database
 from tests.form_data import SECTION_POSTS, start_application
 

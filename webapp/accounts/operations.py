@@ -15,9 +15,11 @@ from webapp.audit import trail as audit
 from webapp.accounts import codes
 from webapp.core.extensions import db
 from webapp.models import (
-    STAFF_ROLES, County, Enterprise, LoginThrottle, RecommendingUnit, Role, SecondFactor, SecuritySetting, User,
+    STAFF_ROLES, County, Enterprise, EnterpriseMember, LoginThrottle, MemberAccess, RecommendingUnit, Role,
+    SecondFactor, SecuritySetting, User,
 )
 from webapp.accounts.passwords import generate_one_time_password
+from webapp.notices.events import notify_second_factor_enrolled
 from webapp.core.timeutil import fmt, utcnow
 
 
@@ -27,7 +29,8 @@ class AccountError(Exception):
 
 def register_enterprise(*, name: str, credit_code: str, county_adcode: str, contact_name: str, mobile: str,
                         password: str, check_char_confirmed: bool = False) -> User:
-    """Create the enterprise and its applicant account. The county decides the recommending unit."""
+    """Create the enterprise and its applicant account, the enterprise's administrator (企业管理员). The county
+    decides the recommending unit."""
     county = db.session.get(County, county_adcode)
     if county is None:
         raise AccountError("请从列表中选择所在县市区。")
@@ -42,6 +45,8 @@ def register_enterprise(*, name: str, credit_code: str, county_adcode: str, cont
     user.set_password(password)
     db.session.add_all([enterprise, user])
     db.session.flush()
+    db.session.add(EnterpriseMember(user_id=user.id, enterprise_id=enterprise.id, is_admin=True,
+                                    access=MemberAccess.ALL, sections=[]))
     audit.record("account.register", obj=user, actor=user,
                  detail={"enterprise": name, "credit_code": credit_code, "check_char_confirmed": check_char_confirmed})
     return user
@@ -102,7 +107,15 @@ def _refuse(message: str, ip: str | None, now: datetime) -> "LoginResult":
 
 
 def _account(login: str) -> User | None:
-    normalized = codes.normalize(login) if len(codes.normalize(login)) == 18 else login.strip()
+    """The account of a login as typed: a credit code (full-width, spaces, lower case forgiven), a colleague's
+    "<credit code>-02" in the same way, or a staff user name."""
+    code = codes.normalize(login)
+    if len(code) == 18:
+        normalized = code
+    elif len(code) == 20 and code[18:].isdigit():
+        normalized = f"{code[:18]}-{code[18:]}"
+    else:
+        normalized = login.strip()
     return db.session.execute(db.select(User).filter_by(login=normalized)).scalar_one_or_none()
 
 
@@ -274,6 +287,7 @@ def confirm_enrolment(user: User, code: str, at: float | None = None) -> None:
     row.pending_secret, row.pending_since, row.enrolled_at, row.last_step = None, None, utcnow(), step
     end_sessions(user)
     audit.record("account.second_factor_enrol", obj=user, actor=user)
+    notify_second_factor_enrolled(user)
 
 
 def remove_second_factor(user: User, actor: User, code: str | None = None, at: float | None = None) -> None:

@@ -18,6 +18,9 @@ PASSWORD_CHANGE_OPEN = {"static", "auth.login", "auth.logout", "auth.change_pass
 # ... and while the enrolment of a second factor that the user's role requires is outstanding.
 SECOND_FACTOR_OPEN = PASSWORD_CHANGE_OPEN | {"security_settings.second_factor", "security_settings.start_enrolment",
                                              "security_settings.confirm_enrolment"}
+# Requests a page makes by itself (the heartbeat of an open editor): they do not count as activity, so an idle
+# session still ends after IDLE_TIMEOUT_MINUTES.
+PASSIVE = {"activity.presence"}
 
 
 @login_manager.user_loader
@@ -80,7 +83,8 @@ def init_session_guards(app: Flask) -> None:
                 return session_expired_response(message + "本次内容没有保存，但仍保留在页面上。")
             flash(message + "请重新登录。", "info")
             return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-        session["last_seen"] = now
+        if request.endpoint not in PASSIVE:
+            session["last_seen"] = now
         if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_OPEN:
             flash("首次登录或密码已被重置，请先修改密码。", "info")
             return redirect(url_for("auth.change_password"))

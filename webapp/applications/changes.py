@@ -5,11 +5,12 @@ Compares two Snapshot data dicts (webapp/snapshot.serialize) field by field, wit
 block look changed.
 """
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from webapp.core.extensions import db
 from webapp.forms.applications import situation as sections_situation
 from webapp.forms.applications.basic import EconomicYearForm
+from webapp.applications.history import editors_between
 from webapp.applications.implementation import SCENARIO_FIELDS
 from webapp.models import (
     Application, ApplicationType, AttachmentCategory, County, EnterpriseNature, IndustryDivision, IndustryGroup,
@@ -27,6 +28,7 @@ class FieldChange:
     new: str
     # For longer texts: (op, text) pieces, op in "same" | "del" | "ins", so the page can mark the edit in place.
     pieces: tuple[tuple[str, str], ...] = ()
+    section: str = ""        # the registry key of the section it belongs to (who saved it is told per section)
 
 
 EMPTY = "（空）"
@@ -233,12 +235,43 @@ def _attachment_changes(old: list, new: list) -> list[FieldChange]:
     return out
 
 
+def _column_sections() -> dict[str, str]:
+    """Column → the key of the section whose form edits it."""
+    out = {}
+    for section in SECTIONS:
+        for name, unbound in vars(section.form or object).items():
+            if hasattr(unbound, "field_class"):
+                out.setdefault(name, section.key)
+    return out
+
+
+def _list_sections() -> dict[str, str]:
+    return {kind.value: key for key, form in (("functions", sections_situation.FunctionsForm),
+                                               ("achievements", sections_situation.AchievementsForm))
+            for kind in form.LISTS.values()}
+
+
+PATH_SECTIONS = {"economic_years": "economics", "links": "implementation", "attachments": "attachments"}
+
+
+def section_of(key: str, columns: dict[str, str], lists: dict[str, str]) -> str:
+    """The section a change's path belongs to: "profile" → profile, "links.8.…" → implementation, …"""
+    head, _, rest = key.partition(".")
+    if head == "lists":
+        return lists.get(rest.split(".")[0], "")
+    return PATH_SECTIONS.get(head) or columns.get(key, "")
+
+
 @dataclass
 class ChangesSinceReturn:
     returned: StatusChange
     old_version: int
     new_version: int
     changes: list[FieldChange]
+    editors: dict[str, list[str]] = field(default_factory=dict)     # section key → who saved it meanwhile
+
+    def who(self, change: FieldChange) -> str:
+        return "、".join(self.editors.get(change.section, []))
 
 
 def changes_since_return(application: Application) -> ChangesSinceReturn | None:
@@ -252,8 +285,11 @@ def changes_since_return(application: Application) -> ChangesSinceReturn | None:
     new = [s for s in snapshots if s.created_at > returned.created_at]
     if not old or not new:
         return None
-    changes = changed_fields(old[-1].data, new[-1].data)
-    return ChangesSinceReturn(returned, old[-1].version, new[-1].version, _with_names(changes))
+    columns, lists = _column_sections(), _list_sections()
+    changes = [replace(change, section=section_of(change.key, columns, lists))
+               for change in _with_names(changed_fields(old[-1].data, new[-1].data))]
+    return ChangesSinceReturn(returned, old[-1].version, new[-1].version, changes,
+                              editors_between(application, returned.created_at, new[-1].created_at))
 
 
 def _with_names(changes: list[FieldChange]) -> list[FieldChange]:

@@ -14,9 +14,11 @@ from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
 from webapp.core.timeutil import local_today, utcnow
 from webapp.models import (
-    Application, Campaign, EconomicYear, Enterprise, FinalPrint, SectionVersion, Snapshot, User,
+    Application, ApplicationStatus, Campaign, EconomicYear, Enterprise, FinalPrint, SectionVersion, Snapshot, User,
 )
 from webapp.status import TransitionError, apply_transition
+from webapp.accounts.members import is_enterprise_admin
+from webapp.notices import events as notices
 
 
 def start_application(enterprise: Enterprise, campaign: Campaign, user: User) -> Application:
@@ -76,10 +78,13 @@ def submit_application(application: Application, user: User, prepared: PreparedS
     since, else everything is checked and rendered again."""
     if prepared is None or prepared.stamp != (application.updated_at, application.version):
         prepared = prepare_submission(application)
+    check_enterprise_admin(user, "提交")
     if prepared.blockers:
         raise TransitionError(f"还有{len(prepared.blockers)}项需要处理，暂不能提交。")
     version = working_version(application)
-    apply_transition(application, "submit", user, explanation)
+    change = apply_transition(application, "submit", user, explanation)
+    if change.from_status is ApplicationStatus.RETURNED:
+        notices.application_resubmitted(application, change)
     application.version = version
     application.submitted_at, application.declared_on = prepared.generated_at, prepared.declared_on
     if prepared.final is not None:
@@ -96,7 +101,15 @@ def submit_application(application: Application, user: User, prepared: PreparedS
 
 
 def withdraw_application(application: Application, user: User) -> None:
-    apply_transition(application, "withdraw", user)
+    check_enterprise_admin(user, "撤回")
+    change = apply_transition(application, "withdraw", user)
+    notices.application_withdrawn(application, change)
+
+
+def check_enterprise_admin(user: User, action: str) -> None:
+    """Submitting and withdrawing are the enterprise's legal acts: its administrator's alone."""
+    if not is_enterprise_admin(user):
+        raise TransitionError(f"只有企业管理员可以{action}申报书，请联系本企业的管理员。")
 
 
 def applicant_application(user: User) -> Application | None:

@@ -4,13 +4,17 @@ Every section of an application has a version. A form carries the version it was
 version in one UPDATE that succeeds only if nobody saved in between (SaveConflict otherwise), so two people editing
 the same section never silently overwrite each other. section_write() wraps every write of the editor (a section
 form, a 环节/场景 block, an upload or a deletion): write lock, editable check on current data, claim, change, commit.
+Each change also leaves a SectionSave row (who, when, which version, through which endpoint): the history and the
+unit's "what changed" name who saved, and a colleague with the same section open sees it.
 """
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import has_request_context, request
+
 from webapp.core.extensions import begin_writes, db, finish_writes
 from webapp.core.timeutil import fmt, utcnow
-from webapp.models import Application, SectionVersion, User
+from webapp.models import Application, SectionSave, SectionVersion, User
 from webapp.status import is_editable
 
 
@@ -67,7 +71,15 @@ def claim_section(application: Application, key: str, expected_version: int, use
         raise _conflict(current.id)
     db.session.refresh(current)
     application.updated_at = utcnow()
+    record_save(application, key, user, expected_version + 1, current.saved_at)
     return expected_version + 1
+
+
+def record_save(application: Application, key: str, user: User | None, version: int | None, at) -> None:
+    """Who changed the section, when, to which version, and how (the endpoint: a form, a block, an upload)."""
+    source = (request.endpoint or "") if has_request_context() else "command"
+    db.session.add(SectionSave(application_id=application.id, section=key, version=version,
+                               user_id=getattr(user, "id", None), saved_at=at or utcnow(), source=source[:60]))
 
 
 def _conflict(row_id: int) -> SaveConflict:
@@ -84,14 +96,19 @@ def _conflict(row_id: int) -> SaveConflict:
         "请先复制您的修改，点击“载入最新内容”查看后再合并保存。")
 
 
-def bump_section(application: Application, key: str, user: User | None) -> None:
-    """Record a change of the section without a version check (uploads never conflict): one UPDATE."""
+def bump_section(application: Application, key: str, user: User | None, saved_as: str | None = None) -> None:
+    """Record a change of the section without a version check (uploads never conflict): one UPDATE.
+
+    `saved_as`: the section the change belongs to in the save history when it is another (a 场景's picture is
+    stored with 八's uploads but written as part of 三)."""
     row = section_version(application, key, create=True)
+    now = utcnow()
     db.session.execute(
         db.update(SectionVersion).where(SectionVersion.id == row.id)
-        .values(version=SectionVersion.version + 1, saved_at=utcnow(), saved_by_id=getattr(user, "id", None))
+        .values(version=SectionVersion.version + 1, saved_at=now, saved_by_id=getattr(user, "id", None))
         .execution_options(synchronize_session=False))
-    application.updated_at = utcnow()
+    application.updated_at = now
+    record_save(application, saved_as or key, user, None, now)
 
 
 @contextmanager

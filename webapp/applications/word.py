@@ -4,13 +4,14 @@ The renderer (documents/docx_builder.py) knows nothing of storage; this module r
 folder and keeps frozen files under the instance's document folder.
 """
 import hashlib
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from datetime import date, datetime
 
 from webapp.documents import docx_builder
-from webapp.documents.pdf import docx_to_pdf
+from webapp.documents.pdf import convert_to_pdf
 from webapp.models import Application, Snapshot
 from webapp.core.files import write_atomically
 from webapp.core.storage import attachment_path_for, discard_unless_committed, document_root, stored_path
@@ -71,6 +72,7 @@ def pdf_of(docx: bytes, cache_key: str) -> bytes:
     cached = document_root() / "pdf" / f"{cache_key}.pdf"
     if cached.exists():
         return cached.read_bytes()
-    data = docx_to_pdf(docx)
+    with tempfile.TemporaryDirectory() as work:
+        data = convert_to_pdf({"shenbaoshu": docx}, Path(work))["shenbaoshu"]
     write_atomically(cached, data)
     return data

@@ -45,6 +45,9 @@ ACTION_LABELS = {
     "document.download": "下载申报书", "export.archive": "导出申报材料归档包", "export.summary": "导出全省汇总表",
     "report.export": "导出推荐汇总表", "report.fill_date": "填写汇总表填报日期", "report.reorder": "调整推荐排序",
     "security.settings": "修改安全设置", "system.backup": "系统备份", "system.restore": "系统恢复",
+    "colleague.create": "添加同事账号", "colleague.rights": "修改同事权限", "colleague.reset_password": "重置同事密码",
+    "colleague.activate": "启用同事账号", "colleague.deactivate": "停用同事账号",
+    "enterprise.admin_handover": "移交企业管理员", "notice.settings": "修改消息设置",
 }
 OBJECT_LABELS = {"user_account": "账号", "application": "申报书", "campaign": "申报批次", "enterprise": "企业",
                  "deadline_extension": "企业延期", "unit_report": "推荐汇总表", "attachment": "附件",

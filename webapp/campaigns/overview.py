@@ -12,7 +12,7 @@ from sqlalchemy import func
 from webapp.core.extensions import db
 from webapp.models import (
     Application, ApplicationLink, ApplicationScenario, ApplicationStatus, ApplicationType, Campaign, IndustryDivision,
-    Link, RecommendingUnit, Scenario, UnitQuota, UnitReport,
+    Link, RecommendingUnit, ReportStatus, Scenario, UnitQuota, UnitReport,
 )
 from webapp.core.timeutil import utcnow
 
@@ -154,9 +154,9 @@ def _unit_rows(units, rows, all_rows, quotas, reports, campaign: Campaign, now: 
         report = reports.get(row.unit_id)
         row.reported_at = report.reported_at if report else None
         row.returned_at = report.returned_at if report else None
-        if row.reported_at is not None:
+        if report is not None and report.is_reported:
             row.report_state = "late" if row.reported_at > campaign.unit_deadline else "reported"
-        elif row.returned_at is not None:
+        elif report is not None and report.status is ReportStatus.RETURNED:
             row.report_state = "returned"
         else:
             row.report_state = "overdue" if now > campaign.unit_deadline else "pending"

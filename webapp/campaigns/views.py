@@ -17,7 +17,7 @@ from webapp.models import (
     RecommendingUnit, Role,
 )
 from webapp.campaigns.overview import TOP_INDUSTRIES, build_overview
-from webapp.permissions import roles_required
+from webapp.permissions import require_enterprise_admin, roles_required
 from webapp.applications.sections import SECTIONS
 from webapp.core.timeutil import local_today
 
@@ -209,6 +209,7 @@ def copy_previous():
         return redirect(url_for("main.home"), code=303)
     if not ConfirmForm().validate():
         abort(400)
+    require_enterprise_admin()
     try:
         result = campaign_admin.copy_from_previous(current_user.enterprise, campaign, current_user)
     except CampaignError as exc:

@@ -62,4 +62,22 @@ def load_config() -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Number of reverse proxies (nginx) in front: their X-Forwarded-For/-Proto are then trusted.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        **_notice_settings(),
+    }
+
+
+def _notice_settings() -> dict:
+    """E-mail through an SMTP server (none configured: notices stay in the inbox), the site's address for links in
+    e-mail, and the SMS sender (see webapp/notices/sms.py)."""
+    tls = os.environ.get("SMTP_TLS", "starttls").strip().lower() or "starttls"
+    default_port = {"ssl": 465, "starttls": 587}.get(tls, 25)
+    return {
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "").strip(),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT") or default_port),
+        "SMTP_USER": os.environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_TLS": tls,                       # none | starttls | ssl
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip(),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").strip(),
+        "SMS_SENDER": os.environ.get("SMS_SENDER", "log").strip() or "log",
     }

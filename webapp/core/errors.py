@@ -7,6 +7,7 @@ refused by the CSRF check gets a page that shows the submitted text, so that not
 from flask import Flask, Response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import Forbidden
 
 from webapp.core.htmx import is_htmx
 from webapp.audit import trail as audit
@@ -58,7 +59,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(403)
     def forbidden(exc):
         _audit_refusal()
-        return render(403)
+        # A guard may say why (e.g. a colleague without rights to a section); otherwise the general message.
+        own = getattr(exc, "description", None)
+        return render(403, own if own and own != Forbidden.description else None)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

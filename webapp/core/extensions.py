@@ -1,5 +1,8 @@
 """Flask extensions, created here unbound and initialised in create_app(); SQLite transaction handling."""
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import current_app, g, has_request_context, request
 from flask_login import LoginManager
@@ -43,6 +46,19 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_command_writes: ContextVar[bool] = ContextVar("command_writes", default=False)
+
+
+@contextmanager
+def command_writes() -> Iterator[None]:
+    """In a console command: transactions begun inside take the write lock at BEGIN, like a POST's, so a command
+    that reads and then writes (send-notices' reminders) never fails to upgrade its lock while the site commits.
+    Keep the block short: the site's writers wait for it."""
+    token = _command_writes.set(True)
+    try:
+        yield
+    finally:
+        _command_writes.reset(token)
 
 
 def writes_expected() -> bool:
@@ -53,7 +69,9 @@ def writes_expected() -> bool:
     site is serving. A command that reads and then writes while the site commits may get "database is locked"
     and is simply run again.
     """
-    if not has_request_context() or request.method in SAFE_METHODS or g.get("writes_finished"):
+    if not has_request_context():
+        return _command_writes.get()
+    if request.method in SAFE_METHODS or g.get("writes_finished"):
         return False
     return g.get("writes_begun") or not _reads_first_view()
 

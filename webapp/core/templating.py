@@ -3,7 +3,9 @@
 from flask import Flask
 from flask_login import current_user
 
+from webapp.accounts.members import is_enterprise_admin
 from webapp.models import ROLE_LABELS, ApplicationStatus, Role
+from webapp.notices.inbox import unread_count
 from webapp.core.timeutil import fmt
 from webapp.documents.pdf import office_binary
 from webapp.core.numbers import format_size, plain_decimal
@@ -19,13 +21,16 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["filesize"] = lambda size: format_size(size or 0)
     app.jinja_env.globals.update(Role=Role, ROLE_LABELS=ROLE_LABELS, ApplicationStatus=ApplicationStatus,
-                                 office_available=office_binary)
+                                 office_available=office_binary, is_enterprise_admin=is_enterprise_admin)
 
     @app.context_processor
     def navigation():
         if not current_user.is_authenticated:
             return {"nav": []}
-        return {"nav": _nav_for(current_user.role)}
+        nav = _nav_for(current_user.role)
+        if is_enterprise_admin(current_user):
+            nav = [*nav, ("colleagues.index", "同事账号")]
+        return {"nav": nav, "unread_notices": unread_count(current_user.id)}
 
 
 def _nav_for(role: Role) -> list[tuple[str, str]]:

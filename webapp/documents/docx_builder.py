@@ -12,6 +12,12 @@ SOLUTION_PICTURE. A picture that cannot be read is replaced by a short note; it 
 
 User text is cleaned here (XML-illegal control characters removed, line ends normalised) and escaped by
 Jinja (autoescape). A line break in a long text starts a new paragraph in the Word file.
+
+The context holds the content as entered (numbers as "268671.5"): how it prints (amounts with two decimals and
+separators, percentages, smaller type for a value too long for its cell) is the template's, through the filters
+of docx_format, so that a change of layout never changes the fingerprint of unchanged content. `draft` is the only
+difference between the print of a draft (草稿 in the footer) and of a final version. Each file gets its own
+properties (`_describe`): made by the system at the generation time, titled after the application.
 """
 import hashlib
 import io
@@ -30,9 +36,11 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment
 
+from webapp.core.timeutil import CHINA, utcnow
+from webapp.documents import docx_format as fmt
+from webapp.core.numbers import chinese_number, plain_decimal as number
+from webapp.documents.docx_format import box, count, date_text, local_time
 from webapp.models import Application, ApplicationType, AttachmentCategory, EnterpriseNature, ListKind
-from webapp.core.numbers import chinese_number, plain_decimal as _number
-from webapp.core.timeutil import CHINA
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +48,11 @@ TEMPLATE_PATH = Path(__file__).resolve().parent / "templates" / "shenbaoshu.docx
 MAX_PICTURE_WIDTH = Cm(14.66)     # the text width of the template's page
 MAX_PICTURE_HEIGHT = Cm(16)
 BLANK_DATE = "　　年　　月　　日"
-STAMPED_SCAN_NOTE = "本申报书经法定代表人签字并加盖企业公章后的扫描件（随本申报书一并提交）"
-CHECKED, UNCHECKED = "☑", "□"
+SYSTEM_NAME = "湖南省智能制造标杆申报系统"
 # Keys of the context that describe the file rather than the content: left out of the fingerprint, and so are
 # 申报日期 (set at submission) and the list of uploaded proof files (the stamped scan comes after printing), so
 # that a stamped print of a draft carries the same fingerprint as the data submitted with it.
-NOT_FINGERPRINTED = {"blank", "draft", "version", "generated_at", "fingerprint", "declared_on", "pledge_date",
-                     "attachments"}
+NOT_FINGERPRINTED = {"blank", "draft", "version", "generated_at", "fingerprint", "declared_on", "attachments"}
 
 _LISTING = re.compile("[\t\n\a\f]")
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -60,28 +66,23 @@ def application_context(application: Application, *, generated_at: datetime, dra
     """Everything the template shows, as plain JSON data (strings, booleans, lists, dicts).
 
     `generated_at` is naive UTC (as stored by the app) or aware; it is printed in Beijing time. `version` and
-    `declared_on` are the version number and 申报日期 the file carries (default: the application's). A file that is
-    not a draft is the one to be stamped: its attachment list names the stamped scan that will go with it.
+    `declared_on` are the version number and 申报日期 the file carries (default: the application's); the 盖章版 is
+    given the version it will be submitted as and the day it was generated.
     """
     context = _content(application, application.campaign.economic_years if application.campaign else None)
     if declared_on is not None:
-        context["declared_on"] = context["pledge_date"] = _date(declared_on, BLANK_DATE)
-    if not draft:
-        context["attachments"]["stamped_scan"] = [STAMPED_SCAN_NOTE]
+        context["declared_on"] = date_text(declared_on, BLANK_DATE)
     context.update(blank=False, draft=bool(draft),
                    version=(application.version or 0) if version is None else version,
-                   generated_at=_local_time(generated_at))
+                   generated_at=local_time(generated_at))
     context["fingerprint"] = fingerprint(context)
     return context
 
 
 def blank_context(economic_years: list[int] | None = None) -> dict:
-    """The empty form for offline drafting: one 环节 with one 场景 skeleton, numbered empty lists."""
+    """The empty form for offline drafting, as 附件2 prints it (the template writes its 环节 with hints and 示例)."""
     context = _content(Application(), economic_years)
-    empty_scenario = {"position": 1, "title": "", "guide_no": None, "pictures": [],
-                      **{key: "" for key in SCENARIO_TEXTS}}
-    context.update(blank=True, draft=False, version=0, generated_at="", fingerprint="",
-                   links=[{"position": 1, "ordinal": "一", "no": None, "name": "", "scenarios": [empty_scenario]}],
+    context.update(blank=True, draft=False, version=0, generated_at="", fingerprint="", links=[],
                    integration_ordinal="…", functions=["", ""], key_problems=["", ""], key_technologies=["", ""])
     return context
 
@@ -105,6 +106,7 @@ def render_docx(context: dict, open_attachment: Callable[[dict], bytes]) -> byte
     images = {picture["id"]: _inline_image(template, picture, open_attachment)
               for link in context["links"] for scenario in link["scenarios"] for picture in scenario["pictures"]}
     template.render({**context, "images": images}, jinja_env=_jinja_env(), autoescape=True)
+    _describe(template.docx.core_properties, context)
     return _package_bytes(template.docx.part.package)
 
 
@@ -129,6 +131,24 @@ def clean_text(value) -> str:
 
 
 # ---------------------------------------------------------------- rendering helpers
+
+def _describe(props, context: dict) -> None:
+    """The file's own properties: made by the system at the generation time, titled after the application."""
+    if context.get("generated_at"):     # Beijing time, to the minute, as the footer prints it
+        local = datetime.strptime(context["generated_at"], "%Y-%m-%d %H:%M").replace(tzinfo=CHINA)
+        generated = local.astimezone(timezone.utc).replace(tzinfo=None)
+    else:                               # the blank form: made now
+        generated = utcnow().replace(second=0, microsecond=0)
+    company = context.get("company_name") or ""
+    props.title = "湖南省智能制造标杆申报书" + (f"-{company}" if company else "（空白表）" if context["blank"] else "")
+    props.subject = context.get("project_name") or ""
+    props.author = props.last_modified_by = SYSTEM_NAME
+    props.created = props.modified = generated
+    props.revision = max(1, int(context.get("version") or 0))
+    props.comments = ("" if context["blank"] else f"{'草稿 · ' if context['draft'] else ''}版本 {context['version']} · "
+                      f"校验码 {context['fingerprint']}")
+    props.language = "zh-CN"
+
 
 @cache
 def _template_bytes() -> bytes:
@@ -174,6 +194,7 @@ def _jinja_env() -> Environment:
     env = _CompilingOnceEnvironment(autoescape=True)
     # docxtpl turns "\a" in a run into a new paragraph with the same paragraph and run properties.
     env.filters["paras"] = lambda text: str(text).replace("\n", "\a")
+    env.filters.update(amount=fmt.amount, percent=fmt.percent, fits=fmt.fits)
     return env
 
 
@@ -220,25 +241,6 @@ def _inline_image(template: DocxTemplate, picture: dict, open_attachment):
     return InlineImage(template, io.BytesIO(blob), width=int(image.width * scale), height=int(image.height * scale))
 
 
-# ---------------------------------------------------------------- formatting
-
-def _count(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _date(value: date | None, blank: str = "") -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else blank
-
-
-def _box(checked) -> str:
-    return CHECKED if checked else UNCHECKED
-
-
-def _local_time(value: datetime) -> str:
-    aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return aware.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
-
-
 # ---------------------------------------------------------------- the content, part by part
 
 SCENARIO_TEXTS = ("name", "description", "pain_points", "solution", "safeguards", "results", "other")
@@ -256,10 +258,10 @@ def _content(application: Application, economic_years: list[int] | None) -> dict
     a = application
     context = {key: clean_text(getattr(a, key)) for key in TEXTS}
     context.update(**_cover(a), **_enterprise(a), economy=_economy(a, economic_years), honours=_honours(a),
-                   accident={"yes": _box(a.major_accident is True), "no": _box(a.major_accident is False)},
-                   staff={key: _count(getattr(a, f"staff_{key}"))
+                   accident={"yes": box(a.major_accident is True), "no": box(a.major_accident is False)},
+                   staff={key: count(getattr(a, f"staff_{key}"))
                           for key in ("total", "senior", "intermediate", "junior", "other")})
-    context.update(**_investment(a), **_links(a), effects={key: _number(getattr(a, f"eff_{key}")) for key in EFFECTS},
+    context.update(**_investment(a), **_links(a), effects={key: number(getattr(a, f"eff_{key}")) for key in EFFECTS},
                    effects_other=clean_text(a.eff_other), attachments=_attachments(a),
                    functions=_items(a, ListKind.FUNCTION), key_problems=_items(a, ListKind.KEY_PROBLEM),
                    key_technologies=_items(a, ListKind.KEY_TECHNOLOGY))
@@ -271,10 +273,9 @@ def _cover(a: Application) -> dict:
     return {"company_name": clean_text(company),
             "app_type": a.app_type.value if a.app_type else "",
             "is_workshop": a.app_type is ApplicationType.WORKSHOP,
-            "type_box": {"enterprise": _box(a.app_type is ApplicationType.ENTERPRISE),
-                         "workshop": _box(a.app_type is ApplicationType.WORKSHOP)},
-            "declared_on": _date(a.declared_on, BLANK_DATE),
-            "pledge_date": _date(a.declared_on, BLANK_DATE)}
+            "type_box": {"enterprise": box(a.app_type is ApplicationType.ENTERPRISE),
+                         "workshop": box(a.app_type is ApplicationType.WORKSHOP)},
+            "declared_on": date_text(a.declared_on, BLANK_DATE)}
 
 
 def _person(a: Application, prefix: str) -> dict:
@@ -282,8 +283,8 @@ def _person(a: Application, prefix: str) -> dict:
 
 
 def _enterprise(a: Application) -> dict:
-    return {"founded_on": _date(a.founded_on),
-            "nature": {nature.name.lower(): _box(a.nature is nature) for nature in EnterpriseNature},
+    return {"founded_on": date_text(a.founded_on),
+            "nature": {nature.name.lower(): box(a.nature is nature) for nature in EnterpriseNature},
             "nature_other": clean_text(a.nature_other) if a.nature is EnterpriseNature.OTHER else "",
             "industry_division": clean_text(a.industry_division.label) if a.industry_division else "",
             "industry_group": clean_text(a.industry_group.label) if a.industry_group else "",
@@ -297,27 +298,27 @@ def _economy(a: Application, years: list[int] | None) -> dict:
     economy = {"years": [f"{year}年" if year else "　　年" for year in years],
                "span": f"{years[0]}-{years[-1]}年" if years[0] else "　　-　　年"}
     for key in ("total_assets", "debt_ratio", "revenue", "taxes", "profit"):
-        economy[key] = [_number(getattr(rows[year], key)) if year in rows else "" for year in years]
+        economy[key] = [number(getattr(rows[year], key)) if year in rows else "" for year in years]
     return economy
 
 
 def _honours(a: Application) -> dict:
-    honours = {key: _box(getattr(a, f"honour_{key}")) for key in HONOURS}
-    honours["maturity_level"] = _count(a.maturity_level) if a.honour_maturity_certified else ""
-    honours["other"] = _box(a.honour_other)
+    honours = {key: box(getattr(a, f"honour_{key}")) for key in HONOURS}
+    honours["maturity_level"] = count(a.maturity_level) if a.honour_maturity_certified else ""
+    honours["other"] = box(a.honour_other)
     honours["other_text"] = clean_text(a.honour_other_text) if a.honour_other else ""
     return honours
 
 
 def _investment(a: Application) -> dict:
     workshop = a.app_type is ApplicationType.WORKSHOP
-    return {"invest": {"total": _number(a.invest_total), "three_years": _number(a.invest_3y),
-                       "equipment": _number(a.cost_equipment), "software": _number(a.cost_software),
-                       "testing": _number(a.cost_testing), "personnel": _number(a.cost_personnel),
-                       "domestic_share": _number(a.domestic_share), "provincial_share": _number(a.provincial_share)},
+    return {"invest": {"total": number(a.invest_total), "three_years": number(a.invest_3y),
+                       "equipment": number(a.cost_equipment), "software": number(a.cost_software),
+                       "testing": number(a.cost_testing), "personnel": number(a.cost_personnel),
+                       "domestic_share": number(a.domestic_share), "provincial_share": number(a.provincial_share)},
             "workshop": {"name": clean_text(a.workshop_name) if workshop else "",
-                         "total": _number(a.workshop_invest_total) if workshop else "",
-                         "three_years": _number(a.workshop_invest_3y) if workshop else ""}}
+                         "total": number(a.workshop_invest_total) if workshop else "",
+                         "three_years": number(a.workshop_invest_3y) if workshop else ""}}
 
 
 def _items(a: Application, kind: ListKind) -> list[str]:

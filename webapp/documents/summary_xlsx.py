@@ -6,7 +6,11 @@ sheet (全省汇总) in front of one 附件3 sheet per unit.
 
 Layout of every sheet: row 1 the title, row 2 推荐单位 (left) and 填报日期 (right), row 3 the column
 headers (repeated on every printed page, panes frozen below it), then one row per application in
-the given order, then the three notes of 附件3. A4 landscape, scaled to the page width.
+the given order (a sheet with none shows the paper form's empty bordered rows), then the three notes
+of 附件3. A4 landscape, scaled to the page width.
+
+The province workbook holds the reported lists only: a unit that has not 报送 gets a sheet that says
+未报送, without rows or 填报日期, and the all-units sheet counts it as not reported.
 
 All user text goes through `excel_safety.write_text`: it is always a text cell, never a formula.
 openpyxl cannot measure text, so column widths and row heights are estimated from the text length
@@ -36,6 +40,8 @@ NOTES = ("注：1.申报标杆类型选填标杆企业或标杆车间；",
          "2.申报车间名称仅申报标杆车间的企业填写，申报标杆企业的无需填写；",
          "3.所属行业大类及中类按申报书中的说明填写。")
 BLANK_DATE = "填报日期：    年  月  日"
+UNREPORTED = "未报送"
+EMPTY_ROWS = 6           # the empty bordered rows of the paper form, for a sheet without applications
 # Suffixes stripped from a unit's name to name its sheet ("长沙市工业和信息化局" → "长沙市").
 UNIT_NAME_SUFFIXES = ("工业和信息化局", "工业和信息化委员会", "经济和信息化局", "工信局")
 
@@ -62,11 +68,20 @@ class SummaryRow:
 
 @dataclass(frozen=True)
 class UnitSummary:
-    """The 推荐汇总表 of one 推荐单位 (rows already in the unit's order)."""
+    """The 推荐汇总表 of one 推荐单位 (rows already in the unit's order).
+
+    fill_date: the 填报日期 (None leaves the line to be filled in by hand); unreported: the province's view of a unit
+    that has not 报送 (its sheet says 未报送 and has neither rows nor 填报日期).
+    """
     year: int
     unit_name: str
     fill_date: date | None = None
     rows: Sequence[SummaryRow] = field(default_factory=list)
+    unreported: bool = False
+
+    def __post_init__(self):
+        if self.unreported and (self.rows or self.fill_date):
+            raise ValueError(f"unit {self.unit_name!r} has not reported: no rows or 填报日期 to show")
 
 
 def links_text(links: Sequence[Link]) -> str:
@@ -168,7 +183,7 @@ _TITLE = Font(name=TITLE_FONT, size=TITLE_SIZE, bold=True, charset=GB2312)
 _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center")
-_CAPTION_LEFT = Alignment(horizontal="left", vertical="center")
+_CAPTION_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 # Table cells use named styles: assigning one is much faster than font + alignment + border per cell.
 _CELL_STYLES = {"汇总表表头": (_BOLD, _CENTRE), "汇总表居中": (_BODY, _CENTRE), "汇总表左对齐": (_BODY, _LEFT)}
 
@@ -207,8 +222,20 @@ def _row_height(lines: int) -> float:
 
 def _write_unit_sheet(sheet: Worksheet, summary: UnitSummary) -> None:
     records = [[column.value(row) for column in _COLUMNS] for row in summary.rows]
-    _write_sheet(sheet, TITLE_TEMPLATE.format(year=summary.year), unit_caption(summary.unit_name),
-                 date_caption(summary.fill_date), _COLUMNS, records)
+    right = UNREPORTED if summary.unreported else date_caption(summary.fill_date)
+    _write_sheet(sheet, TITLE_TEMPLATE.format(year=summary.year), unit_caption(summary.unit_name), right, _COLUMNS,
+                 records)
+
+
+def province_caption(units: Sequence[UnitSummary]) -> str:
+    """"推荐单位：全省14个推荐单位，已报送12个，共推荐30项（标杆企业20项，标杆车间10项）；未报送：张家界市、…"."""
+    rows = [row for unit in units for row in unit.rows]
+    enterprises = sum(1 for row in rows if row.app_type_label == "标杆企业")
+    workshops = sum(1 for row in rows if row.app_type_label == "标杆车间")
+    unreported = [unit_short_name(unit.unit_name) for unit in units if unit.unreported]
+    caption = (f"推荐单位：全省{len(units)}个推荐单位，已报送{len(units) - len(unreported)}个，共推荐{len(rows)}项"
+               f"（标杆企业{enterprises}项，标杆车间{workshops}项）")
+    return caption + (f"；{UNREPORTED}：{'、'.join(unreported)}" if unreported else "")
 
 
 def _write_province_sheet(sheet: Worksheet, year: int, units: Sequence[UnitSummary]) -> None:
@@ -219,11 +246,8 @@ def _write_province_sheet(sheet: Worksheet, year: int, units: Sequence[UnitSumma
             number += 1
             values = [column.value(row) for column in _COLUMNS]
             records.append([number, unit.unit_name] + values[1:])
-    enterprises = sum(1 for unit in units for row in unit.rows if row.app_type_label == "标杆企业")
-    workshops = sum(1 for unit in units for row in unit.rows if row.app_type_label == "标杆车间")
-    caption = (f"推荐单位：全省{len(units)}个推荐单位，共推荐{number}项"
-               f"（标杆企业{enterprises}项，标杆车间{workshops}项）")
-    _write_sheet(sheet, TITLE_TEMPLATE.format(year=year), caption, "", columns, records, autofilter=True)
+    _write_sheet(sheet, TITLE_TEMPLATE.format(year=year), province_caption(units), "", columns, records,
+                 autofilter=True)
 
 
 def _write_sheet(sheet: Worksheet, title: str, left_caption: str, right_caption: str,
@@ -256,7 +280,8 @@ def _write_sheet(sheet: Worksheet, title: str, left_caption: str, right_caption:
     write_text(cell, right_caption)
     cell.font, cell.alignment = _BODY, _RIGHT
     sheet.merge_cells(start_row=CAPTION_ROW, start_column=split + 1, end_row=CAPTION_ROW, end_column=count)
-    sheet.row_dimensions[CAPTION_ROW].height = 26
+    caption_lines = _lines([_units(left_caption)], sum(widths[:split]))   # the all-units one can be long
+    sheet.row_dimensions[CAPTION_ROW].height = max(26.0, _row_height(caption_lines))
 
     # Row 3: headers.
     _register_styles(sheet.parent)
@@ -281,7 +306,9 @@ def _write_sheet(sheet: Worksheet, title: str, left_caption: str, right_caption:
                 write_text(cell, value)
             lines = max(lines, _lines(cells[index], widths[index]))
         sheet.row_dimensions[row].height = _row_height(lines)
-    last_row = HEADER_ROW + len(records)
+    if not records:
+        _empty_rows(sheet, styles)
+    last_row = HEADER_ROW + (len(records) or EMPTY_ROWS)
 
     # The notes of 附件3, each on its own merged row under the table.
     total_width = sum(widths)
@@ -296,6 +323,14 @@ def _write_sheet(sheet: Worksheet, title: str, left_caption: str, right_caption:
     if autofilter and records:
         sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{last_row}"
     _set_print(sheet)
+
+
+def _empty_rows(sheet: Worksheet, styles: list[str]) -> None:
+    """The paper form's empty table: bordered rows of a height to write in by hand."""
+    for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + EMPTY_ROWS):
+        for index, style in enumerate(styles, start=1):
+            sheet.cell(row, index).style = style
+        sheet.row_dimensions[row].height = MIN_ROW_HEIGHT + 8
 
 
 def _register_styles(workbook: Workbook) -> None:

@@ -8,7 +8,9 @@ What an archive holds:
 - The province's archive (省厅): "manifest.csv" and the province summary workbook at the top, then per unit, in
   prefecture order, "<NN>-<unit>" with the same part plus the applications whose submission stands without being
   recommended, under "未推荐及其他/<状态>-<企业名称>" (未推荐, and 已提交 still awaiting the unit's decision), so the
-  province keeps every submitted 申报书. Drafts are not archived, nor are applications returned for revision (退回修改):
+  province keeps every submitted 申报书. The province sees reported lists only: a unit that has not 报送 has its
+  汇总表 marked 未报送 (no rows, no 填报日期) and its provisional recommendations under
+  "未推荐及其他/已推荐（未报送）-<企业名称>". Drafts are not archived, nor are applications returned for revision (退回修改):
   their submission was sent back and their attachments are being changed; they come in again once resubmitted.
   With `unit`, the archive holds that unit's part only (same folder name, no province workbook).
 - Per application: the Word file frozen at its latest submission ("湖南省智能制造标杆申报书-<企业名称>.docx") and its
@@ -29,6 +31,7 @@ from webapp.models import (
     Application, ApplicationLink, ApplicationScenario, ApplicationStatus as S, Attachment, AttachmentCategory,
     Campaign, RecommendingUnit, Snapshot,
 )
+from webapp.review.report import get_report
 from webapp.review.summary import export_filename, recommended_applications, unit_summary
 from webapp.core.storage import stored_path, upload_root
 from webapp.applications.word import frozen_path
@@ -36,6 +39,7 @@ from webapp.applications.word import frozen_path
 ARCHIVED = (S.SUBMITTED, S.RECOMMENDED, S.NOT_RECOMMENDED)
 OTHERS = (S.NOT_RECOMMENDED, S.SUBMITTED)
 OTHERS_FOLDER = "未推荐及其他"
+NOT_REPORTED_LABEL = "已推荐（未报送）"
 ZIP_TITLE = "{year}年湖南省智能制造标杆申报材料-{scope}.zip"
 PROVINCE_SUMMARY = "{year}年湖南省智能制造标杆推荐汇总表-全省.xlsx"
 PROVINCE = "全省"
@@ -69,22 +73,39 @@ def campaign_archive(campaign: Campaign, unit: RecommendingUnit | None = None) -
     numbered = [(number, u) for number, u in enumerate(units_in_order(), start=1) if unit is None or u.id == unit.id]
     parts = []
     for number, u in numbered:
-        recommended = recommended_applications(campaign.id, u.id)
-        parts.append((number, u, recommended, unit_summary(campaign, u, recommended)))
+        reported = _is_reported(campaign, u)
+        recommended = recommended_applications(campaign.id, u.id) if reported else []
+        parts.append((number, u, recommended, _province_view(campaign, u, recommended, reported)))
     if unit is None:
         plan.add_bytes("", PROVINCE_SUMMARY.format(year=campaign.year),
                        build_province_workbook(campaign.year, [summary for *_, summary in parts]))
     for number, u, recommended, summary in parts:
-        _add_unit(plan, plan.folder("", f"{number:02d}-{u.name}"), campaign, u, recommended, summary, others=True)
+        _add_unit(plan, plan.folder("", f"{number:02d}-{u.name}"), campaign, u, recommended, summary, others=True,
+                  reported=not summary.unreported)
     return _export(plan, ZIP_TITLE.format(year=campaign.year, scope=unit.name if unit else PROVINCE), campaign, unit)
 
 
 def summary_workbook(campaign: Campaign, unit: RecommendingUnit | None = None) -> tuple[bytes, str]:
-    """The province summary (all-units sheet and one sheet per unit), or one unit's 附件3; with its file name."""
+    """The province summary (all-units sheet and one sheet per unit), or one unit's 附件3; with its file name.
+
+    Only reported lists count: a unit that has not 报送 appears as 未报送."""
     if unit is not None:
-        return build_unit_workbook(unit_summary(campaign, unit)), export_filename(campaign, unit)
-    summaries = [unit_summary(campaign, u) for u in units_in_order()]
+        return build_unit_workbook(_province_view(campaign, unit)), export_filename(campaign, unit)
+    summaries = [_province_view(campaign, u) for u in units_in_order()]
     return build_province_workbook(campaign.year, summaries), PROVINCE_SUMMARY.format(year=campaign.year)
+
+
+def _is_reported(campaign: Campaign, unit: RecommendingUnit) -> bool:
+    report = get_report(campaign.id, unit.id)
+    return report is not None and report.is_reported
+
+
+def _province_view(campaign: Campaign, unit: RecommendingUnit, recommended: list[Application] | None = None,
+                   reported: bool | None = None) -> UnitSummary:
+    """A unit's 汇总表 as the province sees it: the reported list, or 未报送 (no rows, no 填报日期)."""
+    if not (_is_reported(campaign, unit) if reported is None else reported):
+        return UnitSummary(year=campaign.year, unit_name=unit.name, unreported=True)
+    return unit_summary(campaign, unit, recommended)
 
 
 def _export(plan: ArchivePlan, filename: str, campaign: Campaign, unit: RecommendingUnit | None) -> ArchiveExport:
@@ -95,7 +116,7 @@ def _export(plan: ArchivePlan, filename: str, campaign: Campaign, unit: Recommen
 
 
 def _add_unit(plan: ArchivePlan, folder: str, campaign: Campaign, unit: RecommendingUnit,
-              recommended: list[Application], summary: UnitSummary, *, others: bool) -> None:
+              recommended: list[Application], summary: UnitSummary, *, others: bool, reported: bool = True) -> None:
     plan.add_bytes(folder, export_filename(campaign, unit), build_unit_workbook(summary))
     snapshots = _latest_snapshots(campaign.id, unit.id)
     files = _attachments(campaign.id, unit.id)
@@ -105,14 +126,16 @@ def _add_unit(plan: ArchivePlan, folder: str, campaign: Campaign, unit: Recommen
         _add_application(plan, target, application, snapshots.get(application.id), files.get(application.id, []))
     if not others:
         return
+    standing = OTHERS if reported else (*OTHERS, S.RECOMMENDED)
     rest = list(db.session.execute(
         db.select(Application).options(joinedload(Application.enterprise))
-        .where(Application.campaign_id == campaign.id, Application.unit_id == unit.id, Application.status.in_(OTHERS))
+        .where(Application.campaign_id == campaign.id, Application.unit_id == unit.id, Application.status.in_(standing))
         .order_by(Application.status, Application.company_name, Application.id)).scalars())
     if rest:
         others_folder = plan.folder(folder, OTHERS_FOLDER)
         for application in rest:
-            target = plan.folder(others_folder, f"{application.status.label}-{_company(application)}")
+            label = NOT_REPORTED_LABEL if application.status is S.RECOMMENDED else application.status.label
+            target = plan.folder(others_folder, f"{label}-{_company(application)}")
             _add_application(plan, target, application, snapshots.get(application.id), files.get(application.id, []))
 
 

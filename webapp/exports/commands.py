@@ -48,7 +48,7 @@ def export_summary_command(year, unit_name, out):
     audit.record("export.summary", obj=campaign, detail={"campaign": year, "unit": unit.name if unit else "全省",
                                                          "bytes": len(data), "cli": True})
     db.session.commit()
-    write_atomically(out, data)
+    write_atomically(out, data, private=False)
     click.echo(f"已写入 {out}（{len(data) / 1e3:.0f} KB）。")
 
 

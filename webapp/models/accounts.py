@@ -62,7 +62,7 @@ class Enterprise(db.Model):
 
     county = db.relationship("County")
     unit = db.relationship("RecommendingUnit")
-    users = db.relationship("User", back_populates="enterprise")
+    users = db.relationship("User", back_populates="enterprise", order_by="User.id")
 
     @property
     def flags(self) -> list[str]:

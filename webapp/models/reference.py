@@ -80,7 +80,7 @@ class IndustryDivision(db.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code}{self.name}"
 
 
 class IndustryGroup(db.Model):
@@ -95,7 +95,7 @@ class IndustryGroup(db.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code}{self.name}"
 
 
 class Prefecture(db.Model):

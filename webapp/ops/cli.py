@@ -10,12 +10,16 @@ from flask import Flask
 from webapp.accounts import operations as accounts
 from webapp.accounts.commands import COMMANDS as account_commands
 from webapp.exports.commands import COMMANDS as export_commands
+from webapp.notices.commands import COMMANDS as notice_commands
 from webapp.ops import backup as backups
 from webapp.audit import trail as audit
 from webapp.accounts import codes
 from webapp.campaigns.lookup import create_campaign, current_campaign
 from webapp.core.extensions import db
 from webapp.ops.demo import create_demo_applications
+from webapp.ops.demo_data import PASSWORD as DEMO_PASSWORD
+from webapp.accounts.members import membership
+from webapp.applications.sections import SECTION_BY_KEY
 from webapp.models import Application, ApplicationStatus, County, Role, User
 from webapp.accounts.passwords import generate_one_time_password
 from webapp.ops.seeding import default_edition, load_reference
@@ -32,7 +36,7 @@ def demo_enterprise_code() -> str:
 
 def register_cli(app: Flask) -> None:
     """The console commands of every area (`flask --app wsgi --help` lists them)."""
-    for command in (*account_commands, *export_commands):
+    for command in (*account_commands, *export_commands, *notice_commands):
         app.cli.add_command(command)
     register_backup_cli(app)
 
@@ -51,19 +55,23 @@ def register_cli(app: Flask) -> None:
     @click.option("--seed", type=int, default=2024, show_default=True)
     @click.option("--if-empty", is_flag=True, help="只在尚无申报书时创建（make run 使用）")
     @click.option("--no-files", is_flag=True, help="不写入附件文件（仅数据库记录）")
-    def demo_command(count, seed, if_empty, no_files):
-        """Create N complete, realistic applications spread over units, types and states."""
+    @click.option("--keep-deadlines", is_flag=True, help="不把申报截止时间调整到一周之内（make run 使用）")
+    def demo_command(count, seed, if_empty, no_files, keep_deadlines):
+        """Create N complete, realistic applications spread over units, types and states; e-mail for every account,
+        an enterprise with two colleagues, and (unless --keep-deadlines) the enterprise deadline within a week."""
         if if_empty and db.session.execute(db.select(Application.id).limit(1)).first():
             click.echo("已有申报书，未创建演示数据。")
             return
         started = time.perf_counter()
         try:
-            result = create_demo_applications(count, seed=seed, write_files=not no_files)
+            result = create_demo_applications(count, seed=seed, write_files=not no_files,
+                                              keep_deadlines=keep_deadlines)
         except RuntimeError as exc:
             raise click.ClickException(str(exc))
         states = "，".join(f"{status.label} {number}" for status, number in sorted(
             result.states.items(), key=lambda item: list(ApplicationStatus).index(item[0])))
         click.echo(f"已创建 {result.created} 份演示申报书（{states}），用时 {time.perf_counter() - started:.1f} 秒。")
+        echo_demo_people(result)
 
     @app.cli.command("bootstrap")
     def bootstrap_command():
@@ -96,6 +104,25 @@ def register_cli(app: Flask) -> None:
                 click.echo(f"  {role_label:<6} 登录名 {login:<20} 密码 {password}")
         else:
             click.echo("演示账号已存在，沿用原密码。")
+
+def user_rights(user: User) -> str:
+    member = membership(user)
+    if member.sections:
+        return "仅编辑：" + "、".join(SECTION_BY_KEY[key].heading for key in member.sections)
+    return member.access.label
+
+
+def echo_demo_people(result) -> None:
+    if result.team:
+        admin, *colleagues = result.team
+        click.echo(f"多人协作的演示企业：{admin.enterprise.name}（已被推荐单位退回，意见针对“三”），密码均为 {DEMO_PASSWORD}：")
+        click.echo(f"  企业管理员 {admin.display_name} 登录名 {admin.login}")
+        for user in colleagues:
+            click.echo(f"  同事 {user.display_name} 登录名 {user.login}（{user_rights(user)}）")
+    click.echo("所有账号已设置 example.org 邮箱并开启邮件通知；配置 SMTP_HOST 后运行 flask --app wsgi send-notices 发送。")
+    if result.deadline_moved:
+        click.echo("演示：申报截止时间已调整到一周之内，截止提醒将由 send-notices 发送（不调整请加 --keep-deadlines）。")
+
 
 def _exists(login: str) -> bool:
     return db.session.execute(db.select(User.id).filter_by(login=login)).first() is not None

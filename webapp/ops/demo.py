@@ -6,11 +6,12 @@ the system itself would hold.
 """
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from webapp.applications.lifecycle import submit_application
 from webapp.campaigns.lookup import current_campaign
-from webapp.ops.demo_data import make_complete_application, make_enterprise, stamp
+from webapp.ops.demo_data import PASSWORD, make_complete_application, make_enterprise, stamp
+from webapp.ops.demo_people import add_demo_colleagues, bring_deadline_near, give_email, give_everyone_email
 from webapp.ops.demo_story import answer_edit_and_resubmit, return_with_comments
 from webapp.ops.demo_trades import TRADES
 from webapp.core.extensions import db
@@ -29,29 +30,48 @@ RESUBMITTED = "resubmitted"
 # 0.15 draft, 0.30 submitted, 0.10 returned, 0.15 resubmitted, 0.22 recommended, 0.08 not recommended
 STATES = [(ApplicationStatus.DRAFT, 15), (ApplicationStatus.SUBMITTED, 30), (ApplicationStatus.RETURNED, 10),
           (RESUBMITTED, 15), (ApplicationStatus.RECOMMENDED, 22), (ApplicationStatus.NOT_RECOMMENDED, 8)]
-FIRST_ROUND = [RESUBMITTED, ApplicationStatus.RETURNED, ApplicationStatus.RECOMMENDED, ApplicationStatus.SUBMITTED,
+# The first is the team's (returned with a comment on 三, see demo_people).
+FIRST_ROUND = [ApplicationStatus.RETURNED, RESUBMITTED, ApplicationStatus.RECOMMENDED, ApplicationStatus.SUBMITTED,
                ApplicationStatus.NOT_RECOMMENDED, ApplicationStatus.DRAFT]
+
+
+TEAM_COUNTY = "430104"        # 岳麓区: the enterprise with colleagues is reviewed by 长沙市 (bootstrap's `changsha`)
+TEAM_SECTION_COMMENT = "部分场景的“实施成果”缺少量化指标（改造前后对比），请补充。"
 
 
 @dataclass
 class DemoResult:
     created: int
     states: Counter
+    team: list[User] = field(default_factory=list)     # the administrator and colleagues of the team enterprise
+    deadline_moved: bool = False
 
 
-def create_demo_applications(count: int, *, seed: int = 2024, write_files: bool = True) -> DemoResult:
-    """Create `count` enterprises, each with a complete application of the current campaign, committed in batches."""
+def create_demo_applications(count: int, *, seed: int = 2024, write_files: bool = True,
+                             keep_deadlines: bool = False) -> DemoResult:
+    """Create `count` enterprises, each with a complete application of the current campaign, committed in batches.
+
+    Every account gets an example.org e-mail address with e-mail on. The first enterprise is written by a team: its
+    administrator and two colleagues (one limited to section 三); the unit has returned it with a comment on 三.
+    Unless `keep_deadlines`, the enterprise deadline is brought to just under a week away (reminders are due)."""
     campaign = current_campaign()
     if campaign is None:
         raise RuntimeError("没有当前申报批次：请先运行 flask --app wsgi bootstrap。")
+    give_everyone_email()
+    deadline_moved = False if keep_deadlines else bring_deadline_near(campaign)
     rng = random.Random(seed)
     counties = db.session.execute(db.select(County).order_by(County.adcode)).scalars().all()
     weights = [4 if c.prefecture_adcode == "430100" else 1 for c in counties]
     taken = set(db.session.execute(db.select(Enterprise.name)).scalars())
-    states = Counter()
+    states, team = Counter(), []
     for index in range(count):
         county = rng.choices(counties, weights)[0]
+        if index == 0:
+            county = next(c for c in counties if c.adcode == TEAM_COUNTY)
         enterprise = make_enterprise(db.session, name=_unique_name(rng, county, taken), county_adcode=county.adcode)
+        give_email(enterprise.users[0])
+        if index == 0:
+            team = [enterprise.users[0], *add_demo_colleagues(enterprise.users[0], PASSWORD)]
         workshop = rng.random() < 0.3
         # The industry and the texts follow the trade in the name (demo_trades); some 场景 carry a diagram.
         application = make_complete_application(
@@ -65,11 +85,12 @@ def create_demo_applications(count: int, *, seed: int = 2024, write_files: bool 
         # Every state at least once, even in a small demo (make run makes 8): then by the weights.
         target = FIRST_ROUND[index] if index < len(FIRST_ROUND) else \
             rng.choices([s for s, _ in STATES], [w for _, w in STATES])[0]
-        states[_move_to(application, target, rng, write_files)] += 1
+        states[_move_to(application, target, rng, write_files,
+                        {"implementation": TEAM_SECTION_COMMENT} if index == 0 else None)] += 1
         if index % 20 == 19:
             db.session.commit()
     db.session.commit()
-    return DemoResult(created=count, states=states)
+    return DemoResult(created=count, states=states, team=team, deadline_moved=deadline_moved)
 
 
 def _unique_name(rng: random.Random, county: County, taken: set[str]) -> str:
@@ -84,7 +105,8 @@ def _unique_name(rng: random.Random, county: County, taken: set[str]) -> str:
     raise RuntimeError("no free enterprise name")
 
 
-def _move_to(application, target, rng: random.Random, write_files: bool) -> ApplicationStatus:
+def _move_to(application, target, rng: random.Random, write_files: bool,
+             section_comments: dict | None = None) -> ApplicationStatus:
     """Take the application through the real transitions towards `target`; quotas may stop a recommendation."""
     if target is ApplicationStatus.DRAFT:
         return target
@@ -97,7 +119,7 @@ def _move_to(application, target, rng: random.Random, write_files: bool) -> Appl
             if rng.random() < 0.5:
                 decide(application, "recommend", reviewer)
         elif target is ApplicationStatus.RETURNED:
-            return_with_comments(application, reviewer, rng)
+            return_with_comments(application, reviewer, rng, section_comments)
         elif target is ApplicationStatus.RECOMMENDED:
             decide(application, "recommend", reviewer)
         elif target is ApplicationStatus.NOT_RECOMMENDED:

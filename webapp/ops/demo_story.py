@@ -27,10 +27,13 @@ EXPLANATIONS = ["已按推荐单位意见逐条修改，补充了量化指标，
                 "根据退回意见补充了成效对比数据和下一步计划，已重新盖章上传。"]
 
 
-def return_with_comments(application: Application, reviewer: User, rng: random.Random) -> None:
-    """退回修改 with a general comment and comments on two sections."""
-    sections = rng.sample(sorted(SECTION_NOTES), 2)
-    decide(application, "return", reviewer, RETURN_COMMENT, {key: SECTION_NOTES[key][1] for key in sections})
+def return_with_comments(application: Application, reviewer: User, rng: random.Random,
+                         section_comments: dict | None = None) -> None:
+    """退回修改 with a general comment and comments on two sections (or on those given)."""
+    if section_comments is None:
+        sections = rng.sample(sorted(SECTION_NOTES), 2)
+        section_comments = {key: SECTION_NOTES[key][1] for key in sections}
+    decide(application, "return", reviewer, RETURN_COMMENT, section_comments)
 
 
 def answer_edit_and_resubmit(session, application: Application, rng: random.Random, write_files: bool) -> None:

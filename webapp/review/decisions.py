@@ -14,6 +14,7 @@ from webapp.core.extensions import db
 from webapp.core.timeutil import utcnow
 from webapp.models import Application, ApplicationStatus as S, ReviewComment, Role, StatusChange, User
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
+from webapp.notices import events as notices
 from webapp.review.report import ReviewError, check_quota, check_unlocked, quota_usage
 from webapp.review.summary import recommended_query
 from webapp.status import TRANSITIONS, TransitionError, apply_transition, check_transition
@@ -34,7 +35,8 @@ def allowed_decisions(application: Application) -> list[str]:
 
 def decide(application: Application, action: str, user: User, comment: str | None = None,
            section_comments: dict[str, str] | None = None, now: datetime | None = None) -> StatusChange:
-    """退回修改 / 推荐 / 不予推荐 through the state table; keeps the 序号 dense and stores section comments."""
+    """退回修改 / 推荐 / 不予推荐 through the state table; keeps the 序号 dense, stores section comments and tells the
+    enterprise (a return: its administrator and the colleagues of the commented sections)."""
     if action not in DECISIONS:
         raise ReviewError("未知的操作。")
     _check_unit(application, user)
@@ -60,6 +62,10 @@ def decide(application: Application, action: str, user: User, comment: str | Non
                                          text=notes[key], author_id=user.id, created_at=utcnow()))
         audit.record("application.section_comments", obj=application, actor=user,
                      detail={"sections": list(notes), "status_change": change.id})
+    if change.to_status is S.RETURNED:
+        notices.application_returned(application, change, [s.key for s in SECTIONS if s.key in notes])
+    else:
+        notices.application_decided(application, change)
     return change
 
 

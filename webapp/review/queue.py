@@ -147,7 +147,7 @@ def filter_options(campaign: Campaign, unit: RecommendingUnit) -> dict:
     links = db.session.execute(db.select(Link.id, Link.no, Link.name).where(
         Link.edition_id == campaign.edition_id).order_by(Link.no)).all()
     return {"counties": [(code, name) for code, name in counties],
-            "industries": [(code, f"{code} {name}") for code, name in industries],
+            "industries": [(code, f"{code}{name}") for code, name in industries],
             "links": [(str(link_id), f"{no}. {name}") for link_id, no, name in links]}
 
 

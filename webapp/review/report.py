@@ -20,6 +20,7 @@ from webapp.models import (
     Application, ApplicationStatus as S, ApplicationType, Campaign, Role, UnitQuota, UnitReport, User,
 )
 from webapp.audit import trail as audit
+from webapp.notices import events as notices
 from webapp.status import TransitionError, apply_report_transition
 
 
@@ -145,4 +146,5 @@ def return_report(campaign: Campaign, unit_id: int, admin: User, comment: str) -
         raise ReviewError("该推荐单位尚未报送推荐汇总表。")
     apply_report_transition(report, "return", admin, comment,
                             detail={"unit_id": unit_id, "reported_at": report.reported_at, "comment": comment.strip()})
+    notices.report_returned(report, admin)
     return report

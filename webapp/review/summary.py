@@ -7,7 +7,6 @@ from webapp.models import (
     Application, ApplicationLink, ApplicationScenario, ApplicationStatus as S, ApplicationType, Campaign,
     RecommendingUnit,
 )
-from webapp.core.timeutil import local_today
 from webapp.review.report import get_report
 
 
@@ -55,8 +54,8 @@ def unit_summary(campaign: Campaign, unit: RecommendingUnit, applications: list[
     if applications is None:
         applications = recommended_applications(campaign.id, unit.id)
     report = get_report(campaign.id, unit.id)
-    fill_date = report.fill_date if report and report.fill_date else local_today()
-    return UnitSummary(year=campaign.year, unit_name=unit.name, fill_date=fill_date,
+    # The date the unit chose, or the day of 报送 (set then); never today's: an unset date is left to the pen.
+    return UnitSummary(year=campaign.year, unit_name=unit.name, fill_date=report.fill_date if report else None,
                        rows=[summary_row(a) for a in applications])
 
 

@@ -13,13 +13,14 @@ from werkzeug.datastructures import MultiDict
 from webapp.audit import trail as audit
 from webapp.applications.contents import load_contents
 from webapp.campaigns.lookup import current_campaign
-from webapp.documents.summary_xlsx import NOTES, build_unit_workbook, links_text
+from webapp.documents.summary_xlsx import NOTES, build_unit_workbook, date_caption, links_text
 from webapp.core.extensions import db
 from webapp.forms.review import (
     BulkDecisionForm, FillDateForm, MoveForm, PositionForm, QueueFilterForm, RecommendForm, RejectForm, ReturnForm,
     ReturnReportForm, SubmitReportForm,
 )
 from webapp.core.htmx import is_htmx, redirect_after_post, render_page_or_block
+from webapp.core.timeutil import local_today
 from webapp.models import Application, RecommendingUnit, Role
 from webapp.permissions import get_application_or_404, roles_required
 from webapp.review.decisions import allowed_decisions, bulk_decide, decide, move, move_to, preview_bulk
@@ -214,7 +215,8 @@ def _summary_context(campaign, **extra) -> dict:
         summary=summary, rows=list(zip(applications, summary.rows)), report=report,
         lock=lock_reason(campaign, report), quota=quota_usage(campaign, unit.id),
         undecided=undecided_count(campaign.id, unit.id),
-        fill_form=FillDateForm(formdata=None, fill_date=summary.fill_date),
+        fill_form=FillDateForm(formdata=None, fill_date=summary.fill_date or local_today()),
+        fill_caption=date_caption(summary.fill_date),
         report_form=SubmitReportForm(formdata=None), row_errors={}, order_error=None, report_error=None)
     context.update(extra)
     return context

@@ -17,6 +17,7 @@ from webapp.forms.fields import options
 from webapp.core.htmx import redirect_after_post, render_page_or_block
 from webapp.models import Application, Enterprise, RecommendingUnit, Role, User
 from webapp.accounts.passwords import generate_one_time_password
+from webapp.notices.events import notify_password_reset
 from webapp.permissions import roles_required
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/admin/accounts")
@@ -140,6 +141,7 @@ def reset_password(user_id):
     user.failed_logins, user.locked_until = 0, None
     end_sessions(user)
     audit.record("account.reset_password", obj=user, detail={"login": user.login, "role": user.role.value})
+    notify_password_reset(user, current_user)
     db.session.commit()
     return render_template("accounts/one_time_password.html", user=user, password=password, created=False)
 

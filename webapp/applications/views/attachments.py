@@ -15,7 +15,10 @@ from webapp.core.extensions import db, reads_first
 from webapp.core.numbers import MB, format_size
 from webapp.core.htmx import is_htmx, redirect_after_post
 from webapp.models import Application, ApplicationScenario, Attachment, AttachmentCategory, Role
-from webapp.permissions import can_edit_application, can_view_application, get_application_or_404, roles_required
+from webapp.permissions import (
+    attachment_section, can_edit_application, can_view_application, get_application_or_404, require_attachment_rights,
+    roles_required,
+)
 from webapp.applications.attachment_list import SECTION_CATEGORIES
 from webapp.applications.editor import editor_context
 from webapp.applications.sections import SECTION_BY_KEY
@@ -131,6 +134,7 @@ def upload(application_id):
     if limit and request.content_length and request.content_length > limit:
         raise RequestEntityTooLarge()       # before reading the body; answered by request_too_large
     category = _category(request.form.get("category") or request.args.get("category"))
+    require_attachment_rights(category)
     next_url = _safe_next()
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
@@ -185,7 +189,7 @@ def _store_all(application, category, received) -> tuple[list[str], list[str]]:
         try:
             attachment = store_upload(application, category, incoming, filename, current_user, app_scenario,
                                       batch_started=batch_started)
-            bump_section(application, SECTION_KEY, current_user)
+            bump_section(application, SECTION_KEY, current_user, attachment_section(category))
             audit.record("attachment.upload", obj=attachment, detail={
                 "application_id": application.id, "category": category.value, "name": attachment.original_name,
                 "size": attachment.size, "sha256": attachment.sha256})
@@ -251,6 +255,7 @@ def delete(attachment_id):
     attachment = _attachment_or_404(attachment_id)
     application = attachment.application
     category = attachment.category
+    require_attachment_rights(category)
     next_url = _safe_next()
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
@@ -266,7 +271,7 @@ def delete(attachment_id):
                 "application_id": application.id, "category": category.value, "name": name,
                 "size": attachment.size, "sha256": attachment.sha256})
             delete_attachment(attachment)
-            bump_section(application, SECTION_KEY, current_user)
+            bump_section(application, SECTION_KEY, current_user, attachment_section(category))
     except NotEditable:
         return _not_editable(application, category, next_url)
     notice = f"已删除“{name}”。"

@@ -6,7 +6,7 @@ from webapp.applications.comments import ReplyRefused, reply_to
 from webapp.core.extensions import db
 from webapp.core.htmx import is_htmx, redirect_after_post
 from webapp.models import ReviewComment, Role
-from webapp.permissions import can_edit_application, get_application_or_404, roles_required
+from webapp.permissions import can_edit_application, get_application_or_404, require_section, roles_required
 
 bp = Blueprint("comments", __name__, url_prefix="/applications")
 applicant_only = roles_required(Role.APPLICANT)
@@ -19,6 +19,8 @@ def reply(application_id, comment_id):
     comment = db.session.get(ReviewComment, comment_id)
     if comment is None or comment.application_id != application.id:
         abort(404)
+    if comment.section:
+        require_section(comment.section)            # a colleague answers comments on the sections they may edit
     back = url_for("application.edit_section", application_id=application.id, key=comment.section) + \
         f"#comment-{comment.id}"
     error = None

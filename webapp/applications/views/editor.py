@@ -15,10 +15,12 @@ from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import begin_writes, db, finish_writes, reads_first
 from webapp.core.htmx import is_htmx, redirect_after_post, render_page_or_block
 from webapp.models import Role
-from webapp.permissions import get_application_or_404, roles_required
+from webapp.permissions import get_application_or_404, require_enterprise_admin, require_section, roles_required
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
 from webapp.status import TRANSITIONS, TransitionError, is_editable
 from webapp.core.timeutil import fmt, utcnow
+from webapp.accounts.members import may_edit_anything, may_edit_section
+from webapp.applications.presence import touch
 
 bp = Blueprint("application", __name__, url_prefix="/applications")
 applicant_only = roles_required(Role.APPLICANT)
@@ -32,17 +34,22 @@ def start():
     if campaign is None or not campaign.accepts_submissions(current_user.enterprise_id):
         flash("当前没有开放的申报批次，或申报已截止。", "error")
         return redirect(url_for("main.home"), code=303)
+    if not may_edit_anything(current_user):
+        abort(403)
     application = start_application(current_user.enterprise, campaign, current_user)
     db.session.commit()
-    return redirect(url_for(".edit_section", application_id=application.id, key=SECTIONS[0].key), code=303)
+    return redirect(url_for(".edit", application_id=application.id), code=303)
 
 
 @bp.get("/<int:application_id>/edit")
 @applicant_only
 def edit(application_id):
     application = get_application_or_404(application_id)
+    mine = [s for s in SECTIONS if may_edit_section(current_user, s.key)]
+    if not mine:        # a colleague who may only view
+        return redirect(url_for(".view", application_id=application.id))
     reports, _ = checklist(application, application.campaign)
-    first_open = next((s.key for s in SECTIONS if reports[s.key].state != "已完成"), SECTIONS[0].key)
+    first_open = next((s.key for s in mine if reports[s.key].state != "已完成"), mine[0].key)
     return redirect(url_for(".edit_section", application_id=application.id, key=first_open))
 
 
@@ -66,9 +73,11 @@ def _render_section(application, section, form=None, *, saved_at=None, conflict=
 def edit_section(application_id, key):
     application = get_application_or_404(application_id)
     section = _section_or_404(key)
+    require_section(section.key)
     if not is_editable(application):
         flash(f"申报书当前状态为“{application.status.label}”，不能修改。", "info")
         return redirect(url_for(".view", application_id=application.id))
+    touch(application, section.key, current_user)
     form = section.build_form(application, from_request=False) if section.form else None
     if section.key == "implementation":
         load_contents(application, guide=True)     # the editor's blocks and choices, in a few queries
@@ -88,6 +97,7 @@ def save_section(application_id, key):
     section = _section_or_404(key)
     if section.form is None:
         abort(404)
+    require_section(section.key)
     form = section.build_form(application, from_request=True)
     if not is_editable(application):
         return _not_editable(application, section, form)
@@ -149,6 +159,7 @@ def checklist_page(application_id):
 @applicant_only
 def submit(application_id):
     application = get_application_or_404(application_id)
+    require_enterprise_admin()
     explanation = (request.form.get("explanation") or "").strip()
     if not explanation and application.status in TRANSITIONS["submit"].comment_required_from:
         return _checklist_page(application, 200, explanation_error="退回后重新提交，请填写修改说明。")
@@ -169,6 +180,7 @@ def submit(application_id):
 @applicant_only
 def withdraw(application_id):
     application = get_application_or_404(application_id)
+    require_enterprise_admin()
     try:
         withdraw_application(application, current_user)
     except TransitionError as exc:

@@ -14,7 +14,7 @@ from webapp.core.extensions import begin_writes, db, finish_writes, reads_first
 from webapp.documents import docx_builder
 from webapp.documents.pdf import office_binary
 from webapp.models import AttachmentCategory, FinalPrint, Role
-from webapp.permissions import get_application_or_404, roles_required
+from webapp.permissions import get_application_or_404, require_enterprise_admin, roles_required
 from webapp.status import is_editable
 
 bp = Blueprint("final", __name__, url_prefix="/applications")
@@ -39,6 +39,7 @@ def page(application_id):
 @applicant_only
 def generate(application_id):
     application = get_application_or_404(application_id)
+    require_enterprise_admin()                      # the 盖章版 is signed and stamped: the administrator's act
     prepared = prepare_final(application)           # the checks and the Word file, without the write lock
     begin_writes()
     try:

@@ -27,7 +27,7 @@ from webapp.core.htmx import is_htmx
 from webapp.core.timeutil import fmt, utcnow
 from webapp.forms.applications.implementation import OWN, AddLinkForm, AddScenarioForm, ScenarioForm
 from webapp.models import Application, ApplicationLink, ApplicationScenario, Role
-from webapp.permissions import get_application_or_404, roles_required
+from webapp.permissions import get_section_application_or_404, roles_required
 
 bp = Blueprint("implementation", __name__, url_prefix="/applications")
 applicant_only = roles_required(Role.APPLICANT)
@@ -99,7 +99,7 @@ def _button(application: Application, dom_id: str, version: int, change) -> tupl
 @reads_first
 @applicant_only
 def add_link_block(application_id):
-    application = get_application_or_404(application_id)
+    application = get_section_application_or_404(application_id, SECTION_KEY)
     version = _posted_version()
     form = AddLinkForm(prefix="add-link")
     editor = Editor(application, posted_add_link=form, versions={"add-link": version})
@@ -132,7 +132,7 @@ def add_link_block(application_id):
 @bp.post("/<int:application_id>/links/<int:block_id>/remove")
 @applicant_only
 def remove_link_block(application_id, block_id):
-    application = get_application_or_404(application_id)
+    application = get_section_application_or_404(application_id, SECTION_KEY)
     version = _posted_version()
     app_link = _find(application, ApplicationLink, block_id, version)
     name = app_link.link.name
@@ -148,7 +148,7 @@ def remove_link_block(application_id, block_id):
 @applicant_only
 def move_link_block(application_id, block_id, direction):
     offset = _offset(direction)
-    application = get_application_or_404(application_id)
+    application = get_section_application_or_404(application_id, SECTION_KEY)
     version = _posted_version()
     app_link = _find(application, ApplicationLink, block_id, version)
     dom_id = f"link-{block_id}"
@@ -166,7 +166,7 @@ def move_link_block(application_id, block_id, direction):
 @reads_first
 @applicant_only
 def add_scenario_block(application_id, block_id):
-    application = get_application_or_404(application_id)
+    application = get_section_application_or_404(application_id, SECTION_KEY)
     version = _posted_version()
     app_link = _find(application, ApplicationLink, block_id, version)
     form_id = f"add-scenario-{block_id}"
@@ -204,7 +204,7 @@ def add_scenario_block(application_id, block_id):
 @reads_first
 @applicant_only
 def save_scenario_block(application_id, block_id):
-    application = get_application_or_404(application_id)
+    application = get_section_application_or_404(application_id, SECTION_KEY)
     version = _posted_version()
     dom_id = f"scenario-{block_id}"
     form = ScenarioForm(prefix=dom_id)
@@ -245,7 +245,7 @@ def save_scenario_block(application_id, block_id):
 @bp.post("/<int:application_id>/scenarios/<int:block_id>/remove")
 @applicant_only
 def remove_scenario_block(application_id, block_id):
-    application = get_application_or_404(application_id)
+    application = get_section_application_or_404(application_id, SECTION_KEY)
     version = _posted_version()
     app_scenario = _find(application, ApplicationScenario, block_id, version)
     app_link, name = app_scenario.app_link, app_scenario.name or "未命名"
@@ -261,7 +261,7 @@ def remove_scenario_block(application_id, block_id):
 @applicant_only
 def move_scenario_block(application_id, block_id, direction):
     offset = _offset(direction)
-    application = get_application_or_404(application_id)
+    application = get_section_application_or_404(application_id, SECTION_KEY)
     version = _posted_version()
     app_scenario = _find(application, ApplicationScenario, block_id, version)
     dom_id = f"scenario-{block_id}"

@@ -7,18 +7,20 @@ document properties), so the committed template can be checked against this pack
 
 The template holds Jinja tags (docxtpl): `{{ … }}` in runs, `{%p … %}` paragraphs, `{%tr … %}` table rows.
 The names it uses are the keys of `docx_builder.application_context`. Only plain Word features are used:
-tables with merged cells, paragraphs, page breaks, a footer with PAGE/NUMPAGES fields.
+tables with merged cells, paragraphs, page breaks, footnotes, a footer with PAGE/NUMPAGES fields.
 
 Modules: styles (fonts, paragraph styles, the page), blocks (paragraphs and tables), page (page setup, footer,
-cover), basic_table (一、基本情况表), sections (二 … 八), package (the file as committed).
+cover), basic_table (一、基本情况表), sections (二 … 八), footnotes (the form's five notes), package (the file as
+committed, without the leftovers of python-docx's default template).
 """
 import io
 
 from docx import Document
 
 from webapp.ops.word_template.basic_table import PLEDGE, build_basic_table
-from webapp.ops.word_template.package import TEMPLATE_PATH, stable_zip
-from webapp.ops.word_template.page import build_cover, footer, page_setup, properties
+from webapp.ops.word_template.footnotes import add_footnotes
+from webapp.ops.word_template.package import TEMPLATE_PATH, clean_package, stable_zip
+from webapp.ops.word_template.page import build_cover, footer, page_setup
 from webapp.ops.word_template.sections import build_sections
 from webapp.ops.word_template.styles import define_styles
 
@@ -30,10 +32,11 @@ def build_document():
     define_styles(doc)
     page_setup(doc.sections[0])
     footer(doc.sections[0])
-    properties(doc)
     build_cover(doc)
     build_basic_table(doc)
     build_sections(doc)
+    add_footnotes(doc)
+    clean_package(doc)
     return doc
 
 

@@ -1,13 +1,8 @@
 """一、基本情况表: one table on a fixed grid, its rows in the order of 附件2."""
 from docx.shared import Cm
 
-from webapp.ops.word_template.blocks import (
-    END,
-    FormTable,
-    P,
-    heading,
-    page_break_before,
-)
+from webapp.ops.word_template.blocks import END, Fit, FormTable, P, heading, noted, page_break_before
+from webapp.ops.word_template.footnotes import COSTS, EFFECTS, INDUSTRY, LINKS, WORKSHOP
 from webapp.ops.word_template.styles import RIGHT
 
 PLEDGE = ("我单位申报提供的所有材料均真实、完整、准确。我单位申报材料内容所涉及的活动均符合国家相关法律法规要求。"
@@ -44,11 +39,12 @@ def build_basic_table(doc) -> None:
     _investment_rows(table)
     _capability_rows(table)
     _effect_rows(table)
+    # The legal representative signs and dates by hand, as on the paper form: nothing is printed after the labels.
     table.row((2.4, "真实性承诺", L), (END, [
         P(PLEDGE, indent=True),
-        P("企业法定代表人：{{ pledge_legal_rep }}", before=8),
-        P("公　　　　章：", before=8),
-        P("{{ pledge_date }}", align=RIGHT, before=8, right=21)], T), keep=True)
+        P("企业法定代表人：", before=14),
+        P("公　　　　章：", before=14),
+        P("年　　月　　日", align=RIGHT, before=14, right=42)], T), keep=True)
 
 
 def _enterprise_rows(t: FormTable) -> None:
@@ -57,14 +53,14 @@ def _enterprise_rows(t: FormTable) -> None:
     t.row((2.4, "组织机\n构代码", L), (7.8, "{{ org_code }}", V), (9.8, "成立时间", L), (END, "{{ founded_on }}", V))
     t.row((2.4, "企业性质", L), (END, "{{ nature.state }}国企　{{ nature.private }}民营　{{ nature.foreign }}三资　"
                                      "{{ nature.other }}其他（请注明）{{ nature_other }}", V))
-    t.row((2.4, "所属行业", L), (8.4, "{{ industry_division or '（行业大类代码+名称）' }}", V),
+    t.row((2.4, noted("所属行业", INDUSTRY), L), (8.4, "{{ industry_division or '（行业大类代码+名称）' }}", V),
           (END, "{{ industry_group or '（行业中类代码+名称）' }}", V))
     t.row((2.4, "单位地址", L), (END, "{{ address }}", V))
     for label, key in (("法人代表/\n负责人", "legal_rep"), ("联系人", "contact")):
         first = t.row((2.4, label, L), (4.4, "姓名", L), (7.8, "{{ %s.name }}" % key, V),
-                      (9.8, "手机", L), (END, "{{ %s.mobile }}" % key, V))
+                      (9.2, "手机", L), (END, "{{ %s.mobile }}" % key, V))
         last = t.row((2.4, "", L), (4.4, "职务", L), (7.8, "{{ %s.title }}" % key, V),
-                     (9.8, "E-mail", L), (END, "{{ %s.email }}" % key, V))
+                     (9.2, "E-mail", L), (END, Fit("%s.email" % key), V))
         t.merge_down(first, last)
 
 
@@ -72,7 +68,9 @@ def _economy_rows(t: FormTable) -> None:
     t.row((4.4, "近三年主要经济指标", L), *[(cut, "{{ economy.years[%d] }}" % i, L)
                                       for i, cut in enumerate((7.8, 11.2, END))])
     for label, key in ECONOMY_ROWS:
-        t.row((4.4, label, L), *[(cut, "{{ economy.%s[%d] }}" % (key, i), N) for i, cut in enumerate((7.8, 11.2, END))])
+        number = "percent" if key == "debt_ratio" else "amount"
+        t.row((4.4, label, L), *[(cut, Fit("economy.%s[%d]|%s" % (key, i, number)), N)
+                                 for i, cut in enumerate((7.8, 11.2, END))])
 
 
 def _honour_and_staff_rows(t: FormTable) -> None:
@@ -89,26 +87,34 @@ def _honour_and_staff_rows(t: FormTable) -> None:
 
 
 def _investment_rows(t: FormTable) -> None:
+    """Every application shows the three 车间 rows (a 标杆企业 leaves them empty, as footnote ② says)."""
     t.row((END, "（二）智能制造情况", H))
-    t.row((9.8, "企业实施智能制造的总投入（万元）", L), (END, "{{ invest.total }}", N))
-    t.row((9.8, "企业近3年实施智能制造的总投入（万元）", L), (END, "{{ invest.three_years }}", N))
-    t.tag_row("{%tr if is_workshop or blank %}")
-    t.row((9.8, "智能制造车间名称", L), (END, "{{ workshop.name }}", V))
-    t.row((9.8, "车间实施智能制造的总投入（万元）", L), (END, "{{ workshop.total }}", N))
-    t.row((9.8, "车间近3年实施智能制造的总投入（万元）", L), (END, "{{ workshop.three_years }}", N))
-    t.tag_row("{%tr endif %}")
-    first = t.row((2.4, "其中：", L), (6.4, "设备费（万元）", L), (8.4, "{{ invest.equipment }}", N),
-                  (12.5, "工业软件费（万元）", L), (END, "{{ invest.software }}", N))
-    last = t.row((2.4, "", L), (6.4, "测试验证和项目咨询费（万元）", L), (8.4, "{{ invest.testing }}", N),
-                 (12.5, "人员费用（万元）", L), (END, "{{ invest.personnel }}", N))
+    t.row((9.8, "企业实施智能制造的总投入（万元）", L), (END, Fit("invest.total|amount"), N))
+    t.row((9.8, "企业近3年实施智能制造的总投入（万元）", L), (END, Fit("invest.three_years|amount"), N))
+    t.row((9.8, noted("智能制造车间名称", WORKSHOP), L), (END, "{{ workshop.name }}", V))
+    t.row((9.8, "车间实施智能制造的总投入（万元）", L), (END, Fit("workshop.total|amount"), N))
+    t.row((9.8, "车间近3年实施智能制造的总投入（万元）", L), (END, Fit("workshop.three_years|amount"), N))
+    first = t.row((2.4, noted("其中：", COSTS), L), (6.4, "设备费（万元）", L), (8.4, Fit("invest.equipment|amount"), N),
+                  (12.5, "工业软件费（万元）", L), (END, Fit("invest.software|amount"), N))
+    last = t.row((2.4, "", L), (6.4, "测试验证和项目咨询费（万元）", L), (8.4, Fit("invest.testing|amount"), N),
+                 (12.5, "人员费用（万元）", L), (END, Fit("invest.personnel|amount"), N))
     t.merge_down(first, last)
-    t.row((9.8, "其中：国产智能制造软、硬件投资占比", L), (END, "{{ invest.domestic_share }}%", N))
-    t.row((9.8, "其中：省产智能制造软、硬件投资占比", L), (END, "{{ invest.provincial_share }}%", N))
-    first = t.row((2.4, "实施智能制造涵盖的环节", L), (8.4, "{{ link_rows[0][0] }}", V), (END, "{{ link_rows[0][1] }}", V))
+    t.row((9.8, "其中：国产智能制造软、硬件投资占比", L), (END, "{{ invest.domestic_share|percent }}%", N))
+    t.row((9.8, "其中：省产智能制造软、硬件投资占比", L), (END, "{{ invest.provincial_share|percent }}%", N))
+    _link_rows(t)
+
+
+def _link_rows(t: FormTable) -> None:
+    """1.–8. on the blank form (with …… under them), the application's 环节 two per row otherwise."""
+    first = t.row((2.4, noted("实施智能制造涵盖的环节", LINKS), L), (8.4, "{{ link_rows[0][0] }}", V),
+                  (END, "{{ link_rows[0][1] }}", V))
     t.mark_vmerge(first, "restart")
     t.tag_row("{%tr for pair in link_rows[1:] %}")
     t.mark_vmerge(t.row((2.4, "", L), (8.4, "{{ pair[0] }}", V), (END, "{{ pair[1] }}", V)), "continue")
     t.tag_row("{%tr endfor %}")
+    t.tag_row("{%tr if blank %}")
+    t.mark_vmerge(t.row((2.4, "", L), (8.4, "……", V), (END, "", V)), "continue")
+    t.tag_row("{%tr endif %}")
 
 
 def _numbered(name: str) -> list:
@@ -132,9 +138,9 @@ def _capability_rows(t: FormTable) -> None:
 def _effect_rows(t: FormTable) -> None:
     first = None
     for (left_label, left), (right_label, right) in EFFECT_ROWS:
-        index = t.row((2.4, "" if first is not None else "智能制造实施效果", L),
-                      (6.4, left_label, L), (8.4, "{{ effects.%s }}" % left, N),
-                      (12.5, right_label, L), (END, "{{ effects.%s }}" % right, N))
+        index = t.row((2.4, "" if first is not None else noted("智能制造实施效果", EFFECTS), L),
+                      (6.4, left_label, L), (8.4, "{{ effects.%s|percent }}" % left, N),
+                      (12.5, right_label, L), (END, "{{ effects.%s|percent }}" % right, N))
         first = index if first is None else first
     last = t.row((2.4, "", L), (END, [P([("其他效果：", {}), ("{{ effects_other|paras }}", {})])], T),
                  height=Cm(1.5))

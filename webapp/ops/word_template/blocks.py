@@ -1,4 +1,5 @@
 """Building blocks of the template: paragraphs of runs, fixed-grid tables, the 基本情况表's cells."""
+import re
 from dataclasses import dataclass
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -6,24 +7,25 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from webapp.ops.word_template.styles import (
-    CENTER,
-    HEI,
-    JUSTIFY,
-    LEFT,
-    STYLE_NAMES,
-    TEXT_WIDTH_CM,
-    set_fonts,
-)
+from webapp.ops.word_template.footnotes import add_reference
+from webapp.ops.word_template.styles import (CENTER, HEI, JUSTIFY, LEFT, STYLE_NAMES, TEXT_WIDTH_CM, set_fonts,
+                                             set_mark_font)
 
 # Grid lines of the 基本情况表 (cm from its left edge): every row's cells end on one of them.
-CUTS = [0, 2.4, 4.4, 6.4, 7.8, 8.4, 9.8, 11.2, 12.5, TEXT_WIDTH_CM]
+CUTS = [0, 2.4, 4.4, 6.4, 7.8, 8.4, 9.2, 9.8, 11.2, 12.5, TEXT_WIDTH_CM]
 END = TEXT_WIDTH_CM
+CELL_MARGIN_TWIPS = 68            # left and right, inside every cell of the 基本情况表
+CELL_SIZE, SMALLER_SIZES = 10.5, (9, 7.5)
 
+# A check mark of the context (□ or ☑): it gets a run of its own in the mark font wherever it appears.
+MARK = re.compile(r"(\{\{ (?:type_box\.\w+|nature\.\w+|accident\.\w+|honours\.(?!maturity_level|other_text)\w+) \}\})")
 
 
 def paragraph(container, content="", style="FormBody", *, align=None, reuse_first=False, **run_format):
-    """Add a paragraph of one run (str) or several runs (list of str / (str, format dict))."""
+    """Add a paragraph of one run (str) or several runs (list of str / (str, format dict)).
+
+    Run formats: bold, size, east_asia, underline; {"footnote": n} adds the mark of footnote n instead of text.
+    """
     if reuse_first and container.paragraphs and not container.paragraphs[0].text:
         para = container.paragraphs[0]
     else:
@@ -34,18 +36,26 @@ def paragraph(container, content="", style="FormBody", *, align=None, reuse_firs
     runs = content if isinstance(content, list) else [(content, run_format)]
     for run_content in runs:
         text, fmt = (run_content, {}) if isinstance(run_content, str) else run_content
-        run = para.add_run(text)
-        _format_run(run, **fmt)
+        if "footnote" in fmt:
+            add_reference(para, fmt["footnote"])
+            continue
+        for piece in (piece for piece in MARK.split(text) if piece) if text else [text]:
+            run = para.add_run(piece)
+            _format_run(run, **fmt)
+            if MARK.fullmatch(piece):
+                set_mark_font(run)
     return para
 
 
-def _format_run(run, *, bold=None, size=None, east_asia=None):
+def _format_run(run, *, bold=None, size=None, east_asia=None, underline=None):
     if bold is not None:
         run.bold = bold
     if size is not None:
         run.font.size = Pt(size)
     if east_asia is not None:
         set_fonts(run._r, east_asia)
+    if underline is not None:
+        run.underline = underline
 
 
 def heading(doc, content, level: int):
@@ -100,7 +110,7 @@ def new_table(doc, widths_cm: list[float], *, borders: bool = True):
     table_width.set(qn("w:type"), "dxa")
     table_width.set(qn("w:w"), str(sum(round(Cm(w).twips) for w in widths_cm)))
     _set_borders(table, kind="single" if borders else "nil")
-    _cell_margins(table, 68)
+    _cell_margins(table, CELL_MARGIN_TWIPS)
     return table
 
 
@@ -125,6 +135,8 @@ class FormTable:
             cell = row.cells[start]
             if last > start:
                 cell = cell.merge(row.cells[last])
+            if isinstance(content, Fit):
+                content = [P(content.runs(end - CUTS[start]))]
             fill_cell(cell, content, kind)
             start = last + 1
         return len(self.table.rows) - 1
@@ -143,6 +155,29 @@ class FormTable:
     def mark_vmerge(self, index: int, value: str) -> None:
         """Set vMerge by hand on the label cell of a row (for rows that docxtpl repeats in a loop)."""
         self.table.rows[index].cells[0]._tc.vMerge = value
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A value printed on one line of its cell: in the cell's size if it fits, else smaller (e-mail addresses, amounts).
+
+    Rendered as alternative runs chosen by docxtpl (`{%r if … %}`) with the renderer's `fits` filter, which estimates
+    the printed width of the value; a value too long even for the smallest size wraps as any text would.
+    """
+    expression: str
+
+    def runs(self, cell_width_cm: float) -> list:
+        width = cell_width_cm - 2 * CELL_MARGIN_TWIPS / 567
+        value = "{{ %s }}" % self.expression
+        tests = ["(%s)|fits(%.2f, %s)" % (self.expression, width, size) for size in (CELL_SIZE, SMALLER_SIZES[0])]
+        return [("{%%r if %s %%}" % tests[0], {}), (value, {}),
+                ("{%%r elif %s %%}" % tests[1], {}), (value, {"size": SMALLER_SIZES[0]}),
+                ("{%r else %}", {}), (value, {"size": SMALLER_SIZES[1]}), ("{%r endif %}", {})]
+
+
+def noted(label: str, footnote: int) -> list:
+    """A label followed by the mark of one of the form's footnotes."""
+    return [P([(label, {}), ("", {"footnote": footnote})])]
 
 
 @dataclass

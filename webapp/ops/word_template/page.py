@@ -1,14 +1,13 @@
-"""The page of the template (size, margins, the footer with its page fields), its properties, and the cover."""
-from datetime import datetime
-
+"""The page of the template (size, margins, the footer with its page fields) and the cover."""
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from webapp.ops.word_template.blocks import new_table, paragraph
-from webapp.ops.word_template.styles import CENTER, HEI, PAGE, STYLE_NAMES
+from webapp.ops.word_template.styles import CENTER, JUSTIFY, PAGE, STYLE_NAMES, TITLE
 
 
 def page_setup(section) -> None:
@@ -51,40 +50,39 @@ def _field(para, instruction: str) -> None:
             run._r.append(char)
 
 
-def properties(doc) -> None:
-    props = doc.core_properties
-    props.title = "湖南省智能制造标杆申报书"
-    props.author = props.last_modified_by = "湖南省智能制造标杆申报系统"
-    props.subject = props.keywords = props.comments = ""
-    props.created = props.modified = datetime(2024, 1, 1)
-    props.revision = 1
+COVER_WIDTHS = [3.5, 8.26, 2.9]                 # label, value, suffix (cm)
+COVER_VALUE_WIDTH = COVER_WIDTHS[1] - 2 * 0.12    # inside the cell margins
+COVER_ROWS = [("项 目 名 称：", "{{ project_name }}", ""),
+              ("申 报 单 位：", "{{ company_name }}", "（加盖公章）"),
+              ("申 报 类 型：", "{{ type_box.enterprise }}标杆企业　　{{ type_box.workshop }}标杆车间", None),
+              ("申 报 日 期：", "{{ declared_on }}", "")]
 
 
 def build_cover(doc) -> None:
-    title = paragraph(doc, "湖南省智能制造标杆申报书", "FormCover", align=CENTER, east_asia=HEI, size=26)
-    title.paragraph_format.space_before, title.paragraph_format.space_after = Pt(110), Pt(70)
-    table = new_table(doc, [3.5, 8.26, 2.9], borders=False)
-    rows = [("项 目 名 称：", "{{ project_name }}", ""),
-            ("申 报 单 位：", "{{ company_name }}", "（加盖公章）"),
-            ("申 报 类 型：", "{{ type_box.enterprise }}标杆企业　　{{ type_box.workshop }}标杆车间", None),
-            ("申 报 日 期：", "{{ declared_on }}", "")]
-    for label, value, suffix in rows:
-        row = table.add_row()
-        row.height = Cm(1.3)
-        for cell, text, size in zip(row.cells, (label, value, suffix or ""), (None, None, 12)):
-            paragraph(cell, text, "FormCover", reuse_first=True, size=size)
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
-        if suffix is not None:
-            _bottom_border(row.cells[1])
+    title = paragraph(doc, "湖南省智能制造标杆申报书", "FormCover", align=CENTER, east_asia=TITLE, size=26)
+    title.paragraph_format.space_before, title.paragraph_format.space_after = Pt(110), Pt(60)
+    table = new_table(doc, COVER_WIDTHS, borders=False)
+    for label, value, suffix in COVER_ROWS:
+        _cover_row(table.add_row().cells, label, value, suffix)
     maker = paragraph(doc, "湖南省工业和信息化厅制", "FormCover", align=CENTER)
     maker.paragraph_format.space_before = Pt(130)
 
 
-def _bottom_border(cell) -> None:
-    borders = OxmlElement("w:tcBorders")
-    bottom = OxmlElement("w:bottom")
-    for attr, value in (("val", "single"), ("sz", "6"), ("space", "0"), ("color", "000000")):
-        bottom.set(qn(f"w:{attr}"), value)
-    borders.append(bottom)
-    tc_pr = cell._tc.get_or_add_tcPr()
-    tc_pr.insert(tc_pr.index(tc_pr.find(qn("w:tcW"))) + 1, borders)
+def _cover_row(cells, label: str, value: str, suffix: str | None) -> None:
+    """Label, value and suffix aligned on the value's first line; a long value wraps under itself.
+
+    Where the form has a line to write on (suffix not None), the value is underlined and a tab to the cell's right
+    edge underlines the rest of its last line, so that every line of a long value is underlined, and a short or
+    empty value still shows the whole line.
+    """
+    paragraph(cells[0], label, "FormCover", reuse_first=True)
+    if suffix is None:
+        paragraph(cells[1], value, "FormCover", reuse_first=True)
+    else:
+        para = paragraph(cells[1], [(value, {"underline": True}), ("\t", {"underline": True})], "FormCover",
+                         align=JUSTIFY, reuse_first=True)
+        para.paragraph_format.tab_stops.add_tab_stop(Cm(COVER_VALUE_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
+    paragraph(cells[2], suffix or "", "FormCover", reuse_first=True, size=12).paragraph_format.space_before = Pt(17)
+    for cell in cells:
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+        cell.paragraphs[0].paragraph_format.space_before = cell.paragraphs[0].paragraph_format.space_before or Pt(14)

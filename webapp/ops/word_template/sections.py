@@ -9,15 +9,23 @@ OVERVIEW = [("（一）企业概况：", "企业成立时间、主营业务、�
 INFLUENCE = [("（一）影响力：", "项目实施对行业和区域的影响和带动作用", "influence"),
              ("（二）先进性：", "与国内外先进水平、行业领军企业比较，项目具备的先进性", "advancement"),
              ("（三）示范推广：", "围绕智能制造的实施，总结提炼可复制、可推广的典型解决方案、应用场景、模式等", "demonstration")]
+# Each item of a 场景: label, context key, the form's hint (printed on the blank form) and its 示例 paragraph.
 SCENARIO_ITEMS = [
-    ("1．具体场景名称", "name", "（如：人机协同作业）"),
-    ("2．具体场景描述", "description", "（结合要素条件进行描述）（150字以内）"),
-    ("3．解决的痛点问题", "pain_points", "（150字以内）"),
-    ("4．采用的技术方案", "solution", "（包括供应商，300字以内，可以配图）"),
-    ("5．保障要素", "safeguards", "（如人、管理机制、组织标准、培训等，150字以内）"),
-    ("6．实施成果", "results", "（最好通过量化指标描述，200字以内）"),
-    ("7．其他", "other", "（如对于其他车间、工厂的带动效应等）（150字以内，选填）"),
+    ("1．具体场景名称", "name", "。如：人机协同作业", ""),
+    ("2．具体场景描述", "description", "（结合要素条件进行描述）（150字以内）",
+     "示例：针对发动机壳体加工，搭建多台五轴机床+多台机器人组成柔性加工单元。"),
+    ("3．解决的痛点问题", "pain_points", "（150字以内）", "示例：解决复杂壳体加工效率低、质量不高等突出问题。"),
+    ("4．采用的技术方案", "solution", "（包括供应商，300字以内，可以配图）",
+     "示例：在已有五轴数控机床的基础上，配置上下料机器人、三坐标测量仪等，通过机器人进行自动上下料、自动变换装夹位置，"
+     "通过三坐标测量仪对关键加工部位的精度、粗糙度进行自动检测，在检测不合格的情况下自动预警。"
+     "这一解决方案是由***公司进行改造实施。"),
+    ("5．保障要素", "safeguards", "（如人、管理机制、组织标准、培训等，150字以内）", "示例：编制发动机壳体加工企业标准。"),
+    ("6．实施成果", "results", "（最好通过量化指标描述，200字以内）",
+     "示例：场景建设完成后，操作人员从5人减少至2人，加工效率提升30%，产品不良品率降低10%。"),
+    ("7．其他", "other", "（如对于其他车间、工厂的带动效应等）（150字以内，选填）",
+     "示例：在该场景进行智能化改造后，整个工厂的产能提升10%，经济效益明显。"),
 ]
+GUIDE_RUN = {"east_asia": KAI, "size": 12, "bold": False}      # the form's guidance after a heading
 ATTACHMENT_HEADINGS = [
     ("license", "（一）企业营业执照复印件", ""),
     ("audit", "（二）近三年（{{ economy.span }}）企业财务审计报告及智能制造专项审计报告", ""),
@@ -29,7 +37,6 @@ ATTACHMENT_HEADINGS = [
                                     "主要研究报告、技术规范等复印件，获得省部级以上科技奖励证书复印件等证明材料）"),
     ("other", "（七）其他相关证明文件", "（智能制造能力成熟度评估报告，与智能制造专项审计报告相对应的发票、合同等佐证材料，"
                               "企业认为所需的其他证明材料等）"),
-    ("stamped_scan", "附：盖章申报书扫描件", ""),
 ]
 
 
@@ -50,7 +57,7 @@ def build_sections(doc) -> None:
 
 
 def _lead_and_text(doc, label: str, guidance: str, key: str) -> None:
-    paragraph(doc, [(label, {}), (guidance, {"east_asia": KAI, "size": 12})], "Heading2")
+    paragraph(doc, [(label, {}), (guidance, GUIDE_RUN)], "Heading2")
     paragraph(doc, "{{ %s|paras }}" % key)
 
 
@@ -65,33 +72,47 @@ def _implementation(doc) -> None:
     paragraph(doc, "（对《基本情况表》中所列智能制造实践所列环节，逐个描述企业在该环节及相应的智能制造典型场景中实施智能制造"
                    "所开展的工作和取得的成果，并阐述各系统、环节、场景之间的集成协同情况，以及对供应链上下游企业的带动情况）",
               "FormGuide")
-    paragraph(doc, "{%p for link in links %}")
-    heading(doc, "（{{ link.ordinal }}）环节{{ link.position }}：{{ link.name }}"
-                 "{% if blank %}（如：生产作业）{% endif %}", 2)
-    paragraph(doc, "{%p for s in link.scenarios %}")
-    heading(doc, "场景{{ s.position }}：{{ s.title }}", 3)
-    for label, key, hint in SCENARIO_ITEMS:
-        paragraph(doc, [(label, {"bold": True}), ("{% if blank %}" + hint + "{% endif %}", {"east_asia": KAI}),
-                        ("：", {"bold": True}), ("{{ s.%s|paras }}" % key, {})], "FormItem")
-        if key == "solution":
-            paragraph(doc, "{%p for picture in s.pictures %}")
-            paragraph(doc, "{{ images[picture.id] }}", "FormPicture")
-            paragraph(doc, "{%p endfor %}")
-    paragraph(doc, "{%p endfor %}")
-    paragraph(doc, "{%p endfor %}")
     paragraph(doc, "{%p if blank %}")
-    paragraph(doc, "（二）环节2", "Heading2")
-    paragraph(doc, "……")
+    _blank_link(doc)
+    paragraph(doc, "{%p else %}")
+    _links(doc)
     paragraph(doc, "{%p endif %}")
     paragraph(doc, [("（{{ integration_ordinal }}）协同集成情况", {})], "Heading2")
     paragraph(doc, "（需重点阐述各个系统之间、多个场景之间的集成协同情况，以及对供应链上下游企业的带动情况）", "FormGuide")
     paragraph(doc, "{{ integration|paras }}")
 
 
+def _blank_link(doc) -> None:
+    """The blank form's 环节1 as 附件2 prints it: each item with its hint and its 示例, then 环节2 and ……."""
+    paragraph(doc, [("（一）环节1", {}), ("。如：生产作业", GUIDE_RUN)], "Heading2")
+    for label, _key, hint, example in SCENARIO_ITEMS:
+        paragraph(doc, [(label, {"bold": True}), (hint, {"east_asia": KAI})], "FormItem")
+        if example:
+            paragraph(doc, example, "FormExample")
+    paragraph(doc, "（二）环节2", "Heading2")
+    paragraph(doc, "……")
+
+
+def _links(doc) -> None:
+    """The application's 环节, each with its 场景 and their seven items (pictures after the technical solution)."""
+    paragraph(doc, "{%p for link in links %}")
+    heading(doc, "（{{ link.ordinal }}）环节{{ link.position }}：{{ link.name }}", 2)
+    paragraph(doc, "{%p for s in link.scenarios %}")
+    heading(doc, "场景{{ s.position }}：{{ s.title }}", 3)
+    for label, key, _hint, _example in SCENARIO_ITEMS:
+        paragraph(doc, [(label + "：", {"bold": True}), ("{{ s.%s|paras }}" % key, {})], "FormItem")
+        if key == "solution":
+            paragraph(doc, "{%p for picture in s.pictures %}")
+            paragraph(doc, "{{ images[picture.id] }}", "FormPicture")
+            paragraph(doc, "{%p endfor %}")
+    paragraph(doc, "{%p endfor %}")
+    paragraph(doc, "{%p endfor %}")
+
+
 def _attachments(doc) -> None:
     heading(doc, "八、相关证明材料", 1)
     for key, label, guidance in ATTACHMENT_HEADINGS:
-        runs = [(label, {})] + ([(guidance, {"east_asia": KAI, "size": 12})] if guidance else [])
+        runs = [(label, {})] + ([(guidance, GUIDE_RUN)] if guidance else [])
         paragraph(doc, runs, "Heading3")
         paragraph(doc, "{%%p for name in attachments.%s %%}" % key)
         paragraph(doc, "{{ loop.index }}. {{ name }}", "FormItem")

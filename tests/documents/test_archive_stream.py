@@ -1,0 +1,144 @@
+"""Archive ZIPs built from a plan: safe and unique names, a verified stream of the announced size."""
+import hashlib
+import io
+import logging
+import os
+import zipfile
+
+import pytest
+
+from tests.exports.archive_data import verify
+from webapp.documents.archive import MAX_PART, MAX_PATH, Archive, ArchiveIntegrityError, ArchivePlan, Entry, safe_part
+from webapp.documents import archive_source
+
+MB = 1024 * 1024
+
+
+# ---- names -------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, safe", [
+    ("营业执照（副本）.pdf", "营业执照（副本）.pdf"),
+    ("../../etc/passwd", "..／..／etc／passwd"),
+    ("..", "未命名"),
+    ("/absolute/x.pdf", "／absolute／x.pdf"),
+    ("a\\b.pdf", "a＼b.pdf"),
+    ('A<B>:"C"|D?*.png', "A＜B＞：＂C＂｜D？＊.png"),
+    ("bad\x00\x07name\u202egpj.exe", "badnamegpj.exe"),
+    ("two\nlines\tand   spaces .pdf. ", "two lines and spaces.pdf"),
+    ("CON.txt", "_CON.txt"),
+    ("lpt1", "_lpt1"),
+    ("", "未命名"),
+])
+def test_safe_part(raw, safe):
+    assert safe_part(raw) == safe
+
+
+def test_long_names_keep_their_extension_and_paths_stay_short():
+    assert safe_part("长" * 200 + ".pdf") == "长" * (MAX_PART - 4) + ".pdf"
+    plan = ArchivePlan()
+    folder = plan.folder("", "单位" * 50)
+    for _ in range(2):
+        folder = plan.folder(folder, "很长的文件夹名称" * 20)
+    entry = plan.add_bytes(folder, "文件" * 100 + ".docx", b"x")
+    assert entry.path.endswith(".docx") and len(entry.path) <= MAX_PATH
+    assert all(len(part) <= MAX_PART for part in entry.path.split("/"))
+    assert len(entry.path.split("/")[-1]) == MAX_PART            # folders leave room for a whole file name
+    with pytest.raises(ValueError):
+        plan.folder(plan.folder(folder, "更深" * 40), "再深" * 40)
+
+
+def test_duplicates_are_numbered_without_regard_to_case():
+    plan = ArchivePlan()
+    folder = plan.folder("", "企业")
+    assert plan.folder("", "企业") == "企业(2)"
+    paths = [plan.add_bytes(folder, name, b"x").path for name in ("名称.pdf", "名称.pdf", "名称.PDF", "a.b")]
+    assert paths == ["企业/名称.pdf", "企业/名称(2).pdf", "企业/名称(3).PDF", "企业/a.b"]
+    assert plan.folder(folder, "名称.pdf") == "企业/名称.pdf(2)"    # a folder never takes a file's name
+    assert plan.add_bytes("", "manifest.csv", b"x").path == "manifest(2).csv"
+    assert plan.add_bytes("", "=HYPERLINK(1).xlsx", b"x").path == "_=HYPERLINK(1).xlsx"
+
+
+# ---- the builder -------------------------------------------------------------------------------------------------
+
+def stored(tmp_path, name: str, data: bytes) -> tuple:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path, len(data), hashlib.sha256(data).hexdigest()
+
+
+def test_builder_streams_a_verified_zip_of_the_announced_size(tmp_path):
+    plan = ArchivePlan()
+    unit = plan.folder("", "01-长沙市工业和信息化局")
+    plan.add_bytes(unit, "汇总表.xlsx", b"workbook")
+    company = plan.folder(unit, "01-湖南星沙智能装备有限公司")
+    big = os.urandom(3 * MB + 17)
+    plan.add_file(company, "扫描件.pdf", *stored(tmp_path, "a", big))
+    plan.add_file(company, "空文件.pdf", *stored(tmp_path, "b", b""))
+    archive = plan.build()
+    chunks = list(archive)
+    data = b"".join(chunks)
+    assert len(data) == archive.size
+    assert max(len(c) for c in chunks) <= 1024 * 1024 and len(chunks) < 10     # 1 MB reads, small parts gathered
+    opened = verify(data)
+    assert opened.read("01-长沙市工业和信息化局/01-湖南星沙智能装备有限公司/扫描件.pdf") == big
+    with pytest.raises(RuntimeError):
+        list(archive)                                       # a stream is used once
+
+
+def test_a_changed_or_missing_file_breaks_the_stream(tmp_path, caplog):
+    path, size, digest = stored(tmp_path, "a", b"%PDF-1.4 original" * 1000)
+    plan = ArchivePlan()
+    plan.add_file("", "申报书.pdf", path, size, digest)
+    archive = plan.build()
+    archive.check_sources()                                 # same size: only the hash can tell
+    data = bytearray(path.read_bytes())
+    data[100] ^= 1
+    path.write_bytes(bytes(data))
+    sent = bytearray()
+    with caplog.at_level(logging.ERROR), pytest.raises(ArchiveIntegrityError, match="SHA-256"):
+        for chunk in archive:
+            sent += chunk
+    assert "申报书.pdf" in caplog.text
+    assert bytes(data) not in bytes(sent)                   # the changed file never left whole
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(io.BytesIO(bytes(sent)))
+
+    path.write_bytes(b"short")
+    plan = ArchivePlan()
+    plan.add_file("", "申报书.pdf", path, size, digest)
+    with pytest.raises(ArchiveIntegrityError, match="申报书.pdf"):
+        plan.build().check_sources()
+    path.unlink()
+    with pytest.raises(ArchiveIntegrityError):
+        list(Archive([Entry("申报书.pdf", size, digest, source=path)]))
+
+
+@pytest.mark.slow
+def test_size_is_exact_at_the_zip64_entry_count_boundary():
+    # 65,535 entries and more need the ZIP64 end records (0xFFFF in the classic record means "see ZIP64").
+    for count in (65_534, 65_535, 65_536):
+        archive = Archive([Entry(f"{n}.txt", 0, hashlib.sha256(b"").hexdigest(), data=b"") for n in range(count)])
+        assert sum(len(chunk) for chunk in archive) == archive.size
+
+
+def test_a_file_changed_between_its_check_and_its_streaming_breaks_the_stream(tmp_path, monkeypatch, caplog):
+    """A stored file is checked ahead (size, SHA-256, CRC-32 for its header); the stream makes sure the file it sends
+    is still that one (same inode, size and times)."""
+    path, size, digest = stored(tmp_path, "a", os.urandom(3 * MB))
+    plan = ArchivePlan()
+    plan.add_file("", "申报书.pdf", path, size, digest)
+    archive = plan.build()
+    checked = []
+    real = archive_source.identity
+
+    def changing(handle):
+        checked.append(real(handle))
+        return checked[-1] if len(checked) < 3 else (*checked[-1][:2], checked[-1][2] + 1, checked[-1][3])
+
+    monkeypatch.setattr(archive_source, "identity", changing)
+    sent = bytearray()
+    with caplog.at_level(logging.ERROR), pytest.raises(ArchiveIntegrityError, match="changed after it was checked"):
+        for chunk in archive:
+            sent += chunk
+    assert "申报书.pdf" in caplog.text and len(checked) == 3
+    assert path.read_bytes()[-MB:] not in bytes(sent)          # the last chunk was held back

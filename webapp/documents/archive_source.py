@@ -1,0 +1,115 @@
+"""Stored files read into an archive: verified against their record before a byte of them is sent.
+
+A ZIP entry's header carries its CRC-32 (see zip_writer), so a stored file is read twice:
+- ahead, on a worker thread, while the entry before it streams: its size, SHA-256 and CRC-32. A file missing, or
+  whose size or SHA-256 differs from what the database recorded, raises ArchiveIntegrityError when the stream gets
+  to it, before its header: a wrong archive is worse than none, and the stream breaks there.
+- while streaming, it is only read and sent (the cheap part, usually from the page cache). That it is still the file
+  checked ahead is made sure by its identity: inode, size, modification and change times, compared when it is
+  opened again and after its last chunk was read (the last chunk is held back until then). Stored files are written
+  once, atomically, and never changed in place, so any change to one shows there.
+Hashing ahead on the worker costs the stream little: hashlib and zlib release the GIL.
+"""
+import hashlib
+import logging
+import os
+import zlib
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1024 * 1024              # read stored files in chunks of 1 MB
+
+
+class ArchiveIntegrityError(RuntimeError):
+    """A stored file is missing or differs from what the database recorded: the archive must not be sent."""
+
+
+class Workers:
+    """The archive's worker thread (started when first needed), which checks the next stored file ahead."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+
+    def submit(self, function, *args) -> Future:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-check")
+        return self._pool.submit(function, *args)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def identity(handle) -> tuple[int, int, int, int]:
+    """What changes whenever a file is replaced or written to."""
+    status = os.fstat(handle.fileno())
+    return status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
+class StoredFile:
+    """A stored file as a zip_writer Source."""
+
+    def __init__(self, entry, workers: Workers) -> None:
+        self.entry = entry                    # path, source, size, sha256 (archive.Entry)
+        self._workers = workers
+        self._checked: Future | None = None   # → (CRC-32, identity) once the file matched its record
+
+    def prefetch(self) -> None:
+        if self._checked is None:
+            self._checked = self._workers.submit(self._check)
+
+    def crc(self) -> int:
+        self.prefetch()
+        return self._checked.result()[0]
+
+    def _check(self) -> tuple[int, tuple]:
+        digest, crc, read = hashlib.sha256(), 0, 0
+        with self._open() as handle:
+            checked = identity(handle)
+            while chunk := handle.read(CHUNK):
+                read += len(chunk)
+                self._check_not_larger(read)
+                digest.update(chunk)
+                crc = zlib.crc32(chunk, crc)
+        if read != self.entry.size:
+            self._fail(f"has {read} bytes, {self.entry.size} recorded")
+        if digest.hexdigest() != self.entry.sha256:
+            self._fail(f"has SHA-256 {digest.hexdigest()}, {self.entry.sha256} recorded")
+        return crc, checked
+
+    def chunks(self) -> Iterator[bytes]:
+        _crc, checked = self._checked.result() if self._checked else self._check()
+        held, read = None, 0
+        with self._open() as handle:
+            self._check_same(handle, checked)
+            while chunk := handle.read(CHUNK):
+                read += len(chunk)
+                if held is not None:
+                    yield held
+                held = chunk
+            self._check_same(handle, checked)
+        if read != self.entry.size:
+            self._fail(f"has {read} bytes, {self.entry.size} recorded")
+        if held is not None:
+            yield held
+
+    def _open(self):
+        try:
+            return open(self.entry.source, "rb")
+        except OSError as exc:
+            self._fail(f"cannot be read ({exc.strerror or exc})")
+
+    def _check_not_larger(self, read: int) -> None:
+        if read > self.entry.size:
+            self._fail(f"is larger than the recorded {self.entry.size} bytes")
+
+    def _check_same(self, handle, checked: tuple) -> None:
+        if identity(handle) != checked:
+            self._fail("was replaced or changed after it was checked")
+
+    def _fail(self, problem: str):
+        message = f"archive entry {self.entry.path!r} (stored file {self.entry.source}) {problem}"
+        log.error("%s; the archive stream is aborted", message)
+        raise ArchiveIntegrityError(message)
