@@ -33,12 +33,13 @@ def accounts_and_application(live_server) -> dict:
     with live_server.app.app_context():
         for role, login in logins.items():
             if db.session.execute(db.select(User).filter_by(login=login)).scalar_one_or_none() is None:
-                user, _ = create_staff_user(role=role, login=login, unit_name="长沙市" if role is Role.RECOMMENDER
+                user, _ = create_staff_user(role=role, login=login, unit_name="湘潭市" if role is Role.RECOMMENDER
                                             else None, display_name=f"无障碍检查{role.label}")
                 user.set_password(PASSWORD)
                 user.must_change_password = False
-        application = make_application(db.session, name="湖南无障碍检查机械有限公司", status=ApplicationStatus.SUBMITTED,
-                                       write_files=True)
+        # In 湘潭: 长沙's list may have been reported (报送, locked) by journey 3 already.
+        application = make_application(db.session, name="湖南无障碍检查机械有限公司", county="430302",
+                                       status=ApplicationStatus.SUBMITTED, write_files=True)
         decide(application, "return", unit_reviewer(db.session, application.unit), "请补充成效数据。",
                {"outcomes": "请补充关键工序数控化率。"})
         db.session.commit()
