@@ -105,9 +105,20 @@ def exports(result: dict) -> None:
           f"({verdict(result['archive_max_rss_growth_mb'] <= TARGETS['archive_memory_mb'])}, target ≤ 50 MB)")
 
 
+def word_import(result: dict) -> None:
+    print(f"\n## Reading a Word 申报书 for import ({result['measured_at']}, load average "
+          f"{result['machine']['load_average']})")
+    print(f"{result['pages']} printed pages, {result['links']} 环节, {result['scenarios']} 场景, "
+          f"{result['pictures']} pictures, {result['document_bytes'] / 1e6:.1f} MB")
+    print(f"- read: median {result['read_median_s']} s (CPU {result['read_median_cpu_s']} s) "
+          f"({verdict(result['read_median_s'] <= result['target_read_s_max'])}, target ≤ {result['target_read_s_max']} s)")
+    print(f"- preview (read + every value checked by its form): median {result['preview_median_s']} s "
+          f"(CPU {result['preview_median_cpu_s']} s); import of everything once: {result['import_all_s']} s")
+
+
 def main() -> None:
     for name, show in (("rush-sqlite", rush), ("rush-postgresql", rush), ("pages-sqlite", pages),
-                       ("pages-postgresql", pages), ("exports", exports)):
+                       ("pages-postgresql", pages), ("exports", exports), ("word_import", word_import)):
         result = load(name)
         if result:
             show(result)

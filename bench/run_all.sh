@@ -13,6 +13,7 @@ $PY -m bench.pages --sizes 1000,10000
 $PY -m bench.pages --sizes 10000 --database postgresql
 $PY -m bench.exports --applications 1000 --archive-gb 2.2
 $PY -m bench.docx_export
+$PY -m bench.word_import
 $PY -m bench.profile_save
 $PY -m pytest -q tests/test_query_counts.py tests/test_write_lock.py
 $PY -m bench.report

@@ -12,6 +12,7 @@ from webapp.applications.views.documents import bp as documents
 from webapp.applications.views.editor import bp as application
 from webapp.applications.views.final import bp as final
 from webapp.applications.views.implementation import bp as implementation
+from webapp.applications.views.word_import import bp as word_import
 from webapp.audit.views import bp as audit
 from webapp.campaigns.views import bp as campaigns, carry_over
 from webapp.exports.views import bp as exports
@@ -22,7 +23,7 @@ from webapp.review.views import bp as review
 
 BLUEPRINTS = (main, auth, options, application, attachments, implementation, review, campaigns, carry_over,
               accounts_admin, audit, documents, exports, security_settings, notices, colleagues, activity, final,
-              comments)
+              comments, word_import)
 
 
 def register_blueprints(app: Flask) -> None:

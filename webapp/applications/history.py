@@ -15,7 +15,7 @@ SOURCE_LABELS = {
     "implementation.save_scenario_block": "保存场景", "implementation.remove_scenario_block": "删除场景",
     "implementation.move_scenario_block": "调整场景顺序",
     "attachments.upload": "上传附件", "attachments.delete": "删除附件",
-    "carry_over.copy_previous": "从上一年度复制", "command": "系统",
+    "carry_over.copy_previous": "从上一年度复制", "word_import.apply": "从Word导入", "command": "系统",
 }
 LIMIT = 500
 

@@ -3,7 +3,8 @@
 Every section of an application has a version. A form carries the version it was opened at; a save claims the next
 version in one UPDATE that succeeds only if nobody saved in between (SaveConflict otherwise), so two people editing
 the same section never silently overwrite each other. section_write() wraps every write of the editor (a section
-form, a 环节/场景 block, an upload or a deletion): write lock, editable check on current data, claim, change, commit.
+form, a 环节/场景 block, an upload or a deletion): write lock, editable check on current data, claim, change, commit;
+sections_write() is the same for a change of several sections at once (an import from Word).
 Each change also leaves a SectionSave row (who, when, which version, through which endpoint): the history and the
 unit's "what changed" name who saved, and a colleague with the same section open sees it.
 """
@@ -111,25 +112,46 @@ def bump_section(application: Application, key: str, user: User | None, saved_as
     record_save(application, saved_as or key, user, None, now)
 
 
+class SectionClaims:
+    """What a write of several sections claims, one section at a time (see sections_write)."""
+
+    def __init__(self, application: Application, user: User):
+        self.application, self.user = application, user
+
+    def claim(self, key: str, version: int) -> int:
+        """Claim `key` at the version the change was prepared from (SaveConflict if it moved on)."""
+        return claim_section(self.application, key, version, self.user)
+
+    def bump(self, key: str, saved_as: str | None = None) -> None:
+        """Record a change of `key` that never conflicts (a stored file; `saved_as` as in bump_section)."""
+        bump_section(self.application, key, self.user, saved_as)
+
+
 @contextmanager
-def section_write(application: Application, key: str, user: User, version: int | None = None) -> Iterator[int | None]:
-    """Write to one section of an application, the only way the editor changes anything:
+def sections_write(application: Application, user: User) -> Iterator[SectionClaims]:
+    """Write to any sections of an application in one transaction (an import from Word writes several at once):
 
     take the write lock (objects read so far are read again), refuse if the application is no longer editable
-    (NotEditable), claim the section's `version` (SaveConflict if someone saved since), run the caller's change,
-    commit. An exception in the block rolls everything back. Yields the new version. With `version` None nothing is
-    claimed: uploads never conflict and record each stored file with bump_section.
+    (NotEditable), let the caller claim each section it changes (SaveConflict if someone saved it since: nothing is
+    written) and make the change, commit. An exception in the block rolls everything back.
     """
     begin_writes()
     if not is_editable(application):
         db.session.rollback()
         raise NotEditable(application)
-    new_version = None
-    if version is not None:
-        new_version = claim_section(application, key, version, user)
     try:
-        yield new_version
+        yield SectionClaims(application, user)
     except BaseException:
         db.session.rollback()
         raise
     finish_writes()
+
+
+@contextmanager
+def section_write(application: Application, key: str, user: User, version: int | None = None) -> Iterator[int | None]:
+    """Write to one section of an application, the way the editor changes anything: sections_write, claiming the
+    section's `version` first. Yields the new version. With `version` None nothing is claimed: uploads never
+    conflict and record each stored file with bump_section.
+    """
+    with sections_write(application, user) as claims:
+        yield claims.claim(key, version) if version is not None else None

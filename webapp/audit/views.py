@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "account.reset_password": "重置密码", "account.unlock": "解除锁定", "account.deactivate": "停用账号",
     "account.activate": "启用账号",
     "application.start": "开始填写申报书", "application.copy_previous": "从上一年度复制申报书",
+    "application.word_import": "从Word导入申报书",
     "application.submit": "提交申报书", "application.withdraw": "撤回申报书", "application.return": "退回修改",
     "application.recommend": "推荐", "application.reject": "不予推荐",
     "campaign.create": "创建申报批次", "campaign.update": "修改申报批次", "campaign.make_current": "设为当前批次",

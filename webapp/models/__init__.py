@@ -14,5 +14,6 @@ from webapp.models.reference import (  # noqa: F401
     Area, CatalogueEdition, County, IndustryDivision, IndustryGroup, IndustrySection, Link, Prefecture, Scenario,
 )
 from webapp.models.security import LoginThrottle, SecondFactor, SecuritySetting  # noqa: F401
+from webapp.models.imports import WordImport  # noqa: F401
 from webapp.models.members import EnterpriseMember, MemberAccess, SectionPresence, SectionSave  # noqa: F401
 from webapp.models.notices import Channel, DeliveryStatus, Notice, NoticePreference, OutboxMessage  # noqa: F401

@@ -9,6 +9,7 @@ from flask import Flask
 
 from webapp.accounts import operations as accounts
 from webapp.accounts.commands import COMMANDS as account_commands
+from webapp.applications.commands import COMMANDS as application_commands
 from webapp.exports.commands import COMMANDS as export_commands
 from webapp.notices.commands import COMMANDS as notice_commands
 from webapp.ops import backup as backups
@@ -36,7 +37,7 @@ def demo_enterprise_code() -> str:
 
 def register_cli(app: Flask) -> None:
     """The console commands of every area (`flask --app wsgi --help` lists them)."""
-    for command in (*account_commands, *export_commands, *notice_commands):
+    for command in (*account_commands, *application_commands, *export_commands, *notice_commands):
         app.cli.add_command(command)
     register_backup_cli(app)
 

@@ -267,4 +267,22 @@
     Object.keys(store).filter(function (key) { return key.indexOf(PREFIX) === 0; })
       .forEach(function (key) { store.removeItem(key); });
   }, true);
+
+  // The import preview (导入Word申报书): a "whole section / 环节 / 场景" box ticks or clears every box inside it; clearing
+  // one box clears the boxes around it, so that the server (which takes a ticked whole box as everything in it) gets
+  // exactly what is ticked. Without this script the whole-part boxes simply take their part.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches('.wi-preview input[name="pick"]')) return;
+    var scope = box.closest("[data-import-scope]");
+    if (box.hasAttribute("data-import-toggle") && scope) {
+      scope.querySelectorAll('input[name="pick"]').forEach(function (other) { other.checked = box.checked; });
+    }
+    if (!box.checked) {
+      for (var s = scope; s; s = s.parentElement ? s.parentElement.closest("[data-import-scope]") : null) {
+        var own = s.querySelector("[data-import-toggle]");   // a part's own box comes first in it
+        if (own && own !== box) own.checked = false;
+      }
+    }
+  });
 })();
