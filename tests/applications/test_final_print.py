@@ -276,3 +276,11 @@ def test_superseded_scans_are_in_the_history_but_not_in_either_zip(app, login_as
         manifest = {r["path"]: r for r in csv.DictReader(io.StringIO(
             archive.read("manifest.csv").decode("utf-8-sig")))}
         assert manifest[scans_in[0]]["版本"] == "2"
+
+
+def test_the_word_import_says_first_that_it_voids_the_final_print(app, unstamped):
+    base = f"/applications/{unstamped.application_id}"
+    assert "修改后须重新生成盖章版" not in text(unstamped.get(f"{base}/word-import"))
+    unstamped.post(f"{base}/final")
+    page = text(unstamped.get(f"{base}/word-import"))
+    assert "已生成盖章版（第1版" in page and "修改后须重新生成盖章版并重新盖章上传" in page

@@ -1,8 +1,8 @@
 """stamped paper: the 盖章版 (final print) of an application, stamped scans tied to it and superseded, replies to
 the unit's section comments
 
-Revision ID: 0006_stamped_paper
-Revises: 0005_notices
+Revision ID: 0007_stamped_paper
+Revises: 0006_word_import
 Create Date: 2026-12-10 09:00:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_stamped_paper'
-down_revision = '0005_notices'
+revision = '0007_stamped_paper'
+down_revision = '0006_word_import'
 branch_labels = None
 depends_on = None
 
