@@ -141,3 +141,16 @@ def test_status_is_only_assigned_in_the_state_module():
             offenders += [f"{path.relative_to(root)}:{node.lineno}" for target in targets
                           if isinstance(target, ast.Attribute) and target.attr == "status"]
     assert offenders == []
+
+
+def test_a_resubmission_after_a_return_needs_its_explanation(app):
+    """submit from 退回修改 requires the 修改说明; from 草稿 it does not."""
+    transition = TRANSITIONS["submit"]
+    assert transition.comment_required_from == (S.RETURNED,)
+    with app.app_context():
+        returned = make_application(db.session, name="湖南退回再提交有限公司", status=S.RETURNED)
+        with pytest.raises(TransitionError, match="从“退回修改”提交时必须填写修改说明"):
+            check_transition(returned, "submit", returned.enterprise.users[0], "  ")
+        assert check_transition(returned, "submit", returned.enterprise.users[0], "已补充。") is transition
+        draft = make_application(db.session, name="湖南草稿提交有限公司")
+        assert check_transition(draft, "submit", draft.enterprise.users[0]) is transition

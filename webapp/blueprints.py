@@ -8,8 +8,10 @@ from webapp.accounts.views.second_factor import bp as security_settings
 from webapp.accounts.views.unit_accounts import bp as unit_accounts
 from webapp.applications.views.activity import bp as activity
 from webapp.applications.views.attachments import bp as attachments
+from webapp.applications.views.comments import bp as comments
 from webapp.applications.views.documents import bp as documents
 from webapp.applications.views.editor import bp as application
+from webapp.applications.views.final import bp as final
 from webapp.applications.views.implementation import bp as implementation
 from webapp.applications.views.word_import import bp as word_import
 from webapp.audit.views import bp as audit
@@ -22,7 +24,7 @@ from webapp.review.views import bp as review
 
 BLUEPRINTS = (main, auth, options, application, attachments, implementation, review, campaigns, carry_over,
               accounts_admin, audit, documents, exports, security_settings, unit_accounts, notices, colleagues,
-              activity, word_import)
+              activity, final, comments, word_import)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -16,7 +16,7 @@ from webapp.core.timeutil import utcnow
 
 from tests.colleagues import colleague_client, make_colleague
 from tests.conftest import login, text
-from tests.factories import make_application, unit_reviewer
+from tests.factories import make_application, stamp, unit_reviewer
 
 COMMENT = "请补充智能制造专项审计报告。"
 
@@ -91,7 +91,11 @@ def test_resubmission_withdrawal_and_a_returned_list_reach_the_unit(app, login_a
     unit_decides(app, application_id, "return", COMMENT)
     enterprise = app.test_client()
     login(enterprise, admin)
-    assert enterprise.post(f"/applications/{application_id}/submit").status_code == 303
+    with app.app_context():                 # stamped again (第2版) before resubmitting
+        stamp(db.session, db.session.get(Application, application_id), write_files=False)
+        db.session.commit()
+    assert enterprise.post(f"/applications/{application_id}/submit",
+                           data={"explanation": "已按意见修改。"}).status_code == 303
     with app.app_context():
         [resubmitted] = notices_of(unit.login_name)
         assert resubmitted.kind == "application.resubmitted" and resubmitted.link == f"/review/{application_id}"
@@ -101,6 +105,7 @@ def test_resubmission_withdrawal_and_a_returned_list_reach_the_unit(app, login_a
         assert notices_of(unit.login_name)[-1].kind == "application.withdrawn"
         application = db.session.get(Application, application_id)
         enterprise_admin = db.session.execute(db.select(User).filter_by(login=admin)).scalar_one()
+        stamp(db.session, application, write_files=False)
         submit_application(application, enterprise_admin)
         reviewer = db.session.execute(db.select(User).filter_by(login=unit.login_name)).scalar_one()
         decide(application, "recommend", reviewer)

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from webapp.core.numbers import NumberError, parse_decimal, plain_decimal
+from webapp.core.text_limits import over_limit_message, text_length
 
 from webapp.accounts.passwords import password_problems
 from webapp.core.text_safety import INVISIBLE_MESSAGE, has_invisible, strip_invisible
@@ -80,9 +81,9 @@ class MaxChars:
         self.field_flags = {"maxchars": limit}
 
     def __call__(self, form, field):
-        length = len((field.data or "").strip())
+        length = text_length(field.data)
         if length > self.limit:
-            raise ValidationError(f"不超过{self.limit}字（当前{length}字，请删减{length - self.limit}字）。")
+            raise ValidationError(over_limit_message(self.limit, length))
 
 
 class NumberField(StringField):

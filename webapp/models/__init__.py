@@ -5,6 +5,7 @@ from webapp.models.application import (  # noqa: F401
     EnterpriseNature, ListItem, ListKind, ReviewComment, SectionVersion, Snapshot, StatusChange,
 )
 from webapp.models.audit import AuditArchive, AuditRecord, AuditSeal  # noqa: F401
+from webapp.models.final_print import FinalPrint  # noqa: F401
 from webapp.models.campaign import (  # noqa: F401
     ApplicationType, AttachmentCategory, Campaign, CampaignRule, DeadlineExtension, RuleKey, RuleMode,
     ReportStatus, UnitQuota, UnitReport,

@@ -197,6 +197,8 @@ class Application(db.Model):
                                 order_by="Snapshot.version")
     review_comments = db.relationship("ReviewComment", cascade="all, delete-orphan", back_populates="application",
                                       order_by="ReviewComment.id")
+    final_prints = db.relationship("FinalPrint", cascade="all, delete-orphan", back_populates="application",
+                                   order_by="FinalPrint.id")
 
     def items(self, kind: ListKind) -> list["ListItem"]:
         return [i for i in self.list_items if i.kind is kind]
@@ -293,9 +295,18 @@ class Attachment(db.Model):
     document_fingerprint = db.Column(db.String(16))
     uploaded_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     uploaded_by_id = db.Column(db.ForeignKey("user_account.id"))
+    # For the stamped scan: the 盖章版 it is a scan of, and when a later scan replaced it (已作废: kept in the
+    # history, left out of the archives).
+    final_print_id = db.Column(db.ForeignKey("final_print.id", ondelete="SET NULL"))
+    superseded_at = db.Column(db.DateTime)
 
     application = db.relationship("Application", back_populates="attachments")
     app_scenario = db.relationship("ApplicationScenario", back_populates="pictures")
+    final_print = db.relationship("FinalPrint")
+
+    @property
+    def superseded(self) -> bool:
+        return self.superseded_at is not None
 
 
 class SectionVersion(db.Model):
@@ -341,6 +352,10 @@ class ReviewComment(db.Model):
     text = db.Column(db.Text, nullable=False)
     author_id = db.Column(db.ForeignKey("user_account.id"))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # The enterprise's short answer to a section comment, written beside it while revising.
+    reply = db.Column(db.Text)
+    replied_at = db.Column(db.DateTime)
+    replied_by_id = db.Column(db.ForeignKey("user_account.id"))
 
     application = db.relationship("Application", back_populates="review_comments")
 
@@ -361,3 +376,4 @@ class Snapshot(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     application = db.relationship("Application", back_populates="snapshots")
+

@@ -15,7 +15,7 @@ from webapp.core.timeutil import utcnow
 from webapp.models import Application, ApplicationStatus as S, ReviewComment, Role, StatusChange, User
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
 from webapp.notices import events as notices
-from webapp.review.report import ReviewError, check_quota, check_unlocked, lock_unit_list
+from webapp.review.report import ReviewError, check_quota, check_unlocked, lock_unit_list, quota_usage
 from webapp.review.summary import recommended_query
 from webapp.status import TRANSITIONS, TransitionError, apply_transition, check_transition
 
@@ -81,8 +81,7 @@ class RowResult:
 def bulk_decide(ids: list[int], action: str, user: User, comment: str | None = None,
                 now: datetime | None = None) -> list[RowResult]:
     """Decide each selected application on its own; a refusal of one does not stop the others."""
-    found = {a.id: a for a in db.session.execute(db.select(Application).where(
-        Application.id.in_(ids), Application.unit_id == user.unit_id, Application.status != S.DRAFT)).scalars()}
+    found = _selected(ids, user)
     results = []
     for application_id in dict.fromkeys(ids):
         application = found.get(application_id)
@@ -97,6 +96,48 @@ def bulk_decide(ids: list[int], action: str, user: User, comment: str | None = N
         else:
             results.append(RowResult(application_id, name, True))
     return results
+
+
+def _selected(ids: list[int], user: User) -> dict[int, Application]:
+    return {a.id: a for a in db.session.execute(db.select(Application).where(
+        Application.id.in_(ids), Application.unit_id == user.unit_id, Application.status != S.DRAFT)).scalars()}
+
+
+def preview_bulk(ids: list[int], action: str, user: User, comment: str | None = None,
+                 now: datetime | None = None) -> list[RowResult]:
+    """What bulk_decide would do to each selected application, changing nothing: shown for confirmation first.
+    Recommendations count against the quota one after the other, as they would be made."""
+    found = _selected(ids, user)
+    extra: dict = {}
+    results = []
+    for application_id in dict.fromkeys(ids):
+        application = found.get(application_id)
+        if application is None:
+            results.append(RowResult(application_id, f"编号 {application_id}", False, "申报书不存在或无权处理。"))
+            continue
+        name = application.company_name or application.enterprise.name
+        try:
+            _check_unit(application, user)
+            check_unlocked(application.campaign, application.unit_id, now)
+            check_transition(application, action, user, comment)
+            if action == "recommend":
+                _check_quota_with(application, extra)
+        except TransitionError as exc:
+            results.append(RowResult(application_id, name, False, str(exc)))
+        else:
+            results.append(RowResult(application_id, name, True))
+    return results
+
+
+def _check_quota_with(application: Application, extra: dict) -> None:
+    """The quota check, with the recommendations of this batch counted before it."""
+    use = quota_usage(application.campaign, application.unit_id).get(application.app_type)
+    if application.app_type is None:
+        raise ReviewError("申报书未选择申报类型，不能推荐。")
+    taken = use.used + extra.get(application.app_type, 0)
+    if use.quota is not None and taken >= use.quota:
+        raise ReviewError(f"{application.app_type.label}推荐名额将用完（{use.quota} 项），本份不能再推荐。")
+    extra[application.app_type] = extra.get(application.app_type, 0) + 1
 
 
 def _max_order(application: Application) -> int | None:

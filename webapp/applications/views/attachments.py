@@ -23,9 +23,11 @@ from webapp.permissions import (
 from webapp.applications.attachment_list import SECTION_CATEGORIES
 from webapp.applications.editor import editor_context
 from webapp.applications.sections import SECTION_BY_KEY
+from webapp.applications.stamped_scans import deletion_refusal
 from webapp.applications.uploads import (
     UploadError, attachment_path, clean_name, delete_attachment, receive_upload, store_upload,
 )
+from webapp.core.timeutil import utcnow
 from webapp.applications.versions import NotEditable, bump_section, section_write
 
 bp = Blueprint("attachments", __name__)
@@ -184,11 +186,11 @@ def _store_all(application, category, received) -> tuple[list[str], list[str]]:
         if app_scenario is None or app_scenario.app_link.application_id != application.id:
             abort(404)
     stored, errors = [], []
+    batch_started = utcnow()            # the files of one upload form one scan: none replaces another
     for filename, incoming in received:
         try:
             attachment = store_upload(application, category, incoming, filename, current_user, app_scenario,
-                                      document_version=request.form.get("document_version"),
-                                      document_fingerprint=request.form.get("document_fingerprint"))
+                                      batch_started=batch_started)
             bump_section(application, SECTION_KEY, current_user, attachment_section(category))
             audit.record("attachment.upload", obj=attachment, detail={
                 "application_id": application.id, "category": category.value, "name": attachment.original_name,
@@ -262,6 +264,9 @@ def delete(attachment_id):
     if not can_edit_application(current_user, application):
         return _not_editable(application, category, next_url)
     name = attachment.original_name
+    refusal = deletion_refusal(attachment)
+    if refusal:
+        return _refused(application, category, refusal, next_url)
     try:
         with section_write(application, SECTION_KEY, current_user):    # the file goes once the deletion commits
             audit.record("attachment.delete", obj=attachment, detail={
