@@ -32,7 +32,7 @@ from bench.common import Instance, Server, cap, latency_summary, machine, postgr
 MAX_APPLICATIONS = 20_000
 MAX_REQUESTS = 200
 WARMUP = 3
-DEMO_PASSWORD = "Passw0rd!x"          # webapp.demo_data.PASSWORD: every demo enterprise's password
+DEMO_PASSWORD = "Passw0rd!x-2024"          # webapp.demo_data.PASSWORD: every demo enterprise's password
 
 
 def log_in(base_url: str, login: str, password: str) -> httpx.Client:

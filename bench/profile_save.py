@@ -50,7 +50,7 @@ def build(folder: Path):
         body = "91430104000000001"[:17]
         user = register_enterprise(name="湖南测试智能装备有限公司", credit_code=body + check_character(body),
                                    county_adcode="430104", contact_name="张三", mobile="13807310002",
-                                   password="Passw0rd!x")
+                                   password="Passw0rd!x-2024")
         application = make_complete_application(db.session, enterprise=user.enterprise, campaign=campaign)
         db.session.commit()
         return app, user.login, application.id, campaign.economic_years
@@ -82,7 +82,7 @@ def main(argv=None) -> None:
         app, login, application_id, years = build(folder)
         app.config["WTF_CSRF_ENABLED"] = False
         client = app.test_client()
-        response = client.post("/login", data={"login": login, "password": "Passw0rd!x"})
+        response = client.post("/login", data={"login": login, "password": "Passw0rd!x-2024"})
         assert response.status_code == 302, response.status_code
         posts = section_posts(years)
         keys = [args.profile] if args.profile else list(posts)

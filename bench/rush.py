@@ -3,6 +3,7 @@
 
     .venv/bin/python -m bench.rush --enterprises 100              # SQLite (the default setup)
     .venv/bin/python -m bench.rush --enterprises 100 --database postgresql   # a throwaway PostgreSQL on loopback
+    .venv/bin/python -m bench.rush --enterprises 100 --database postgresql --hosts 2   # two app hosts, one database
 
 Steps (all HTTP to 127.0.0.1 only; every phase bounded in time, the whole run by --max-duration):
 1. Setup: a fresh INSTANCE_PATH in a temporary folder, `flask db upgrade`, `flask bootstrap`, N enterprises
@@ -25,6 +26,7 @@ a fraction of the insert ceiling. The JSON goes to bench/results/rush-<database>
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -119,6 +121,37 @@ class OutOfTime(Exception):
     pass
 
 
+class Hosts:
+    """Several app hosts (gunicorn, same config file) on one instance folder and database, with the same SECRET_KEY:
+    the README's scale-out path on one machine. WORKERS per host is the single host's count divided among them, so
+    the machine runs as many workers as with one host (this measures correctness and overhead, not scaling)."""
+
+    def __init__(self, instance: Instance, count: int):
+        workers = max(1, min(2 * (psutil.cpu_count() or 1), 8) // count)
+        self.servers = [Server(instance, extra_env={"WORKERS": str(workers)}, name=f"app{n + 1}")
+                        for n in range(count)]
+        self.base_url = self.servers[0].base_url
+        self.ports = [server.port for server in self.servers]
+        self.process = self.servers[0].process
+
+    def workers(self) -> list[psutil.Process]:
+        others = [psutil.Process(s.process.pid) for s in self.servers[1:] if s.process.poll() is None]
+        return [w for s in self.servers for w in s.workers()] + others
+
+    def worker_memory(self) -> dict:
+        return {f"{n + 1}:{pid}": memory for n, s in enumerate(self.servers) for pid, memory in s.worker_memory().items()}
+
+    def log_text(self) -> str:
+        return "\n".join(s.log_text() for s in self.servers)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for server in self.servers:
+            server.stop()
+
+
 @dataclass
 class Plan:
     base_url: str
@@ -131,6 +164,7 @@ class Plan:
     deadline: float                           # time.monotonic() after which every user stops
     recorder: Recorder
     phase: str = "login"
+    ports: list = field(default_factory=list)    # several hosts: every request goes to the next one
 
 
 @dataclass
@@ -150,7 +184,12 @@ class User:
     submitted: bool = False
 
     def __post_init__(self):
-        self.client = httpx.Client(base_url=self.plan.base_url, timeout=120, follow_redirects=False)
+        hooks = {}
+        if len(self.plan.ports) > 1:
+            ports = itertools.cycle(self.plan.ports)
+            hooks["request"] = [lambda request: setattr(request, "url", request.url.copy_with(port=next(ports)))]
+        self.client = httpx.Client(base_url=self.plan.base_url, timeout=120, follow_redirects=False,
+                                   event_hooks=hooks)
         self.rng = random.Random(self.seed)
         self.posts = {key: dict(value) for key, value in self.plan.section_posts.items()}
         self.posts["basic"].update(company_name=self.account["name"], org_code=self.login,
@@ -432,10 +471,12 @@ def rush(args, instance: Instance) -> dict:
                     "scenarios_per_link": args.scenarios_per_link, "setup_s": round(setup_seconds, 1),
                     "demo_accounts": sorted(accounts)}
     links = [link for link in setup["links"] if link["scenarios"]]
-    with Server(instance) as server:
+    result["hosts"] = args.hosts
+    with (Hosts(instance, args.hosts) if args.hosts > 1 else Server(instance)) as server:
         plan = Plan(server.base_url, section_posts(setup["economic_years"]), links, args.scenarios_per_link,
                     args.think, pdf_of_size(2 * MB, "营业执照"), pdf_of_size(40 * 1024, "扫描件"),
-                    deadline=time.monotonic() + args.max_duration, recorder=recorder)
+                    deadline=time.monotonic() + args.max_duration, recorder=recorder,
+                    ports=getattr(server, "ports", []))
         users = [User(account["login"], plan, seed, account) for seed, account in enumerate(setup["accounts"])]
         phases = {}
 
@@ -529,6 +570,7 @@ def locked_where(log: str) -> list[str]:
 
 def print_report(result: dict) -> None:
     print(f"\n== deadline rush: {result['enterprises']} enterprises on {result['database']}, "
+          f"{result.get('hosts', 1)} host(s), "
           f"think {result['think_s']} s (load average now {machine()['load_average']})")
     for name, phase in result["phases"].items():
         print(f"-- {name}: {phase['seconds']} s, server CPU {phase['server_cpu_s']} s, "
@@ -567,6 +609,8 @@ def main(argv=None) -> None:
     parser.add_argument("--no-flow", action="store_true",
                         help="skip step 4 (the rush itself): only logins, the closed loop and the ceiling")
     parser.add_argument("--keep", action="store_true", help="keep the instance folder (its path is printed)")
+    parser.add_argument("--hosts", type=int, default=1,
+                        help="app hosts on the same instance and database; each request goes to the next one")
     args = parser.parse_args(argv)
     cap(args.enterprises, MAX_ENTERPRISES, "--enterprises")
     cap(args.max_duration, MAX_DURATION, "--max-duration")
@@ -575,6 +619,7 @@ def main(argv=None) -> None:
     cap(args.scenarios_per_link, 5, "--scenarios-per-link")
     cap(args.think, 30, "--think")
     cap(args.ramp, 300, "--ramp")
+    cap(args.hosts, 4, "--hosts")
 
     folder = workdir()
     try:
@@ -588,7 +633,7 @@ def main(argv=None) -> None:
             print(f"instance kept in {folder}")
         else:
             Instance(folder).remove()
-    path = write_result(f"rush-{args.database}", result)
+    path = write_result(f"rush-{args.database}" + (f"-{args.hosts}hosts" if args.hosts > 1 else ""), result)
     print_report(result)
     print(f"\nresults: {path.relative_to(path.parents[2])}")
 

@@ -4,7 +4,7 @@ decisions), so its history, snapshot and Word file are real."""
 from webapp.applications.lifecycle import submit_application
 from webapp.campaigns.lookup import current_campaign
 from webapp.models import Application, ApplicationStatus as S, ApplicationType, RecommendingUnit, Role, User
-from webapp.ops.demo_data import PASSWORD, make_complete_application, make_enterprise  # noqa: F401
+from webapp.ops.demo_data import PASSWORD, make_complete_application, make_enterprise, stamp  # noqa: F401
 from webapp.ops.demo_files import add_solution_picture, make_png  # noqa: F401
 from webapp.review.decisions import decide
 
@@ -30,12 +30,15 @@ def make_application(session, *, name: str = "湖南测试智能装备有限公�
                      **changes) -> Application:
     """A complete application of a new enterprise in `county`, brought to `status`; flushed, not committed.
 
-    `changes` set columns before submission (e.g. invest_3y=…). A returned application carries `comment`."""
+    `changes` set columns before submission (e.g. invest_3y=…), after which the 盖章版 is generated again (as the
+    enterprise would: printed, stamped, scanned). A returned application carries `comment`."""
     enterprise = make_enterprise(session, name=name, county_adcode=county)
     application = make_complete_application(session, enterprise=enterprise, campaign=current_campaign(),
                                             app_type=app_type, links=links, write_files=write_files)
     for key, value in changes.items():
         setattr(application, key, value)
+    if changes:
+        stamp(session, application, write_files)
     if status is S.DRAFT:
         return application
     submit_application(application, enterprise.users[0])
@@ -47,3 +50,11 @@ def make_application(session, *, name: str = "湖南测试智能装备有限公�
     assert application.status is status, f"cannot build an application in state {status}"
     session.flush()
     return application
+
+
+def resubmit(session, application: Application, explanation: str = "已按推荐单位意见修改。", *,
+             write_files: bool = False):
+    """What the enterprise does after a return and its edits: a new 盖章版 stamped and scanned, then 提交 with
+    its 修改说明."""
+    stamp(session, application, write_files)
+    return submit_application(application, application.enterprise.users[0], explanation=explanation)

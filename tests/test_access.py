@@ -69,20 +69,24 @@ from webapp.accounts.colleagues import add_colleague                    # noqa: 
 from webapp.applications.lifecycle import submit_application          # noqa: E402
 from webapp.notices.inbox import notify                                # noqa: E402
 from webapp.campaigns.lookup import current_campaign               # noqa: E402
+from webapp.accounts import captcha                              # noqa: E402
 from webapp.core.extensions import db                            # noqa: E402
 from webapp.models import (                                 # noqa: E402
-    Application, AttachmentCategory, DeadlineExtension, MemberAccess, User,
+    Application, AttachmentCategory, DeadlineExtension, MemberAccess, ReviewComment, User,
 )
 from webapp.documents.pdf import office_binary                       # noqa: E402
 
 from tests.conftest import PASSWORD, login                       # noqa: E402
-from tests.factories import add_solution_picture, make_complete_application, make_enterprise, make_png  # noqa: E402
+from tests.factories import (                                # noqa: E402
+    add_solution_picture, make_complete_application, make_enterprise, make_png, stamp,
+)
 from tests.selection.builders import review_world                     # noqa: E402
 
 A_NAME = "湖南甲独有智能装备股份有限公司"
 A_MARKERS = ("甲独有", "QX7Z9")         # in A's name, profile, a 场景 and a file name: never shown to anyone else
-# A's own objects: B, the other unit and the expert not assigned to A are refused.
-OBJECT_ARGS = {"application_id", "attachment_id", "block_id", "assignment_id", "scan_id", "colleague_id", "notice_id"}
+# A's own objects (and A's account): B, the other unit and the expert not assigned to A are refused.
+OBJECT_ARGS = {"application_id", "attachment_id", "block_id", "assignment_id", "scan_id", "colleague_id", "notice_id",
+               "user_id", "final_id", "comment_id"}
 OWNER_ARGS = {"notice_id"}          # a user's own: everyone but its owner is refused
 ALLOWED = {200, 204, 302, 303, 409}
 REFUSED = {403, 404}
@@ -91,7 +95,7 @@ CALLERS = ["anonymous", "applicant_b", "other_recommender", "other_expert", "exp
 CALLER_ROLE = {"applicant_a": Role.APPLICANT, "applicant_b": Role.APPLICANT, "recommender": Role.RECOMMENDER,
                "other_recommender": Role.RECOMMENDER, "admin": Role.ADMIN, "security": Role.SECURITY,
                "auditor": Role.AUDITOR, "expert": Role.EXPERT, "other_expert": Role.EXPERT}
-NOT_A_STATE = {"audit_record", "login_throttle"}
+NOT_A_STATE = {"audit_record", "audit_seal", "login_counter", "captcha_use"}
 REFUSALS = ("login", "forbidden", "refused", "refused_or_stale")
 OTHERS = ("applicant_b", "other_recommender", "other_expert", "anonymous")
 STRANGERS = ("applicant_b", "other_recommender", "other_expert")
@@ -114,7 +118,10 @@ def world(app, login_as):
         proof = next(a for a in application.attachments if a.category is AttachmentCategory.LICENSE)
         proof.original_name = "甲独有营业执照.pdf"
         user = enterprise.users[0]
+        stamp(db.session, application, write_files=True)      # the picture is in the 盖章版
         submit_application(application, user)
+        comment = ReviewComment(application=application, section="profile", text="请补充企业简介。")
+        db.session.add(comment)
         colleague, _password = add_colleague(user, name="甲的同事", mobile="13900000009", access=MemberAccess.ALL)
         notice = notify(user, "test", "甲独有的消息", "正文", "/home")
         extension = DeadlineExtension(campaign=campaign, enterprise=enterprise, reason="甲独有的延期理由",
@@ -125,8 +132,9 @@ def world(app, login_as):
                "link_block": app_link.id, "scenario_block": app_scenario.id, "unit_id": [application.unit_id],
                "user_id": [user.id], "campaign_id": [campaign.id], "extension_id": [extension.id],
                "year": [campaign.year], "key": ["profile"], "direction": ["up"], "login": user.login,
-               "colleague_id": [colleague.id], "notice_id": [notice.id],
-               "attachment_sections": {proof.id: "attachments", picture.id: "implementation"}}
+               "token": [captcha.new_token()], "colleague_id": [colleague.id], "notice_id": [notice.id],
+               "attachment_sections": {proof.id: "attachments", picture.id: "implementation"},
+               "final_id": [application.final_prints[-1].id], "comment_id": [comment.id]}
     clients = {"anonymous": app.test_client(), "applicant_a": app.test_client()}
     assert login(clients["applicant_a"], ids["login"]).status_code == 302
     clients["applicant_b"] = login_as("applicant")                   # also in 长沙
@@ -206,7 +214,7 @@ def a_state(app, ids) -> dict:
         user = db.session.get(User, ids["user_id"][0])
         return {"data": serialize(application), "status": application.status, "order": application.recommend_order,
                 "version": application.version,
-                "user": (user.password_hash, user.active, user.session_generation, user.failed_logins)}
+                "user": (user.password_hash, user.active, user.session_generation, user.must_change_password)}
 
 
 def expected(caller: str, view, rule, office: bool) -> str:
@@ -303,7 +311,7 @@ def test_an_unknown_url_argument_fails_the_access_test_with_a_clear_message(app,
 # nothing changes; everything else answers as it does for A's administrator (A's application is submitted, so
 # editing endpoints within their rights answer "not editable").
 
-ADMIN_ACTS = {"application.submit", "application.withdraw", "carry_over.copy_previous"}
+ADMIN_ACTS = {"application.submit", "application.withdraw", "carry_over.copy_previous", "final.generate"}
 RIGHTS = {"limited": {"implementation", "integration"}, "viewer": set()}
 
 
@@ -317,6 +325,8 @@ def section_of(endpoint: str, values: dict, ids: dict, body: dict) -> str | None
         return "attachments" if body.get("category") != "solution_picture" else "implementation"
     if endpoint == "attachments.delete":
         return ids["attachment_sections"][values["attachment_id"]]
+    if endpoint == "comments.reply":
+        return "profile"                    # the world's comment is on 企业简介
     return None
 
 

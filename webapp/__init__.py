@@ -15,7 +15,7 @@ from webapp.core.errors import register_error_handlers
 from webapp.core.extensions import csrf, db, login_manager, migrate
 from webapp.core.htmx import init_htmx
 from webapp.core.input_guard import init_input_guard
-from webapp.core.logs import SharedRotatingFileHandler
+from webapp.core.logs import RequestIdFilter, SharedRotatingFileHandler, init_request_ids
 from webapp.core.security_headers import init_request_limits, init_security_headers
 from webapp.core.templating import init_templating
 from webapp.ops.cli import register_cli
@@ -27,6 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides what the environment gives (tests pass their own database and folders)."""
     settings = load_config()
     settings.update(config or {})
+    if "SECRET_KEY" in (config or {}):
+        settings["SECRET_KEY_FROM_ENV"] = True      # given by the caller (tests, tools): chosen, not generated
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=True)
     app.config.update(settings)
     for key in ("INSTANCE_PATH", "UPLOAD_FOLDER", "DOCUMENT_FOLDER", "LOG_FOLDER"):
@@ -41,6 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    init_request_ids(app)
+    app.logger.addFilter(RequestIdFilter())     # every record of the app's log carries its request id
     init_session_guards(app)
     init_htmx(app)
     init_input_guard(app)
@@ -60,7 +64,8 @@ def _init_logging(app: Flask) -> None:
     # Several gunicorn workers write to the one file.
     handler = SharedRotatingFileHandler(os.path.join(app.config["LOG_FOLDER"], "app.log"),
                                         maxBytes=5 * 1024 * 1024, backupCount=10, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"))
+    handler.setFormatter(logging.Formatter(
+        "%(asctime)s %(levelname)s [%(process)d] [request %(request_id)s] %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
     app.logger.addHandler(handler)
     app.logger.setLevel(logging.INFO)

@@ -5,10 +5,13 @@ from webapp.accounts.views.admin import bp as accounts_admin
 from webapp.accounts.views.colleagues import bp as colleagues
 from webapp.accounts.views.auth import bp as auth
 from webapp.accounts.views.second_factor import bp as security_settings
+from webapp.accounts.views.unit_accounts import bp as unit_accounts
 from webapp.applications.views.activity import bp as activity
 from webapp.applications.views.attachments import bp as attachments
+from webapp.applications.views.comments import bp as comments
 from webapp.applications.views.documents import bp as documents
 from webapp.applications.views.editor import bp as application
+from webapp.applications.views.final import bp as final
 from webapp.applications.views.implementation import bp as implementation
 from webapp.applications.views.word_import import bp as word_import
 from webapp.audit.views import bp as audit
@@ -24,8 +27,8 @@ from webapp.selection.views import (
 )
 
 BLUEPRINTS = (main, auth, options, application, attachments, implementation, review, campaigns, carry_over,
-              accounts_admin, audit, documents, exports, security_settings, notices, colleagues, activity,
-              word_import, recommendation,
+              accounts_admin, audit, documents, exports, security_settings, unit_accounts, notices, colleagues,
+              activity, final, comments, word_import, recommendation,
               # The province's selection after 报送, and the experts' portal.
               hub.bp, form_check.bp, correction.bp, experts.bp, plan.bp, assignments.bp, results.bp, site_visits.bp,
               portal.bp, sheet.bp)

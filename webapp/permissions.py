@@ -4,7 +4,7 @@ Another's object answers 404 (its existence is not revealed); a wrong role answe
 """
 from functools import wraps
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user, login_required
 
 from webapp.accounts.members import is_enterprise_admin, may_edit_section
@@ -59,11 +59,18 @@ def can_edit_application(user: User, application: Application, section: str | No
             and is_editable(application, section))
 
 
+def refuse_object(object_type: str, object_id) -> None:
+    """404 for an object the user may not see (or that does not exist): its existence is not revealed, but the probe
+    is recorded (`access.probe`, by the 404 handler, rate-limited per user) so that walking through ids is seen."""
+    g.refused_object = (object_type, str(object_id))
+    abort(404)
+
+
 def get_application_or_404(application_id: int) -> Application:
     """Load an application the current user may see; 404 for anyone else's (its existence is not revealed)."""
     application = db.session.get(Application, application_id)
     if application is None or not can_view_application(current_user, application):
-        abort(404)
+        refuse_object("application", application_id)
     return application
 
 

@@ -23,10 +23,14 @@ class Transition:
     target: enum.Enum
     role: Role
     comment_required: bool = False
+    # The comment is required when leaving these states (e.g. the 修改说明 of a resubmission after a return).
+    comment_required_from: tuple[enum.Enum, ...] = ()
+    comment_name: str = "意见"
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition("提交", (S.DRAFT, S.RETURNED), S.SUBMITTED, Role.APPLICANT),
+    "submit": Transition("提交", (S.DRAFT, S.RETURNED), S.SUBMITTED, Role.APPLICANT,
+                         comment_required_from=(S.RETURNED,), comment_name="修改说明"),
     "withdraw": Transition("撤回", (S.SUBMITTED,), S.DRAFT, Role.APPLICANT),
     # A unit may still send a decided application back for correction until it reports its list (报送).
     "return": Transition("退回修改", (S.SUBMITTED, S.RECOMMENDED, S.NOT_RECOMMENDED), S.RETURNED, Role.RECOMMENDER,
@@ -98,8 +102,9 @@ def _check(table: dict[str, Transition], current, action: str, user: User, comme
         raise TransitionError(f"您无权执行“{transition.label}”。")
     if current not in transition.sources:
         raise TransitionError(f"{noun}当前状态为“{current.label}”，不能{transition.label}。")
-    if transition.comment_required and not (comment or "").strip():
-        raise TransitionError(f"{transition.label}时必须填写意见。")
+    if (transition.comment_required or current in transition.comment_required_from) and not (comment or "").strip():
+        when = f"从“{current.label}”{transition.label}" if current in transition.comment_required_from else transition.label
+        raise TransitionError(f"{when}时必须填写{transition.comment_name}。")
     return transition
 
 

@@ -1,16 +1,15 @@
 """Accounts (安全管理员): one-time passwords shown once, resets that end sessions, unlock, deactivate, audit."""
 import re
-from datetime import timedelta
 
 import pytest
 
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
-from webapp.models import ApplicationStatus, AuditRecord, Enterprise, RecommendingUnit, Role, User
-from webapp.core.timeutil import utcnow
+from webapp.models import ApplicationStatus, AuditRecord, Enterprise, LoginCounter, RecommendingUnit, Role, User
 
 from tests.conftest import PASSWORD, login, text
 from tests.factories import make_complete_application, make_enterprise
+from tests.selection.builders import expert
 
 
 def user_by_login(name: str) -> User:
@@ -81,15 +80,72 @@ def test_invalid_account_forms_are_shown_in_place(app, login_as, data, message):
     assert "adm-otp__password" not in response.get_data(as_text=True)
 
 
-def test_create_other_staff_accounts(app, login_as):
+def test_create_a_province_admin_account(app, login_as):
     security = login_as("security")
-    for role in ("admin", "security", "auditor"):
-        response = security.post("/admin/accounts/new", data={"role": role, "unit_id": "0", "login": f"new_{role}",
-                                                               "display_name": "新同事"})
-        one_time_password(response)
-        with app.app_context():
-            user = user_by_login(f"new_{role}")
-            assert user.role is Role(role) and user.unit_id is None and user.must_change_password
+    response = security.post("/admin/accounts/new", data={"role": "admin", "unit_id": "0", "login": "new_admin",
+                                                           "display_name": "新同事"})
+    one_time_password(response)
+    with app.app_context():
+        user = user_by_login("new_admin")
+        assert user.role is Role.ADMIN and user.unit_id is None and user.must_change_password
+
+
+# ---- 三员分立: no web account obtains another 三员 role's powers ---------------------------------------------------
+
+@pytest.mark.parametrize("role", ["security", "auditor"])
+def test_the_security_admin_cannot_create_a_security_or_audit_admin(app, login_as, role):
+    security = login_as("security")
+    assert f'value="{role}"' not in security.get("/admin/accounts/new").get_data(as_text=True)
+    response = security.post("/admin/accounts/new", data={"role": role, "unit_id": "0", "login": f"new_{role}",
+                                                           "display_name": "新同事"})
+    assert "adm-otp__password" not in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(db.select(User).filter_by(login=f"new_{role}")).first() is None
+
+
+def test_the_security_admin_cannot_become_the_auditor(app, login_as, accounts):
+    """Resetting the auditor's password (or its second factor, or unlocking or deactivating it) would let the security
+    admin log in as the auditor and read the record of their own actions."""
+    auditor = login_as("auditor")
+    security = login_as("security")
+    target = user_id(app, "auditor_user")
+    with app.app_context():
+        before = user_by_login("auditor_user").password_hash
+    page = text(security.get(f"/admin/accounts/{target}"))
+    assert "服务器控制台" in page and "重置密码" not in page
+    for action in ("reset-password", "unlock", "deactivate", "activate"):
+        response = security.post(f"/admin/accounts/{target}/{action}")
+        assert response.status_code == 403, action
+        assert "adm-otp__password" not in response.get_data(as_text=True)
+    assert security.post(f"/security/users/{target}/second-factor/reset").status_code == 403
+    with app.app_context():
+        user = user_by_login("auditor_user")
+        assert user.password_hash == before and user.active and not user.must_change_password
+        refused = audits("access.denied")
+        assert len(refused) == 5 and {r.actor_login for r in refused} == {"security_user"}
+    assert auditor.get("/admin/audit/").status_code == 200          # the auditor's session goes on
+    # … nor on another security admin, nor on themselves.
+    accounts.staff(Role.SECURITY, "security_two")
+    other = user_id(app, "security_two")
+    assert security.post(f"/admin/accounts/{other}/reset-password").status_code == 403
+    me = user_id(app, "security_user")
+    assert security.post(f"/admin/accounts/{me}/deactivate").status_code == 403
+
+
+def test_console_resets_a_security_or_audit_admin_and_the_auditor_sees_it(app, runner, login_as):
+    login_as("auditor")
+    result = runner.invoke(args=["reset-password", "--username", "auditor_user"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("一次性密码：")[1].split()[0]
+    response = login(app.test_client(), "auditor_user", password)
+    assert response.status_code == 302 and response.location.endswith("/password")
+    result = runner.invoke(args=["create-user", "--role", "security", "--username", "sec_two"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        records = audits("account.reset_password") + audits("account.create")
+        assert {r.actor_role for r in records} == {"console"}
+        assert all(r.actor_login.startswith("console:") for r in records)
+    assert runner.invoke(args=["reset-password", "--username", "nobody"]).exit_code != 0
 
 
 def test_reset_password_ends_the_old_session(app, login_as, accounts):
@@ -113,22 +169,20 @@ def test_reset_password_ends_the_old_session(app, login_as, accounts):
     assert "/password" in response.location
 
 
-def test_unlock(app, login_as, accounts):
+def test_unlock_clears_the_paused_login(app, login_as, accounts):
     accounts.staff(Role.RECOMMENDER, "cs_reviewer", "长沙市")
-    with app.app_context():
-        user = user_by_login("cs_reviewer")
-        user.locked_until, user.failed_logins = utcnow() + timedelta(minutes=20), 4
-        db.session.commit()
-        target = user.id
-    assert login(app.test_client(), "cs_reviewer").status_code == 200          # locked: the login page again
+    client = app.test_client()
+    for _ in range(5):
+        login(client, "cs_reviewer", "wrong")
+    assert "已暂停至" in text(login(client, "cs_reviewer"))
     security = login_as("security")
-    assert "已锁定" in text(security.get(f"/admin/accounts/{target}"))
+    target = user_id(app, "cs_reviewer")
+    assert "127.0.0.1：6 次" in text(security.get(f"/admin/accounts/{target}"))      # 5 and the refused try
     assert security.post(f"/admin/accounts/{target}/unlock").status_code == 303
     with app.app_context():
-        user = user_by_login("cs_reviewer")
-        assert user.locked_until is None and user.failed_logins == 0
         assert audits("account.unlock")
-    assert login(app.test_client(), "cs_reviewer").status_code == 302
+        assert db.session.execute(db.select(LoginCounter).filter_by(login="cs_reviewer")).first() is None
+    assert login(client, "cs_reviewer").status_code == 302
 
 
 def test_deactivate_ends_sessions_and_activate_restores(app, login_as):
@@ -145,19 +199,6 @@ def test_deactivate_ends_sessions_and_activate_restores(app, login_as):
     assert login(app.test_client(), "cs_reviewer").status_code == 302
     with app.app_context():
         assert user_by_login("cs_reviewer").active and audits("account.activate")
-
-
-def test_cannot_deactivate_oneself(app, login_as):
-    security = login_as("security")
-    me = user_id(app, "security_user")
-    response = security.post(f"/admin/accounts/{me}/deactivate", follow_redirects=True)
-    assert "不能停用自己的账号" in text(response)
-    assert security.get("/admin/accounts/").status_code == 200
-    with app.app_context():
-        assert user_by_login("security_user").active
-        assert audits("account.deactivate")[-1].success is False
-    response = security.post(f"/admin/accounts/{me}/reset-password", follow_redirects=True)
-    assert "adm-otp__password" not in response.get_data(as_text=True)
 
 
 def test_enterprise_accounts_search_and_pages(app, login_as):
@@ -195,3 +236,19 @@ def test_only_security_manages_accounts(app, login_as, role):
     assert client.post("/admin/accounts/1/reset-password").status_code == 403
     with app.app_context():
         assert db.session.execute(db.select(User).filter_by(login="evil")).scalar_one_or_none() is None
+
+
+def test_the_security_admin_resets_an_experts_password_but_creates_no_bare_expert(app, login_as):
+    """An expert's login comes from the 专家库 entry (issue_expert_login); afterwards it is an account like the others."""
+    with app.app_context():
+        entry = expert("重置专家", "株洲市", login="zj_reset")
+        db.session.commit()
+        target = entry.user_id
+    security = login_as("security")
+    password = one_time_password(security.post(f"/admin/accounts/{target}/reset-password"))
+    with app.app_context():
+        assert user_by_login("zj_reset").check_password(password)
+    response = security.post("/admin/accounts/new", data={"role": "expert", "login": "zj_bare", "display_name": "无库专家"})
+    assert response.status_code in (200, 403)
+    with app.app_context():
+        assert db.session.execute(db.select(User).filter_by(login="zj_bare")).scalar_one_or_none() is None

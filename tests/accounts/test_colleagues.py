@@ -11,7 +11,7 @@ from webapp.models import (
 
 from tests.colleagues import colleague_client, make_colleague
 from tests.conftest import login, text
-from tests.factories import make_application
+from tests.factories import make_application, stamp
 from tests.form_data import SECTION_POSTS, save_section, start_application
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -98,7 +98,8 @@ def test_the_stamped_scan_is_the_administrators_alone(app, login_as):
                                                         "file": (io.BytesIO(PDF), "执照.pdf")})
     assert licence.status_code == 303
     scan = {"category": "stamped_scan", "file": (io.BytesIO(PDF), "盖章版.pdf")}
-    assert admin.post(f"{base}/attachments", data=scan).status_code == 303
+    answer = admin.post(f"{base}/attachments", data=scan)     # reaches the upload: refused only for want of a 盖章版
+    assert answer.status_code == 200 and "请先生成盖章版（定稿）" in text(answer)
 
 
 def test_a_colleague_who_may_only_view(app, login_as):
@@ -192,7 +193,11 @@ def test_the_units_what_changed_names_who_saved(app, login_as):
     colleague = colleague_client(app, admin_login, name="赵财务")
     assert save_section(colleague, application_id, "profile", {"profile": "赵财务改写的企业简介。" * 5}).status_code \
         == 303
-    assert admin.post(f"/applications/{application_id}/submit").status_code == 303
+    with app.app_context():                 # the administrator stamps 第2版 again, then resubmits
+        stamp(db.session, db.session.get(Application, application_id), write_files=False)
+        db.session.commit()
+    assert admin.post(f"/applications/{application_id}/submit", data={"explanation": "补充了企业简介。"}).status_code \
+        == 303
     review = text(unit.get(f"/review/{application_id}"))
     assert "修改人" in review and "赵财务" in review
     assert "赵财务" in text(unit.get(f"/applications/{application_id}/history"))

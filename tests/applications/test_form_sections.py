@@ -126,7 +126,7 @@ def test_percentages_refuse_negative(applicant):
 
 def test_profile_limit_counts_characters_after_trimming(applicant, app):
     response = save(applicant, "profile", profile="企" * 501)
-    assert response.status_code == 200 and "不超过500字（当前501字" in errors_of(response)
+    assert response.status_code == 200 and "超出 1 字（不超过500字，当前501字）" in errors_of(response)
     assert save(applicant, "profile", profile="  " + "企" * 500 + "\n ").status_code == 303
     with app.app_context():
         assert len(stored(app, applicant.application_id).profile) == 500
@@ -139,9 +139,20 @@ def test_line_breaks_count_once_as_the_browser_counts_them(applicant, app):
         assert stored(app, applicant.application_id).profile == "甲\n" * 249 + "乙"
 
 
-def test_text_fields_carry_maxlength_and_counter(applicant):
+def test_text_fields_carry_a_counter_and_never_cut(applicant):
+    """No maxlength: a browser would cut a pasted text silently. The counter shows the limit; the server checks."""
     page = applicant.get(f"/applications/{applicant.application_id}/sections/profile").get_data(as_text=True)
-    assert 'maxlength="500"' in page and 'data-counter="500"' in page and 'data-counter-for="profile"' in page
+    assert 'data-counter="500"' in page and 'data-counter-for="profile"' in page and "maxlength" not in page
+
+
+def test_an_over_long_paste_is_kept_in_full_with_the_message(applicant, app):
+    pasted = "企业以智能制造为主线推进数字化转型。" * 35 + "企业总部位于长沙。"   # 630 + 9 = 639 characters
+    response = save(applicant, "profile", profile=pasted)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "超出 139 字（不超过500字，当前639字）" in errors_of(response)
+    assert pasted in body                                   # kept in full in the form, nothing cut
+    with app.app_context():
+        assert stored(app, applicant.application_id).profile is None
 
 
 # ---- conditional fields --------------------------------------------------------------------------------------------

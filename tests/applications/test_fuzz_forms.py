@@ -131,8 +131,8 @@ def test_the_scenario_form_refuses_bad_input_clearly_and_keeps_the_data(app, log
 
 
 REGISTRATION = {"company_name": "湖南模糊测试有限公司", "credit_code": "91430100MA4L2BCD13", "prefecture": "430100",
-                "county": "430104", "contact_name": "张三", "mobile": "13800000000", "password": "Passw0rd!x",
-                "password2": "Passw0rd!x", "confirm_code_as_printed": ""}
+                "county": "430104", "contact_name": "张三", "mobile": "13800000000", "password": "Passw0rd!x-2024",
+                "password2": "Passw0rd!x-2024", "confirm_code_as_printed": ""}
 
 
 def counts(app):

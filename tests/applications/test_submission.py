@@ -16,7 +16,7 @@ from webapp.core.timeutil import utcnow
 from webapp.applications.word import content_fingerprint, frozen_path
 
 from tests.conftest import text
-from tests.factories import make_complete_application, make_enterprise
+from tests.factories import make_complete_application, make_enterprise, stamp
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def complete(app):
         db.session.commit()
         ids = application.id, enterprise.users[0].login
     client = app.test_client()
-    client.post("/login", data={"login": ids[1], "password": "Passw0rd!x"})
+    client.post("/login", data={"login": ids[1], "password": "Passw0rd!x-2024"})
     client.application_id = ids[0]
     return client
 
@@ -93,12 +93,33 @@ def test_snapshot_does_not_change_when_data_changes_later(app, complete):
         assert application.snapshots[0].data["profile"] != "撤回后修改的简介"
 
 
-def test_a_change_between_the_checks_and_the_write_is_submitted_as_changed(app, complete):
-    """The submission checks and renders before the write lock; what changed meanwhile is rendered again."""
+def test_a_change_between_the_checks_and_the_write_voids_the_stamped_version(app, complete):
+    """The submission checks before the write lock; a change made meanwhile makes the 盖章版 stale: refused."""
     with app.test_request_context("/", method="POST"):
         application = application_of(complete)
         prepared = prepare_submission(application)
-        assert prepared.blockers == [] and prepared.document is not None
+        assert prepared.blockers == [] and prepared.final is not None
+        db.session.rollback()
+        application.profile = "提交前一刻在另一个窗口修改的简介"
+        application.updated_at = utcnow() + timedelta(seconds=1)
+        db.session.flush()
+        with pytest.raises(TransitionError, match="暂不能提交"):
+            submit_application(application, application.enterprise.users[0], prepared)
+        db.session.rollback()
+        assert application_of(complete).status is ApplicationStatus.DRAFT
+
+
+def test_without_a_required_scan_a_change_meanwhile_is_rendered_again(app):
+    """A campaign that asks for no stamped scan: the Word file is rendered at submission, again if the data
+    changed after the checks."""
+    with app.test_request_context("/", method="POST"):
+        campaign = current_campaign()
+        campaign.required_attachments = ["license", "audit", "equipment"]
+        application = make_complete_application(db.session, enterprise=make_enterprise(db.session, name="湖南无扫描"),
+                                                campaign=campaign, stamped=False)
+        db.session.commit()
+        prepared = prepare_submission(application)
+        assert prepared.blockers == [] and prepared.final is None and prepared.document is not None
         db.session.rollback()
         application.profile = "提交前一刻在另一个窗口修改的简介"
         application.updated_at = utcnow() + timedelta(seconds=1)
@@ -109,15 +130,20 @@ def test_a_change_between_the_checks_and_the_write_is_submitted_as_changed(app, 
         assert snapshot.fingerprint == content_fingerprint(application) != prepared.document.fingerprint
 
 
-def test_an_unchanged_application_is_submitted_with_the_prepared_file(app, complete):
+def test_submission_freezes_the_stamped_version_itself(app, complete):
+    """The file submitted is the 盖章版 that was printed and stamped: same bytes, version, date and fingerprint."""
     with app.test_request_context("/", method="POST"):
         application = application_of(complete)
+        final = application.final_prints[-1]
         prepared = prepare_submission(application)
         db.session.rollback()
         snapshot = submit_application(application, application.enterprise.users[0], prepared)
         db.session.commit()
-        assert frozen_path(snapshot).read_bytes() == prepared.document.data
-        assert snapshot.version == 1 and snapshot.created_at == prepared.generated_at
+        assert frozen_path(snapshot).read_bytes() == frozen_path(final).read_bytes()
+        assert (snapshot.version, snapshot.fingerprint, snapshot.docx_sha256) == \
+            (final.version, final.fingerprint, final.docx_sha256) == (1, content_fingerprint(application),
+                                                                     final.docx_sha256)
+        assert application.declared_on == final.declared_on and application.version == 1
 
 
 def test_withdraw_until_the_unit_acts(app, complete, accounts):
@@ -125,7 +151,12 @@ def test_withdraw_until_the_unit_acts(app, complete, accounts):
     response = complete.post(f"/applications/{complete.application_id}/withdraw")
     assert response.status_code == 303
     with app.app_context():
-        assert application_of(complete).status is ApplicationStatus.DRAFT
+        application = application_of(complete)
+        assert application.status is ApplicationStatus.DRAFT
+        # The next submission is 第2版: its paper must say so, so the 盖章版 is generated and stamped again.
+        assert "第1版已经提交过" in submission_blockers(application, application.campaign)[0].message
+        stamp(db.session, application, write_files=False)
+        db.session.commit()
     complete.post(f"/applications/{complete.application_id}/submit")
     with app.app_context():
         accounts.staff  # noqa: B018 (documented fixture)
@@ -175,6 +206,7 @@ def test_blocking_eligibility_rule_stops_submission_and_warning_does_not(app, co
         rule = db.session.execute(db.select(CampaignRule).filter_by(
             key=RuleKey.MIN_REVENUE, app_type=ApplicationType.ENTERPRISE)).scalar_one()
         rule.mode = RuleMode.WARN
+        stamp(db.session, application, write_files=False)      # the changed revenue, printed and stamped again
         db.session.commit()
         assert submission_blockers(application, application.campaign) == []
         _, eligibility = checklist(application, application.campaign)
@@ -216,11 +248,18 @@ def test_returned_application_shows_the_comment_and_can_be_resubmitted(app, comp
         db.session.commit()
     page = text(complete.get(f"/applications/{complete.application_id}/sections/overview"))
     assert "请补充近三年研发投入的说明。" in page
-    assert complete.post(f"/applications/{complete.application_id}/submit").status_code == 303
+    with app.app_context():
+        stamp(db.session, application_of(complete), write_files=False)     # 第2版 printed and stamped
+        db.session.commit()
+    refused = complete.post(f"/applications/{complete.application_id}/submit")
+    assert refused.status_code == 200 and "请填写修改说明" in text(refused)
+    assert complete.post(f"/applications/{complete.application_id}/submit",
+                         data={"explanation": "已补充研发投入说明。"}).status_code == 303
     with app.app_context():
         application = application_of(complete)
         assert application.status is ApplicationStatus.SUBMITTED and application.version == 2
         assert [s.version for s in application.snapshots] == [1, 2]
+        assert application.status_changes[-1].comment == "已补充研发投入说明。"
 
 
 def test_submit_is_refused_for_incomplete_application(app, login_as):
@@ -240,19 +279,17 @@ def test_submit_application_requires_draft_or_returned(app, complete):
             submit_application(application, application.enterprise.users[0])
 
 
-def test_stamped_scan_of_older_content_blocks_submission(app, complete):
-    from webapp.models import AttachmentCategory
-    from webapp.applications.word import content_fingerprint
+def test_an_edit_after_the_stamped_version_blocks_submission_until_stamped_again(app, complete):
     with app.app_context():
         application = application_of(complete)
-        scan = next(a for a in application.attachments if a.category is AttachmentCategory.STAMPED_SCAN)
-        scan.document_fingerprint = content_fingerprint(application)
-        db.session.commit()
         assert submission_blockers(application, application.campaign) == []
         application.profile = "盖章打印之后又修改了简介。"
         db.session.commit()
         messages = [p.message for p in submission_blockers(application, application.campaign)]
-        assert any("校验码" in m and "不一致" in m for m in messages), messages
+        assert messages == ["盖章版（第1版）已过期：生成后申报书内容有修改。请重新生成盖章版，打印、签字盖章后重新上传扫描件。"]
+        final = stamp(db.session, application, write_files=False)
+        assert final.version == 1 and len(application.final_prints) == 2
+        assert submission_blockers(application, application.campaign) == []
 
 
 def test_eligibility_is_shown_beside_the_form(app, complete):

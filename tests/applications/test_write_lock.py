@@ -10,7 +10,7 @@ from sqlalchemy import event
 from webapp.campaigns.lookup import current_campaign
 from webapp.ops.demo_files import minimal_pdf
 from webapp.core.extensions import db, finish_writes
-from webapp.models import User
+from webapp.models import Application, User
 from webapp.applications.uploads import receive_upload
 
 from tests.conftest import PASSWORD
@@ -77,18 +77,25 @@ def assert_lock_only_while_writing(groups):
 def test_a_section_save_writes_under_the_lock_and_renders_without_it(applicant, statements):
     statements.clear()
     response = applicant.post(f"/applications/{applicant.application_id}/sections/profile",
-                              data={**SECTION_POSTS["profile"], "version": "0"}, headers={"HX-Request": "true"})
+                              data={**SECTION_POSTS["profile"], "version": "0", "confirm_restamp": "1"},
+                              headers={"HX-Request": "true"})
     assert response.status_code == 200 and "已保存" in response.get_data(as_text=True)
     assert_lock_only_while_writing(transactions(statements))
 
 
-def test_the_password_hash_is_checked_before_the_login_takes_the_lock(app, accounts, statements):
+def test_the_password_hash_is_checked_outside_the_write_lock(app, accounts, statements):
+    """A login writes twice, briefly: it counts the attempt (before the hash, so that parallel guesses cannot check
+    more passwords than allowed), and records the outcome. The slow hash runs between them, without the lock."""
     login_name = accounts.enterprise()
     statements.clear()
     assert app.test_client().post("/login", data={"login": login_name, "password": PASSWORD}).status_code == 302
-    before = assert_lock_only_while_writing(transactions(statements))
-    # The account is read (and its scrypt hash checked) in the deferred transaction before the locked one.
-    assert "other" in before[0][1]
+    groups = transactions(statements)
+    locked = [i for i, (begin, _kinds) in enumerate(groups) if begin == "BEGIN IMMEDIATE"]
+    assert len(locked) == 2 and all({"UPDATE", "INSERT"} & set(groups[i][1]) for i in locked)
+    between = groups[locked[0] + 1:locked[1]]
+    assert between and all(begin == "BEGIN" and not {"UPDATE", "INSERT"} & set(kinds) for begin, kinds in between)
+    # The account is read (and its scrypt hash checked) in the deferred transaction between the two.
+    assert any("other" in kinds for _begin, kinds in between)
 
 
 def test_a_write_after_finish_writes_is_refused(app, accounts):
@@ -103,12 +110,25 @@ def test_a_write_after_finish_writes_is_refused(app, accounts):
         db.session.rollback()
 
 
-def test_a_submission_renders_its_word_file_before_it_takes_the_lock(applicant, statements):
+def test_a_submission_checks_before_it_takes_the_lock(applicant, statements):
     statements.clear()
     assert applicant.post(f"/applications/{applicant.application_id}/submit").status_code == 303
     before = assert_lock_only_while_writing(transactions(statements))
-    # The checks and the rendering read the whole application (its 环节, 场景 and pictures) before the lock.
+    # The checks read the whole application (its 环节, 场景 and pictures) before the lock.
     assert sum(len(kinds) for _begin, kinds in before) >= 5
+
+
+def test_a_final_print_renders_its_word_file_before_it_takes_the_lock(app, applicant, statements):
+    with app.app_context():
+        application = db.session.get(Application, applicant.application_id)
+        application.profile = "生成盖章版后又修改了简介。"          # the 盖章版 is stale: a new one can be made
+        db.session.commit()
+    statements.clear()
+    assert applicant.post(f"/applications/{applicant.application_id}/final").status_code == 303
+    before = assert_lock_only_while_writing(transactions(statements))
+    assert sum(len(kinds) for _begin, kinds in before) >= 5
+    with app.app_context():
+        assert len(db.session.get(Application, applicant.application_id).final_prints) == 2
 
 
 def test_an_upload_is_received_and_hashed_before_it_takes_the_lock(applicant, statements, monkeypatch):

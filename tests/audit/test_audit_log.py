@@ -5,6 +5,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
+from webapp.audit import chain
 from webapp.audit import trail as audit
 from webapp.core.extensions import db
 from webapp.models import AuditRecord
@@ -17,8 +18,11 @@ def add_records(app):
     """Records at known Beijing times: three days of logins, a reset, a lockout and a hostile detail."""
     with app.app_context():
         def add(action, when, **kwargs):
-            record = audit.record(action, **kwargs)
-            record.created_at = from_local(when)
+            audit.record(action, **kwargs)
+            values = db.session.info[chain.PENDING][-1]         # written (and hashed) by the commit below
+            login = {"auth.login": "cs_liu", "auth.lockout": "zz_wang"}.get(action, "sec_zhao")
+            values.update(created_at=from_local(when), actor_login=login,
+                          actor_role="security" if login == "sec_zhao" else "recommender")
 
         add("auth.login", datetime(2024, 3, 1, 9, 0), object_type="user_account", object_id=7,
             detail={"login": "cs_liu"})
@@ -27,10 +31,6 @@ def add_records(app):
         add("auth.lockout", datetime(2024, 3, 3, 0, 1), object_type="user_account", object_id=8, success=False)
         add("account.reset_password", datetime(2024, 3, 3, 10, 0), object_type="user_account", object_id=8,
             detail="=HYPERLINK(\"http://evil\",\"x\")")
-        for record in db.session.new:
-            if isinstance(record, AuditRecord):
-                record.actor_login = {"auth.login": "cs_liu", "auth.lockout": "zz_wang"}.get(record.action, "sec_zhao")
-                record.actor_role = "security" if record.actor_login == "sec_zhao" else "recommender"
         db.session.commit()
 
 

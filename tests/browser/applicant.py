@@ -36,7 +36,11 @@ def fill_application(page: Page, e: Enterprise, shot, files: Path) -> None:
     if js:
         expect(page.get_by_label("所属行业中类").locator("option", has_text=e.group)).to_have_count(1)
     else:
-        ui.save_section(page)  # the 中类 list follows the saved 大类
+        # One pass: the 中类 list follows the chosen 大类 without saving, and nothing typed is lost.
+        with page.expect_navigation():
+            page.get_by_role("button", name="更新中类列表").click()
+        expect(page.locator("#section-form .flash--info")).to_contain_text("列表已按您的选择更新")
+        expect(page.get_by_label("所属行业大类")).to_have_value(re.compile(r"^\d{2}$"))
     page.get_by_label("所属行业中类").select_option(label=e.group)
     ui.fill_fields(page, e.basic())
     shot(page, "basic-info")
@@ -197,12 +201,14 @@ def make_files(folder: Path, everything: bool) -> dict[str, list[Path]]:
 
 
 def attachments_word_and_submit(page: Page, e: Enterprise, shot, files: Path) -> int:
-    """八: upload, download the Word file and check it, upload the stamped scan, 提交前检查, submit.
-    Returns the application's id."""
+    """八: upload the proof files; download the draft Word file and check it; 定稿: generate the 盖章版, download it
+    and check that it is the file to stamp (version, fingerprint, no 草稿); upload the stamped scan; 提交前检查;
+    submit. Returns the application's id."""
     expect(ui.section_heading(page)).to_contain_text("相关证明材料")
     for label, paths in make_files(files, everything=ui.js_on(page)).items():
         ui.upload(page, label, paths)
     shot(page, "attachments", at=ui.category_block(page, "（三）"))
+    expect(ui.category_block(page, "盖章申报书扫描件")).to_contain_text("尚未生成盖章版")
 
     with page.expect_download() as info:
         page.get_by_role("link", name="下载Word版（草稿）").click()
@@ -212,21 +218,19 @@ def attachments_word_and_submit(page: Page, e: Enterprise, shot, files: Path) ->
     word = files / "申报书.docx"
     download.save_as(word)
     check_word(word, e)
+    assert "草稿 · 版本 1 ·" in footer_of(word)            # the number the page shows: 第 1 版
+    expect(page.locator(".app-header__version")).to_have_text("第 1 版")
 
-    # The print, signed and stamped, scanned: its footer's 校验码 is prefilled in the form.
-    stamped = files / "盖章申报书扫描件.pdf"
-    stamped.write_bytes(minimal_pdf("盖章申报书扫描件"))
-    expect(page.get_by_label("打印件页脚校验码")).not_to_have_value("")
-    ui.upload(page, "盖章申报书扫描件", [stamped])
-    expect(page.locator(".progress__label")).to_have_text("已完成 100%")
-
+    final = stamp_and_scan(page, e, shot, files, version=1)
     page.get_by_role("link", name="提交前检查").first.click()
     expect(page.get_by_role("heading", name="提交前检查")).to_be_visible()
     expect(page.get_by_role("heading", name="检查通过")).to_be_visible()
+    expect(page.locator(".checklist--ok")).to_contain_text(f"校验码 {final}")
     shot(page, "checklist-passed")
     page.get_by_role("button", name="确认提交申报书").click()
     expect(page.get_by_text("申报书已提交，等待推荐单位审核。")).to_be_visible()
     expect(page.locator(".av-facts .status")).to_have_text("已提交")
+    expect(page.locator(".av-facts")).to_contain_text("第1版")
     shot(page, "submitted-view")
     application_id = int(re.search(r"/applications/(\d+)", page.url).group(1))
 
@@ -234,6 +238,41 @@ def attachments_word_and_submit(page: Page, e: Enterprise, shot, files: Path) ->
     expect(page.locator(".card .status")).to_have_text("已提交")
     shot(page, "home-submitted")
     return application_id
+
+
+def stamp_and_scan(page: Page, e: Enterprise, shot, files: Path, *, version: int) -> str:
+    """定稿: generate the 盖章版 of `version`, download it, check it is the file to stamp, and upload its "scan" on the
+    same page. Returns its fingerprint."""
+    page.get_by_role("link", name="盖章版（定稿）").first.click()
+    expect(page.get_by_role("heading", name="盖章版（定稿）")).to_be_visible()
+    expect(page.locator(".final-steps")).to_contain_text("除盖章扫描件外，各部分均已完成")
+    page.get_by_role("button", name=f"生成盖章版（第 {version} 版）").click()
+    expect(page.get_by_text(f"已生成盖章版（第{version}版")).to_be_visible()
+    fingerprint = page.locator(".final-facts code").inner_text().strip()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载盖章版 Word").click()
+    stamped_word = files / f"盖章版-{version}.docx"
+    info.value.save_as(stamped_word)
+    footer = footer_of(stamped_word)
+    assert "草稿" not in footer and f"版本 {version} ·" in footer and fingerprint in footer, footer
+    shot(page, f"final-print-v{version}", full_page=True)
+    scan = files / "盖章申报书扫描件.pdf"
+    scan.write_bytes(minimal_pdf(f"{e.name} 盖章申报书 第{version}版 {fingerprint}"))
+    block = ui.category_block(page, "盖章申报书扫描件")
+    block.locator("input[type=file]").set_input_files(str(scan))
+    with page.expect_navigation():
+        block.get_by_role("button", name="上传", exact=True).click()
+    expect(page.get_by_text("已上传 1 个文件：盖章申报书扫描件.pdf")).to_be_visible()
+    block = ui.category_block(page, "盖章申报书扫描件")
+    expect(block).to_contain_text(f"盖章版第 {version} 版 · 校验码 {fingerprint}")
+    expect(block.locator(".attachment__warning")).to_have_count(0)
+    expect(page.locator(".final-step").last).to_contain_text("盖章扫描件已上传")
+    return fingerprint
+
+
+def footer_of(path: Path) -> str:
+    document = docx.Document(str(path))
+    return "\n".join(p.text for section in document.sections for p in section.footer.paragraphs)
 
 
 def check_word(path: Path, e: Enterprise) -> None:

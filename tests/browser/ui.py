@@ -128,6 +128,12 @@ def section_state(page: Page, heading: str) -> Locator:
     return nav.get_by_role("link", name=re.compile(re.escape(heading))).locator(".section-state")
 
 
+def section_flag(page: Page, heading: str) -> Locator:
+    """The 有意见 flag of a section in the section list."""
+    nav = page.get_by_role("navigation", name="申报书各部分")
+    return nav.get_by_role("link", name=re.compile(re.escape(heading))).locator(".section-flag")
+
+
 def fill_list(page: Page, label: str, items: list[str]) -> None:
     """A numbered list: fill the first item, then ＋ 添加一项 and fill the next, as often as needed."""
     editor = page.locator("fieldset.list-editor", has=page.get_by_text(label, exact=True))

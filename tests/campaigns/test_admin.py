@@ -367,7 +367,7 @@ def test_applicant_copies_from_the_home_page(app, login_as):
     with app.app_context():
         login_name = db.session.get(Enterprise, enterprise_id).users[0].login
     client = app.test_client()
-    response = client.post("/login", data={"login": login_name, "password": "Passw0rd!x"})
+    response = client.post("/login", data={"login": login_name, "password": "Passw0rd!x-2024"})
     assert response.status_code == 302
     home = text(client.get("/home"))
     assert "开始填写申报书" in home and "从上一年度申报书复制" in home

@@ -233,7 +233,7 @@ def test_the_audit_trail_covers_what_the_standard_asks(app, login_as, accounts):
     unit.get("/review/summary/export.xlsx")                                # an export
     unit.post("/review/summary/letter-scan", content_type="multipart/form-data",  # the stamped 推荐函
               data={"file": (io.BytesIO(minimal_pdf("推荐函")), "推荐函.pdf")})
-    unit.post("/review/summary/report", data={"confirm_undecided": "y"})  # a report
+    unit.post("/review/summary/report", data={"confirm_undecided": "y", "confirmed": "1"})  # a report
     with app.app_context():
         unit_id = db.session.get(Application, first).unit_id
     admin.post(f"/admin/reports/{unit_id}/return", data={"comment": "请重新排序后报送。"})

@@ -8,11 +8,14 @@ from webapp.core.extensions import db
 from webapp.models import AuditRecord
 
 from tests.form_data import SECTION_POSTS
-from tests.test_access import CALLER_ROLE, CALLERS, mutable_state, ordered_calls, post_body, url_values, world  # noqa: F401
+from tests import test_access
+from tests.test_access import CALLER_ROLE, CALLERS, mutable_state, ordered_calls, post_body, url_values
 
 # Audit records that a GET may write: downloads and exports are reads worth recording, and so is a refused request.
-GET_AUDIT_ACTIONS = re.compile(r"^(document\.download|attachment\.download|access\.denied|audit\.export|"
+GET_AUDIT_ACTIONS = re.compile(r"^(document\.download|attachment\.download|access\.denied|access\.probe|audit\.export|"
                                r"report\.export|export\.[a-z_]+)$")
+
+world = test_access.world          # the fixture, shared
 
 
 def caller_for(view, clients):
@@ -114,8 +117,10 @@ def test_get_never_changes_data_and_every_answer_carries_the_security_headers(ap
                 if headers.get("Referrer-Policy") != "same-origin" or (
                         headers.get("X-Frame-Options") != "DENY" and not framed_pdf):
                     failures.append(f"{where}: referrer or frame policy missing")
-                if response.mimetype == "text/html" and "no-store" not in headers.get("Cache-Control", ""):
-                    failures.append(f"{where}: an HTML page that caches may keep")
+                if "no-store" not in headers.get("Cache-Control", ""):
+                    failures.append(f"{where}: a page or download that caches may keep")
+                if "camera=()" not in headers.get("Permissions-Policy", ""):
+                    failures.append(f"{where}: no Permissions-Policy")
     assert failures == [], "\n".join(failures)
 
 

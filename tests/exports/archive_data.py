@@ -5,7 +5,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from tests.factories import DECISION_FOR, add_solution_picture, make_application, make_png, unit_reviewer
+from tests.factories import DECISION_FOR, add_solution_picture, make_application, make_png, stamp, unit_reviewer
 from tests.zip_tools import names_as_read
 from webapp.applications.lifecycle import submit_application
 from webapp.core.extensions import db
@@ -60,6 +60,7 @@ def make_app(name: str, county: str, target: S, picture: bool = False) -> Applic
     scenario = application.links[1].scenarios[0]
     add_solution_picture(db.session, scenario, make_png(40, 30, seed=3), write_file=True)
     add_solution_picture(db.session, scenario, make_png(40, 30, seed=4), write_file=True)
+    stamp(db.session, application, write_files=True)        # the pictures are in the 盖章版: printed again
     if target is not S.DRAFT:
         submit_application(application, application.enterprise.users[0])
         if target in DECISION_FOR:

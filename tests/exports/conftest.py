@@ -24,7 +24,10 @@ def campaign_data(app):
             "zhuzhou": make_app("株洲荷塘重工有限公司", "430202", S.RECOMMENDED),
         }
         changsha = made["first"].unit_id
-        db.session.add(UnitReport(campaign_id=made["first"].campaign_id, unit_id=changsha, status=ReportStatus.REPORTED,
-                                  reported_at=datetime(2024, 5, 8, 2, 0), fill_date=date(2024, 5, 8)))
+        # The unit's report row exists already (a decision locks it before counting the quota): mark it reported.
+        report = db.session.execute(db.select(UnitReport).filter_by(campaign_id=made["first"].campaign_id,
+                                                                    unit_id=changsha)).scalar_one()
+        report.status, report.reported_at, report.fill_date = (ReportStatus.REPORTED, datetime(2024, 5, 8, 2, 0),
+                                                               date(2024, 5, 8))
         db.session.commit()
         return {key: (a.id, a.company_name) for key, a in made.items()}

@@ -14,13 +14,13 @@ from webapp.models import (
 from webapp.review.decisions import decide
 from webapp.ops.demo_files import minimal_pdf
 from webapp.review.letter import upload_scan
-from webapp.review.report import ensure_report, return_report, submit_report
+from webapp.review.report import lock_unit_list, return_report, submit_report
 from webapp.status import TransitionError
 from webapp.core.timeutil import utcnow
 
 from tests.colleagues import colleague_client, make_colleague
 from tests.conftest import login, text
-from tests.factories import OPINION, make_application, unit_reviewer
+from tests.factories import OPINION, make_application, stamp, unit_reviewer
 
 COMMENT = "请补充智能制造专项审计报告。"
 
@@ -95,7 +95,11 @@ def test_resubmission_withdrawal_and_a_returned_list_reach_the_unit(app, login_a
     unit_decides(app, application_id, "return", COMMENT)
     enterprise = app.test_client()
     login(enterprise, admin)
-    assert enterprise.post(f"/applications/{application_id}/submit").status_code == 303
+    with app.app_context():                 # stamped again (第2版) before resubmitting
+        stamp(db.session, db.session.get(Application, application_id), write_files=False)
+        db.session.commit()
+    assert enterprise.post(f"/applications/{application_id}/submit",
+                           data={"explanation": "已按意见修改。"}).status_code == 303
     with app.app_context():
         [resubmitted] = notices_of(unit.login_name)
         assert resubmitted.kind == "application.resubmitted" and resubmitted.link == f"/review/{application_id}"
@@ -105,10 +109,11 @@ def test_resubmission_withdrawal_and_a_returned_list_reach_the_unit(app, login_a
         assert notices_of(unit.login_name)[-1].kind == "application.withdrawn"
         application = db.session.get(Application, application_id)
         enterprise_admin = db.session.execute(db.select(User).filter_by(login=admin)).scalar_one()
+        stamp(db.session, application, write_files=False)
         submit_application(application, enterprise_admin)
         reviewer = db.session.execute(db.select(User).filter_by(login=unit.login_name)).scalar_one()
         decide(application, "recommend", reviewer, OPINION)
-        report = ensure_report(current_campaign(), application.unit_id)
+        report = lock_unit_list(current_campaign().id, application.unit_id)
         upload_scan(report, application.unit, reviewer, io.BytesIO(minimal_pdf("推荐函")), "推荐函.pdf", None)
         submit_report(current_campaign(), application.unit_id, reviewer)
         province = db.session.execute(db.select(User).filter_by(login=province_login)).scalar_one()

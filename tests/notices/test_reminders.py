@@ -92,7 +92,10 @@ def test_units_that_have_not_reported_are_reminded(app):
         zhuzhou = make_application(db.session, name="湖南株洲企业有限公司", county="430202", status=S.RECOMMENDED)
         make_application(db.session, name="湖南湘潭草稿企业有限公司", county="430302")       # a draft only: no list
         campaign = current_campaign()
-        db.session.add(UnitReport(campaign_id=campaign.id, unit_id=zhuzhou.unit_id, status=ReportStatus.REPORTED))
+        # The unit's report row exists already (a decision locks it before counting the quota): mark it reported.
+        report = db.session.execute(db.select(UnitReport).filter_by(campaign_id=campaign.id, unit_id=zhuzhou.unit_id)
+                                    ).scalar_one()
+        report.status = ReportStatus.REPORTED
         reviewer = unit_reviewer(db.session, changsha.unit)
         db.session.commit()
         due = write_due_reminders(campaign.unit_deadline - timedelta(days=3))

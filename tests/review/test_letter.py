@@ -37,7 +37,7 @@ def test_report_needs_every_opinion(app, login_as):
         db.session.get(Application, application_id).recommend_opinion = None
         db.session.commit()
     upload_letter(unit)
-    response = unit.post("/review/summary/report", data={})
+    response = unit.post("/review/summary/report", data={"confirmed": "1"})
     assert response.status_code == 409 and "以下申报书尚未填写推荐意见：湖南缺推荐意见装备有限公司" in text(response)
 
 
@@ -81,10 +81,10 @@ def test_a_scan_of_an_older_letter_does_not_let_the_list_be_reported(app, login_
     unit.post(f"/review/{b}/move", data={"direction": "up"})           # the order changes: the printed letter is old
     page = text(unit.get("/review/summary"))
     assert "与当前推荐函不一致" in page
-    response = unit.post("/review/summary/report", data={})
+    response = unit.post("/review/summary/report", data={"confirmed": "1"})
     assert response.status_code == 409 and "推荐函扫描件的校验码" in text(response)
     upload_letter(unit)
-    assert unit.post("/review/summary/report", data={}).status_code == 303
+    assert unit.post("/review/summary/report", data={"confirmed": "1"}).status_code == 303
 
 
 def test_the_province_sees_the_letter_and_its_scan_with_the_summary(app, login_as):
@@ -92,7 +92,7 @@ def test_the_province_sees_the_letter_and_its_scan_with_the_summary(app, login_a
     application_id = make_submitted(app, "湖南省厅见函有限公司")
     recommend(unit, application_id)
     upload_letter(unit)
-    unit.post("/review/summary/report", data={})
+    unit.post("/review/summary/report", data={"confirmed": "1"})
     with app.app_context():
         scan = db.session.execute(db.select(LetterScan)).scalar_one()
         campaign_id, unit_id = current_campaign().id, db.session.get(Application, application_id).unit_id

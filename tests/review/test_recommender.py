@@ -22,8 +22,10 @@ from webapp.review.report import ReviewError
 from webapp.status import TransitionError
 from webapp.core.timeutil import local_today, utcnow
 
+from webapp.ops.demo_trades import person
+
 from tests.conftest import text
-from tests.factories import make_application, make_complete_application, make_enterprise
+from tests.factories import make_application, make_complete_application, make_enterprise, resubmit
 
 CHANGSHA, ZHUZHOU = "430100", "430200"
 HTMX = {"HX-Request": "true"}
@@ -255,7 +257,7 @@ def test_another_unit_gets_404_everywhere(app, login_as):
                       (f"/review/{theirs}/position", {"position": "1"})):
         assert zhuzhou.post(url, data=data).status_code == 404, url
         assert zhuzhou.post(url, data=data, headers=HTMX).status_code == 404, url
-    response = zhuzhou.post("/review/bulk", data={"ids": [str(theirs)], "action": "reject"})
+    response = zhuzhou.post("/review/bulk", data={"ids": [str(theirs)], "action": "reject", "confirmed": "1"})
     assert response.status_code == 303
     assert "申报书不存在或无权处理" in text(zhuzhou.get("/review/"))
     assert status_of(app, theirs) is S.RECOMMENDED
@@ -354,7 +356,7 @@ def test_no_decision_after_the_unit_deadline(app, unit):
     response = recommend(unit, application_id)
     assert response.status_code == 409 and "推荐截止时间" in text(response)
     assert status_of(app, application_id) is S.SUBMITTED
-    assert unit.post("/review/summary/report", data={"confirm_undecided": "y"}).status_code == 409
+    assert unit.post("/review/summary/report", data={"confirm_undecided": "y", "confirmed": "1"}).status_code == 409
     assert "推荐截止时间" in text(unit.get("/review/"))
 
 
@@ -371,7 +373,7 @@ def test_section_comments_reach_the_enterprise_at_that_section(app, unit):
         assert all(c.status_change_id for c in comments)
         login = db.session.get(Application, application_id).enterprise.users[0].login
     enterprise = app.test_client()
-    enterprise.post("/login", data={"login": login, "password": "Passw0rd!x"})
+    enterprise.post("/login", data={"login": login, "password": "Passw0rd!x-2024"})
     profile = text(enterprise.get(f"/applications/{application_id}/sections/profile"))
     assert "企业简介请补充主营产品的市场占有率。" in profile and "生产作业环节的技术方案请写明供应商" not in profile
     assert "请按以下意见修改。" in profile
@@ -408,15 +410,15 @@ def test_diff_shows_exactly_the_changed_fields(app, unit):
         old_solution = scenario.solution
         scenario.solution = "改为采用国产工业软件平台，供应商为湖南本地企业。"
         link_name = application.links[0].link.name
-        submit_application(application, application.enterprise.users[0])
+        resubmit(db.session, application)
         db.session.commit()
         result = changes_since_return(db.session.get(Application, application_id))
         assert (result.old_version, result.new_version) == (1, 2)
         labels = [c.label for c in result.changes]
         assert labels == ["企业基本信息：联系人 姓名", "企业简介：企业简介",
-                          f"环节1（{link_name}）场景2：采用的技术方案"]
+                          f"环节1（{link_name}）场景2：采用的技术方案", "相关证明材料：盖章申报书扫描件"]
         by_label = {c.label: c for c in result.changes}
-        assert by_label["企业基本信息：联系人 姓名"].old == "王晓燕"
+        assert by_label["企业基本信息：联系人 姓名"].old == person("湖南修改对比有限公司", "联系人").name
         assert by_label["企业基本信息：联系人 姓名"].new == "赵新联系人"
         solution = by_label[f"环节1（{link_name}）场景2：采用的技术方案"]
         assert solution.old == old_solution and solution.new.startswith("改为采用国产")
@@ -424,8 +426,10 @@ def test_diff_shows_exactly_the_changed_fields(app, unit):
         assert "".join(piece for op, piece in pieces if op != "ins") == by_label["企业简介：企业简介"].old
         assert "".join(piece for op, piece in pieces if op != "del") == by_label["企业简介：企业简介"].new
         assert any(op == "ins" for op, _ in pieces) and any(op == "same" for op, _ in pieces)
+        scan = by_label["相关证明材料：盖章申报书扫描件"]         # one valid scan on each side, of its own version
+        assert (scan.old, scan.new) == ("盖章申报书扫描件.pdf（盖章版第1版）", "盖章申报书扫描件.pdf（盖章版第2版）")
     page = text(unit.get(f"/review/{application_id}"))
-    assert "退回后修改的内容" in page and "共 3 处修改" in page
+    assert "退回后修改的内容" in page and "共 4 处修改" in page
     assert f"环节1（{link_name}）场景2：采用的技术方案" in page and "赵新联系人" in page
 
 
@@ -480,7 +484,8 @@ def test_bulk_decisions_each_row_on_its_own(app, unit):
     unit.post(f"/review/{returned}/return", data={"return-comment": "请修改"})
 
     response = unit.post("/review/bulk", data={"ids": [str(a), str(returned), str(b), str(c)], "action": "recommend",
-                                               "comment": OPINION, "return_to": "/review/?sort=name&dir=asc"})
+                                               "comment": OPINION, "return_to": "/review/?sort=name&dir=asc",
+                                               "confirmed": "1"})
     assert response.status_code == 303 and response.location.endswith("/review/?sort=name&dir=asc")
     page = text(unit.get("/review/"))
     assert "已推荐 2 份申报书：湖南批量甲有限公司、湖南批量乙有限公司" in page
@@ -499,7 +504,8 @@ def test_bulk_form_errors_in_place(app, unit):
     assert response.status_code == 200 and "请先勾选要处理的申报书" in text(response)
     assert "<html" not in response.get_data(as_text=True)
     assert unit.post("/review/bulk", data={"ids": [str(a)], "action": "return", "comment": "统一退回补充材料",
-                                           "return_to": "https://evil.example/"}).location.endswith("/review/")
+                                           "return_to": "https://evil.example/", "confirmed": "1"}
+                     ).location.endswith("/review/")
     assert status_of(app, a) is S.RETURNED
 
 
@@ -552,7 +558,9 @@ def test_summary_page_and_excel_export(app, unit):
     blank = load_workbook(io.BytesIO(unit.get("/review/summary/export.xlsx").data)).active
     assert blank.cell(2, 8).value == "填报日期：    年  月  日"
     assert "35专用设备制造业" in page and "351采矿、冶金、建筑专用设备制造" in page
-    assert "岳麓区" in page and "浏阳市" in page and "液压油缸智能装配车间" in page and "13787120002" in page
+    with app.app_context():
+        mobile = db.session.get(Application, enterprise_app).contact_mobile
+    assert "岳麓区" in page and "浏阳市" in page and "液压油缸智能装配车间" in page and mobile in page
     assert page.index("浏阳花炮智能车间有限公司") < page.index("湖南湘江智能装备股份有限公司")
 
     response = unit.post("/review/summary/fill-date", data={"fill_date": "2024-06-18"})
@@ -578,7 +586,8 @@ def test_summary_page_and_excel_export(app, unit):
                                                           for s in l.scenarios) for l in a.links)
             expected.append([order, a.company_name, a.county.name, a.app_type.label,
                              a.workshop_name if a.app_type is ApplicationType.WORKSHOP else None,
-                             "35专用设备制造业", "351采矿、冶金、建筑专用设备制造", links, "王晓燕", "13787120002"])
+                             "35专用设备制造业", "351采矿、冶金、建筑专用设备制造", links, a.contact_name,
+                             a.contact_mobile])
     rows = [[sheet.cell(r, c).value for c in range(1, 11)] for r in (4, 5)]
     assert rows == expected
     assert rows[0][2] == "浏阳市" and rows[0][4] == "液压油缸智能装配车间" and rows[1][4] is None
@@ -597,15 +606,15 @@ def test_fill_date_defaults_to_today_and_is_validated(app, unit):
 def test_report_locks_the_list_until_the_admin_returns_it(app, unit, login_as):
     a = make_submitted(app, "湖南报送甲有限公司")
     b = make_submitted(app, "湖南报送乙有限公司")
-    response = unit.post("/review/summary/report", data={})
+    response = unit.post("/review/summary/report", data={"confirmed": "1"})
     assert response.status_code == 409 and "尚未推荐任何申报书" in text(response)
     recommend(unit, a)
-    response = unit.post("/review/summary/report", data={})
+    response = unit.post("/review/summary/report", data={"confirmed": "1"})
     assert response.status_code == 409 and "推荐函" in text(response)
     upload_letter(unit)
-    response = unit.post("/review/summary/report", data={})
+    response = unit.post("/review/summary/report", data={"confirmed": "1"})
     assert response.status_code == 409 and "还有 1 份已提交的申报书尚未处理" in text(response)
-    assert unit.post("/review/summary/report", data={"confirm_undecided": "y"}).status_code == 303
+    assert unit.post("/review/summary/report", data={"confirm_undecided": "y", "confirmed": "1"}).status_code == 303
     with app.app_context():
         report = db.session.execute(db.select(UnitReport)).scalar_one()
         assert report.reported_at is not None and report.fill_date == local_today()
@@ -618,7 +627,7 @@ def test_report_locks_the_list_until_the_admin_returns_it(app, unit, login_as):
     assert response.status_code == 409 and "已锁定" in text(response)
     assert unit.post(f"/review/{a}/reject", data={}).status_code == 409
     assert unit.post(f"/review/{a}/move", data={"direction": "down"}).status_code == 409
-    assert unit.post("/review/summary/report", data={"confirm_undecided": "y"}).status_code == 409
+    assert unit.post("/review/summary/report", data={"confirm_undecided": "y", "confirmed": "1"}).status_code == 409
     assert unit.post("/review/summary/fill-date", data={"fill_date": "2024-01-01"}).status_code == 409
     assert 'name="ids"' not in unit.get("/review/").get_data(as_text=True)
     assert status_of(app, a) is S.RECOMMENDED and status_of(app, b) is S.SUBMITTED
@@ -646,7 +655,7 @@ def test_a_list_returned_after_the_deadline_can_be_corrected(app, unit, login_as
     a = make_submitted(app, "湖南逾期退回有限公司")
     recommend(unit, a)
     upload_letter(unit)
-    assert unit.post("/review/summary/report", data={}).status_code == 303
+    assert unit.post("/review/summary/report", data={"confirmed": "1"}).status_code == 303
     with app.app_context():
         current_campaign().unit_deadline = utcnow() - timedelta(days=1)
         db.session.commit()

@@ -1,12 +1,12 @@
 """形式审查 through the pages: the queue of reported lists with their flags, 通过 / 需补正 / 不通过, and the
 enterprise's 补正 (only the sections asked, a new 盖章版 when the content changed, by the deadline)."""
 import io
+import re
 from datetime import timedelta
 
 import pytest
 
 from webapp.applications.versions import NotEditable, section_version, sections_write
-from webapp.applications.word import content_fingerprint
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
 from webapp.core.timeutil import local_today, utcnow
@@ -55,7 +55,7 @@ def test_the_queue_shows_reported_lists_only_with_the_rules_flags(app, login_as)
     page = text(admin.get(f"/admin/selection/{campaign_id(app)}/form-check"))
     assert "湖南报送已审装备有限公司" in page and "株洲未报送装备有限公司" not in page
     assert "缺少必备证明材料“（二）近三年企业财务审计报告及智能制造专项审计报告”" in page
-    assert "近3年智能制造总投入不低于10000万元（当前未填写）" in page
+    assert "近3年智能制造总投入不低于10000万元（填写投入情况后核对）" in page
     assert "尚未报送（13）" in page
     fragment = admin.get(f"/admin/selection/{campaign_id(app)}/form-check?status=recommended", headers=HTMX)
     assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
@@ -125,12 +125,13 @@ def test_correction_goes_to_the_enterprise_alone_for_the_sections_asked(app, log
     home = text(enterprise.get("/home"))
     assert "省工业和信息化厅形式审查要求补正" in home and "请核对投入构成。" in home
     section = text(enterprise.get(f"/applications/{application_id}/sections/investment"))
-    assert "<strong>省工信厅形式审查意见：</strong>国产占比与清单不一致。" in section
+    assert re.search(r"<strong>省工信厅形式审查意见</strong>.{0,80}：<span[^>]*>国产占比与清单不一致。</span>", section)
     # Another section is not editable; the asked one is.
     other = enterprise.post(f"/applications/{application_id}/sections/profile", data={"profile": "改写", "version": "0"})
     assert other.status_code == 409 and "不包括这一部分" in text(other)
     saved = enterprise.post(f"/applications/{application_id}/sections/investment",
-                            data=investment_post(app, application_id, domestic_share="84.2"))
+                            data={**investment_post(app, application_id, domestic_share="84.2"),
+                                  "confirm_restamp": "1"})          # the submitted 盖章版 is voided: asked first
     assert saved.status_code == 303
     refused = enterprise.post(f"/applications/{application_id}/attachments", content_type="multipart/form-data",
                               data={"category": "license", "file": (io.BytesIO(minimal_pdf("执照")), "执照.pdf")})
@@ -138,16 +139,17 @@ def test_correction_goes_to_the_enterprise_alone_for_the_sections_asked(app, log
     with app.app_context():
         assert not [a for a in db.session.get(Application, application_id).attachments if a.original_name == "执照.pdf"]
 
-    # The content changed: a new 盖章版 is needed before sending it back.
+    # The content changed: a new 盖章版 (第2版), stamped and scanned, before sending it back.
     page = text(enterprise.get(f"/applications/{application_id}/correction"))
-    assert "申报书内容已修改" in page and "重新上传盖章申报书扫描件" in page
+    assert "盖章版（第1版）已过期" in page
     assert enterprise.post(f"/applications/{application_id}/correction", data={}).status_code == 409
-    with app.app_context():
-        stamp = content_fingerprint(db.session.get(Application, application_id))
+    assert enterprise.post(f"/applications/{application_id}/final").status_code == 303
     uploaded = enterprise.post(f"/applications/{application_id}/attachments", content_type="multipart/form-data",
-                               data={"category": "stamped_scan", "document_fingerprint": stamp,
+                               data={"category": "stamped_scan",
                                      "file": (io.BytesIO(minimal_pdf("盖章")), "盖章申报书（补正）.pdf")})
     assert uploaded.status_code in (200, 303)
+    page = text(enterprise.get(f"/applications/{application_id}/correction"))
+    assert "提交后将生成新的版本（第2版）" in page
     response = enterprise.post(f"/applications/{application_id}/correction", data={"reply": "已按清单重新核算。"})
     assert response.status_code == 303 and status(app, application_id) is S.CORRECTED
     with app.app_context():
@@ -201,7 +203,9 @@ def test_an_unchanged_correction_needs_no_new_stamp(app, login_as):
     response = enterprise.post(f"/applications/{application_id}/correction", data={"reply": "审计报告由某会计师事务所出具。"})
     assert response.status_code == 303 and status(app, application_id) is S.CORRECTED
     with app.app_context():
-        assert db.session.get(Application, application_id).version == 2
+        application = db.session.get(Application, application_id)
+        assert application.version == 1 and len(application.snapshots) == 1     # the stamped 第1版 stays valid
+        assert db.session.execute(db.select(CorrectionRequest)).scalar_one().answered_version == 1
 
 
 

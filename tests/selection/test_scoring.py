@@ -167,7 +167,7 @@ def test_a_submitted_sheet_is_read_only_until_the_admin_reopens_it_with_a_reason
     reopen_card(row.card, staff(Role.ADMIN), "第一项分数与评语不一致，请核对。")
     assert row.card.submitted_at is None and row.card.reopen_reason == "第一项分数与评语不一致，请核对。"
     assert save_sections(row, sheet, user, {section_key(first_scored(sheet)): Posted("39", "")}).saved
-    db.session.flush()
+    db.session.commit()             # audit records are written (and chained) by the commit of their change
     actions = db.session.execute(db.select(AuditRecord.action)).scalars().all()
     assert "score.submit" in actions and "score.reopen" in actions
 

@@ -4,12 +4,14 @@ set of sections, or view only. The administrator resets their passwords, deactiv
 hand the administrator role to one of them. Each function checks that `admin` is the enterprise's administrator and
 that the colleague belongs to the same enterprise; every change is audited; the caller commits.
 """
+from webapp.accounts import throttles
 from webapp.accounts.members import is_enterprise_admin, membership
 from webapp.accounts.operations import AccountError, end_sessions
 from webapp.accounts.passwords import generate_one_time_password
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
 from webapp.audit import trail as audit
 from webapp.core.extensions import db
+from webapp.core.locks import lock_row
 from webapp.models import EnterpriseMember, MemberAccess, Role, User
 from webapp.notices.events import notify_password_reset
 from webapp.notices.inbox import notify, path_for
@@ -61,6 +63,9 @@ def add_colleague(admin: User, *, name: str, mobile: str, access: MemberAccess,
     """A new colleague account with its one-time password (shown once to the administrator)."""
     _check_admin(admin)
     keys = _clean_rights(access, list(sections))
+    # The next free "-NN" is counted, then taken: the enterprise row is locked first, so that two additions at the
+    # same moment (two tabs, two hosts) number one after the other instead of colliding on the login.
+    lock_row(admin.enterprise)
     password = generate_one_time_password()
     user = User(login=next_login(admin), role=Role.APPLICANT, display_name=name, mobile=mobile,
                 enterprise_id=admin.enterprise_id, must_change_password=True)
@@ -92,7 +97,7 @@ def reset_password(admin: User, colleague: User) -> str:
     password = generate_one_time_password()
     colleague.set_password(password)
     colleague.must_change_password = True
-    colleague.failed_logins, colleague.locked_until = 0, None
+    throttles.clear(throttles.login_key(colleague.login))
     end_sessions(colleague)
     audit.record("colleague.reset_password", obj=colleague, actor=admin, detail={"login": colleague.login})
     notify_password_reset(colleague, admin)

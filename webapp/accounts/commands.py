@@ -4,7 +4,7 @@ from flask.cli import with_appcontext
 
 from webapp.accounts import operations as accounts
 from webapp.core.extensions import db
-from webapp.models import Role
+from webapp.models import Role, User
 from webapp.selection import experts
 
 
@@ -35,4 +35,22 @@ def create_user_command(role, username, unit_name, display_name):
     click.echo("首次登录后须修改密码。此密码不会再次显示。")
 
 
-COMMANDS = (create_user_command,)
+@click.command("reset-password")
+@click.option("--username", required=True, help="用户名（企业为统一社会信用代码）")
+@click.option("--second-factor", "second_factor", is_flag=True, help="同时重置动态口令（手机丢失时）")
+@with_appcontext
+def reset_password_command(username, second_factor):
+    """Give any account a one-time password (to be changed at the next login): the way to reset a 安全管理员 or
+    审计管理员 account, which no web account may do (三员分立). Audited with the operating-system user."""
+    user = db.session.execute(db.select(User).filter_by(login=username.strip())).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"用户名 {username} 不存在。")
+    if second_factor and user.totp_secret:
+        accounts.remove_second_factor(user, None)
+    password = accounts.reset_password_of(user, None, detail={"second_factor": second_factor})
+    db.session.commit()
+    click.echo(f"已重置 {user.role.label} 账号 {user.login} 的密码，一次性密码：{password}")
+    click.echo("下次登录后须修改密码，该账号现有登录已全部失效。此密码不会再次显示。")
+
+
+COMMANDS = (create_user_command, reset_password_command)

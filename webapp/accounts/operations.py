@@ -1,26 +1,22 @@
-"""Account operations: registration, authentication with lockout per account and throttling per client address,
-the second factor (TOTP) of staff accounts, password changes, staff accounts."""
+"""Account operations: registration, the second factor (TOTP) of staff accounts, password changes, staff accounts.
+Logging in is in accounts/authentication.py, its counters in accounts/throttles.py."""
 import hmac
 import json
 import time
 import unicodedata
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import pyotp
-from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from webapp.audit import trail as audit
-from webapp.accounts import codes
+from webapp.accounts import codes, throttles
 from webapp.core.extensions import db
 from webapp.models import (
-    STAFF_ROLES, County, Enterprise, EnterpriseMember, LoginThrottle, MemberAccess, RecommendingUnit, Role,
-    SecondFactor, SecuritySetting, User,
+    STAFF_ROLES, County, Enterprise, EnterpriseMember, MemberAccess, RecommendingUnit, Role, SecondFactor,
+    SecuritySetting, User,
 )
 from webapp.accounts.passwords import generate_one_time_password
-from webapp.notices.events import notify_second_factor_enrolled
-from webapp.core.timeutil import fmt, utcnow
+from webapp.notices.events import notify_password_reset, notify_second_factor_enrolled
+from webapp.core.timeutil import utcnow
 
 
 class AccountError(Exception):
@@ -37,7 +33,8 @@ def register_enterprise(*, name: str, credit_code: str, county_adcode: str, cont
     unit = db.session.execute(
         db.select(RecommendingUnit).filter_by(prefecture_adcode=county.prefecture_adcode)).scalar_one()
     if db.session.execute(db.select(Enterprise.id).filter_by(credit_code=credit_code)).first():
-        raise AccountError("该统一社会信用代码已注册。如忘记密码，请联系所在市州工业和信息化局重置。")
+        raise AccountError("该统一社会信用代码已注册。如忘记密码，请联系所在市州工业和信息化局（推荐单位）核对营业执照后重置；"
+                           "如并非本企业注册（代码被他人占用），请携营业执照联系推荐单位释放后重新注册。")
     enterprise = Enterprise(name=name, credit_code=credit_code, county=county, unit=unit,
                             check_char_confirmed=check_char_confirmed, outside_hunan=not codes.is_hunan(credit_code))
     user = User(login=credit_code, role=Role.APPLICANT, display_name=contact_name, mobile=mobile,
@@ -50,146 +47,6 @@ def register_enterprise(*, name: str, credit_code: str, county_adcode: str, cont
     audit.record("account.register", obj=user, actor=user,
                  detail={"enterprise": name, "credit_code": credit_code, "check_char_confirmed": check_char_confirmed})
     return user
-
-
-@dataclass
-class LoginResult:
-    user: User | None
-    message: str | None = None
-    second_factor: bool = False     # the password was right; the user must now give a TOTP code
-
-
-# ---- throttling per client address (all workers share the counters through the database) ----
-
-def _address_limits() -> tuple[int, timedelta]:
-    config = current_app.config
-    return (int(config.get("LOGIN_ADDRESS_LIMIT", 20)),
-            timedelta(minutes=int(config.get("LOGIN_ADDRESS_WINDOW_MINUTES", 15))))
-
-
-def address_blocked_until(ip: str | None, now: datetime) -> datetime | None:
-    """When the address may try again, if it has used up its failed logins for the current window."""
-    if not ip:
-        return None
-    limit, window = _address_limits()
-    row = db.session.get(LoginThrottle, ip)
-    if row is not None and row.window_start > now - window and row.failures >= limit:
-        return row.window_start + window
-    return None
-
-
-def count_failed_login(ip: str | None, now: datetime) -> None:
-    """One more failure for the address, in one UPDATE (concurrent workers never lose a count)."""
-    if not ip:
-        return
-    _limit, window = _address_limits()
-    table = LoginThrottle.__table__
-    current = db.session.execute(
-        db.update(table).where(table.c.ip == ip, table.c.window_start > now - window)
-        .values(failures=table.c.failures + 1))
-    if current.rowcount:
-        return
-    # No window open: start one (and forget windows long past, so the table stays small).
-    db.session.execute(db.delete(table).where(table.c.window_start < now - timedelta(days=1)))
-    restarted = db.session.execute(db.update(table).where(table.c.ip == ip).values(window_start=now, failures=1))
-    if restarted.rowcount:
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.execute(db.insert(table).values(ip=ip, window_start=now, failures=1))
-    except IntegrityError:      # another worker opened the window at the same moment
-        db.session.execute(db.update(table).where(table.c.ip == ip).values(failures=table.c.failures + 1))
-
-
-def _refuse(message: str, ip: str | None, now: datetime) -> "LoginResult":
-    count_failed_login(ip, now)
-    return LoginResult(None, message)
-
-
-def _account(login: str) -> User | None:
-    """The account of a login as typed: a credit code (full-width, spaces, lower case forgiven), a colleague's
-    "<credit code>-02" in the same way, or a staff user name."""
-    code = codes.normalize(login)
-    if len(code) == 18:
-        normalized = code
-    elif len(code) == 20 and code[18:].isdigit():
-        normalized = f"{code[:18]}-{code[18:]}"
-    else:
-        normalized = login.strip()
-    return db.session.execute(db.select(User).filter_by(login=normalized)).scalar_one_or_none()
-
-
-@dataclass(frozen=True)
-class PasswordCheck:
-    """A password checked against the account's stored hash ahead of authenticate(), outside the write lock."""
-    password_hash: str | None
-    matches: bool
-
-
-def check_password_ahead(login: str, password: str) -> PasswordCheck:
-    """The slow hash (scrypt) checked before the login's write transaction, so it never holds SQLite's lock."""
-    user = _account(login)
-    if user is None or not user.password_hash:
-        return PasswordCheck(None, False)
-    return PasswordCheck(user.password_hash, user.check_password(password))
-
-
-def authenticate(login: str, password: str, now: datetime | None = None,
-                 checked: PasswordCheck | None = None) -> LoginResult:
-    """Check a login; count failures and lock the account after the configured number, for the configured time.
-
-    Failures are also counted per client address: past LOGIN_ADDRESS_LIMIT (20) in LOGIN_ADDRESS_WINDOW_MINUTES (15)
-    the address is refused before any password is checked, whatever account it tries.
-    A staff account with a second factor gets `second_factor=True` instead of a login: verify_second_factor follows.
-    `checked`: the result of check_password_ahead(), used if the account's hash is still the one checked.
-    """
-    now = now or utcnow()
-    ip = audit.client_ip()
-    blocked_until = address_blocked_until(ip, now)
-    if blocked_until is not None:
-        audit.record("auth.login", success=False, detail={"login": login[:64], "reason": "address_throttled"})
-        return LoginResult(None, f"该网络地址登录失败次数过多，请于 {fmt(blocked_until, '%H:%M')}（北京时间）之后再试。"
-                                 "如需帮助，请联系管理员。")
-    user = _account(login)
-    generic = "统一社会信用代码（用户名）或密码错误。"
-    if user is None:
-        audit.record("auth.login", success=False, detail={"login": login[:64], "reason": "unknown"})
-        return _refuse(generic, ip, now)
-    if not user.active:
-        audit.record("auth.login", obj=user, actor=user, success=False, detail={"reason": "inactive"})
-        return _refuse("该账号已停用，请联系管理员。", ip, now)
-    if user.is_locked(now):
-        audit.record("auth.login", obj=user, actor=user, success=False, detail={"reason": "locked"})
-        return _refuse(f"登录失败次数过多，账号已锁定至 {fmt(user.locked_until)}（北京时间），请稍后再试。", ip, now)
-    if checked is not None and checked.password_hash == user.password_hash:
-        password_ok = checked.matches
-    else:
-        password_ok = user.check_password(password)
-    if not password_ok:
-        message = _count_account_failure(user, now, generic, "密码")
-        audit.record("auth.login", obj=user, actor=user, success=False, detail={"reason": "password"})
-        return _refuse(message, ip, now)
-    if has_second_factor(user):
-        # The failure count is reset only when the code is right too: a known password must not buy fresh guesses.
-        audit.record("auth.password", obj=user, actor=user, detail={"second_factor": "pending"})
-        return LoginResult(user, second_factor=True)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    audit.record("auth.login", obj=user, actor=user)
-    return LoginResult(user)
-
-
-def _count_account_failure(user: User, now: datetime, message: str, what: str) -> str:
-    """One more failure of the account (a wrong password or TOTP code); lock it at the threshold."""
-    threshold = current_app.config["LOCKOUT_THRESHOLD"]
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= threshold:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
-        user.failed_logins = 0
-        audit.record("auth.lockout", obj=user, actor=user, success=False)
-        return f"连续{threshold}次{what}错误，账号已锁定至 {fmt(user.locked_until)}（北京时间）。"
-    return message + f"再错{threshold - user.failed_logins}次账号将被锁定{current_app.config['LOCKOUT_MINUTES']}分钟。"
 
 
 # ---- the second factor (TOTP, RFC 6238) of staff accounts ----
@@ -222,6 +79,29 @@ def set_second_factor_roles(roles: set[Role], actor: User) -> bool:
     row.value, row.updated_at, row.updated_by_id = json.dumps(values), utcnow(), actor.id
     audit.record("security.settings", object_type="security_setting", object_id=SETTING_SECOND_FACTOR_ROLES,
                  actor=actor, detail={"before": sorted(r.value for r in before), "after": values})
+    return True
+
+
+SETTING_CONTACT = "security_contact"
+
+
+def security_contact() -> str:
+    """How staff reach the 安全管理员 (a phone number or an office), shown on the login page; "" until set."""
+    row = db.session.get(SecuritySetting, SETTING_CONTACT)
+    return json.loads(row.value) if row else ""
+
+
+def set_security_contact(text: str, actor: User) -> bool:
+    text = (text or "").strip()[:100]
+    if text == security_contact():
+        return False
+    row = db.session.get(SecuritySetting, SETTING_CONTACT)
+    if row is None:
+        row = SecuritySetting(key=SETTING_CONTACT, value='""')
+        db.session.add(row)
+    row.value, row.updated_at, row.updated_by_id = json.dumps(text, ensure_ascii=False), utcnow(), actor.id
+    audit.record("security.settings", object_type="security_setting", object_id=SETTING_CONTACT, actor=actor,
+                 detail={"contact": text})
     return True
 
 
@@ -293,7 +173,7 @@ def confirm_enrolment(user: User, code: str, at: float | None = None) -> None:
 def remove_second_factor(user: User, actor: User, code: str | None = None, at: float | None = None) -> None:
     """The user removes their own factor (with a valid code, and only if their role does not require one), or the
     security administrator resets a lost one. Either way the user's sessions end."""
-    if actor.id == user.id:
+    if actor is not None and actor.id == user.id:
         if user.role in second_factor_roles():
             raise AccountError("按照安全管理员的设置，您的账号必须使用动态口令，不能解除绑定。")
         row = db.session.get(SecondFactor, user.id)
@@ -302,7 +182,7 @@ def remove_second_factor(user: User, actor: User, code: str | None = None, at: f
         if step is None:
             audit.record("account.second_factor_remove", obj=user, actor=actor, success=False)
             raise AccountError("动态口令不正确，未解除绑定。")
-    elif actor.role is not Role.SECURITY:
+    elif actor is not None and actor.role is not Role.SECURITY:       # None: the server console
         raise AccountError("只有安全管理员可以重置他人的动态口令。")
     user.totp_secret = None
     row = db.session.get(SecondFactor, user.id)
@@ -310,35 +190,16 @@ def remove_second_factor(user: User, actor: User, code: str | None = None, at: f
         row.pending_secret = row.pending_since = row.enrolled_at = row.last_step = None
     end_sessions(user)
     audit.record("account.second_factor_remove", obj=user, actor=actor,
-                 detail={"by": "self" if actor.id == user.id else "security"})
+                 detail={"by": "console" if actor is None else "self" if actor.id == user.id else "security"})
 
 
-def verify_second_factor(user: User, code: str, now: datetime | None = None, at: float | None = None) -> LoginResult:
-    """The second step of a login: a code not used before. Failures count like wrong passwords (account lockout
-    and the address's counter)."""
-    now = now or utcnow()
-    ip = audit.client_ip()
-    blocked_until = address_blocked_until(ip, now)
-    if blocked_until is not None:
-        audit.record("auth.login", obj=user, actor=user, success=False, detail={"reason": "address_throttled"})
-        return LoginResult(None, f"该网络地址登录失败次数过多，请于 {fmt(blocked_until, '%H:%M')}（北京时间）之后再试。")
-    if not user.active or not user.totp_secret:
-        return LoginResult(None, "登录已失效，请重新登录。")
-    if user.is_locked(now):
-        audit.record("auth.login", obj=user, actor=user, success=False, detail={"reason": "locked"})
-        return _refuse(f"登录失败次数过多，账号已锁定至 {fmt(user.locked_until)}（北京时间），请稍后再试。", ip, now)
+def accept_code(user: User, code: str, at: float | None = None) -> int | None:
+    """The time step of a right code of the user's factor, not used before (then recorded as used); else None."""
     row = _factor_row(user)
-    step = _matching_step(user.totp_secret, code, row.last_step, time.time() if at is None else at)
-    if step is None:
-        message = _count_account_failure(user, now, "动态口令不正确或已使用过。", "动态口令")
-        audit.record("auth.login", obj=user, actor=user, success=False, detail={"reason": "second_factor"})
-        return _refuse(message, ip, now)
-    row.last_step = step
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    audit.record("auth.login", obj=user, actor=user, detail={"second_factor": "totp"})
-    return LoginResult(user)
+    step = _matching_step(user.totp_secret or "", code, row.last_step, time.time() if at is None else at)
+    if step is not None:
+        row.last_step = step
+    return step
 
 
 def change_password(user: User, new_password: str) -> None:
@@ -351,6 +212,21 @@ def change_password(user: User, new_password: str) -> None:
 
 def end_sessions(user: User) -> None:
     user.session_generation += 1
+
+
+def reset_password_of(user: User, actor: User | None, detail: dict | None = None) -> str:
+    """A one-time password for `user`, to be changed at the next login; their sessions end, the failed-login
+    counters of the login name are forgotten. `actor` None: the server console. Audited; returns the password."""
+    password = generate_one_time_password()
+    user.set_password(password)
+    user.must_change_password = True
+    end_sessions(user)
+    throttles.clear(throttles.login_key(user.login))
+    audit.record("account.reset_password", obj=user, actor=actor,
+                 detail={"login": user.login, "role": user.role.value, **(detail or {})})
+    if actor is not None:
+        notify_password_reset(user, actor)
+    return password
 
 
 def create_staff_user(*, role: Role, login: str, unit_name: str | None = None, display_name: str = "",

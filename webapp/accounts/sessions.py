@@ -1,7 +1,9 @@
-"""Session rules: who the user is, idle timeout, forced password change, and what an expired HTMX save gets.
+"""Session rules: who the user is, idle timeout, absolute lifetime, forced password change, and what an expired
+HTMX save gets.
 
 The session cookie carries "<user id>:<session generation>"; bumping the generation (logout, password change)
-makes every copy of an older cookie worthless.
+makes every copy of an older cookie worthless. It also carries the login time: after SESSION_LIFETIME_HOURS (12) the
+user logs in again however active the session was, so a stolen cookie used now and then does not live forever.
 """
 import time
 
@@ -41,16 +43,37 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
 
-def restart_session() -> None:
-    """Drop everything in the session except the CSRF secret.
+RESUME = "resume_user"
 
-    Keeping the CSRF secret lets a form that is still open in another tab be saved after the user logs in again,
-    so a session that expired while someone was typing loses no text.
-    """
+
+def restart_session(resume_user: int | None = None) -> None:
+    """Drop everything in the session, the CSRF secret too, unless the session ended on its own (idle timeout,
+    lifetime) for `resume_user`: then the CSRF secret is kept for that user only, so that a form still open in
+    another tab can be saved once the same user has logged in again (no text lost). Anyone else who logs in next in
+    this browser gets a new secret (start_session)."""
     csrf_secret = session.get("csrf_token")
     session.clear()
-    if csrf_secret:
-        session["csrf_token"] = csrf_secret
+    if csrf_secret and resume_user is not None:
+        session["csrf_token"], session[RESUME] = csrf_secret, resume_user
+
+
+def start_session(user: User) -> None:
+    """A new session at login (nothing carried over, against fixation): a new CSRF secret unless this user is
+    resuming their own expired session; the login time for the absolute lifetime."""
+    keep = session.get("csrf_token") if session.get(RESUME) == user.id else None
+    session.clear()
+    if keep:
+        session["csrf_token"] = keep
+    session["login_at"] = session["last_seen"] = time.time()
+
+
+def _ended(message: str, resume_user: int | None):
+    logout_user()
+    restart_session(resume_user)
+    if is_htmx():
+        return session_expired_response(message + "本次内容没有保存，但仍保留在页面上。")
+    flash(message + "请重新登录。", "info")
+    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
 
 def session_expired_response(message: str) -> Response:
@@ -76,13 +99,10 @@ def init_session_guards(app: Flask) -> None:
             return None
         now = time.time()
         if now - session.get("last_seen", now) > app.config["IDLE_TIMEOUT_MINUTES"] * 60:
-            logout_user()
-            restart_session()
-            message = "长时间未操作，已自动退出。"
-            if is_htmx():
-                return session_expired_response(message + "本次内容没有保存，但仍保留在页面上。")
-            flash(message + "请重新登录。", "info")
-            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+            return _ended("长时间未操作，已自动退出。", current_user.id)
+        if now - session.get("login_at", 0) > app.config["SESSION_LIFETIME_HOURS"] * 3600:
+            hours = app.config["SESSION_LIFETIME_HOURS"]
+            return _ended(f"本次登录已超过{hours:g}小时，为安全起见已自动退出。", current_user.id)
         if request.endpoint not in PASSIVE:
             session["last_seen"] = now
         if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_OPEN:

@@ -1,12 +1,11 @@
 """八、相关证明材料 as the section shows it: the form's categories in order, with their files, hints, what is required
-and the totals; the version and fingerprint a stamped print of the current content carries."""
+and the totals; the 盖章版 and its valid stamped scan, and the scans it replaced."""
 from dataclasses import dataclass, field
 
+from webapp.applications.final_print import PrintState, print_state
 from webapp.applications.uploads import accept_for
-from webapp.applications.word import content_fingerprint
 from webapp.core.numbers import MB
 from webapp.models import Application, AttachmentCategory
-from webapp.status import is_editable
 
 
 # The blocks of section 八 in the form's order, with the form's explanatory text.
@@ -27,8 +26,8 @@ HINTS = {
                                      "主要研究报告、技术规范等复印件，获得省部级以上科技奖励证书复印件等证明材料",
     AttachmentCategory.OTHER: "智能制造能力成熟度评估报告，与智能制造专项审计报告相对应的发票、合同等佐证材料，"
                               "企业认为所需的其他证明材料等",
-    AttachmentCategory.STAMPED_SCAN: "下载系统生成的申报书 Word 文件，打印后由法定代表人签字并加盖企业公章，扫描后上传"
-                                     "（PDF、JPG 或 PNG）。页脚印有版本号和校验码，请核对。",
+    AttachmentCategory.STAMPED_SCAN: "内容全部填好后生成盖章版（定稿），打印后由法定代表人签字并加盖企业公章，扫描后上传"
+                                     "（一个 PDF，或一次选择全部页面的 JPG/PNG）。新上传的扫描件会替换之前的，旧的标为已作废。",
 }
 
 
@@ -54,8 +53,8 @@ class Overview:
     file_limit_mb: int
     picture_count: int
     picture_total: int
-    document_version: int
-    document_fingerprint: str
+    stamp: PrintState               # the 盖章版 and the valid stamped scan
+    superseded: list                # stamped scans replaced by a later one (已作废), oldest first
 
     @property
     def percent(self) -> int:
@@ -79,14 +78,15 @@ def attachment_overview(application: Application) -> Overview:
     blocks = [CategoryBlock(c, _label(c, application), HINTS[c], c.value in required, accept_for(c))
               for c in SECTION_CATEGORIES]
     by_category = {b.category: b for b in blocks}
-    pictures = []
+    pictures, superseded = [], []
     for attachment in application.attachments:
-        if attachment.category in by_category:
+        if attachment.superseded_at is not None:
+            superseded.append(attachment)
+        elif attachment.category in by_category:
             by_category[attachment.category].files.append(attachment)
         else:
             pictures.append(attachment)
     return Overview(blocks=blocks, total=sum(a.size for a in application.attachments),
                     limit_mb=campaign.max_application_mb, file_limit_mb=campaign.max_file_mb,
                     picture_count=len(pictures), picture_total=sum(a.size for a in pictures),
-                    document_version=application.version + 1 if is_editable(application) else application.version,
-                    document_fingerprint=content_fingerprint(application))
+                    stamp=print_state(application), superseded=superseded)

@@ -219,11 +219,16 @@ def _scenario_changes(link_no: int, title: str, old: list, new: list) -> list[Fi
     return out
 
 
+def _file_name(entry: dict) -> str:
+    """A file as the diff shows it; a stamped scan with the 盖章版 version it is a scan of."""
+    return f"{entry['name']}（盖章版第{entry['version']}版）" if entry.get("version") else entry["name"]
+
+
 def _attachment_changes(old: list, new: list) -> list[FieldChange]:
     out = []
     for category in AttachmentCategory:
-        a = sorted((f["name"], f["sha256"]) for f in old if f["category"] == category.value)
-        b = sorted((f["name"], f["sha256"]) for f in new if f["category"] == category.value)
+        a = sorted((_file_name(f), f["sha256"]) for f in old if f["category"] == category.value)
+        b = sorted((_file_name(f), f["sha256"]) for f in new if f["category"] == category.value)
         if a != b:
             out.append(FieldChange(f"attachments.{category.value}", f"相关证明材料：{category.label}",
                                    "、".join(n for n, _ in a) or EMPTY, "、".join(n for n, _ in b) or EMPTY))

@@ -1,10 +1,11 @@
 """The checklist before submission: every section's completeness report and the campaign's eligibility problems."""
 from datetime import datetime
 
+from webapp.applications.comments import unanswered_problems
 from webapp.applications.contents import load_contents
 from webapp.applications.completeness import eligibility_problems, report_for
 from webapp.applications.rules import Problem
-from webapp.applications.sections import SECTIONS
+from webapp.applications.sections import SECTION_BY_KEY, SECTIONS, Section
 from webapp.core.timeutil import fmt
 from webapp.models import Application, Campaign
 
@@ -20,7 +21,17 @@ def submission_blockers(application: Application, campaign: Campaign, now: datet
     reports, eligibility = checklist(application, campaign)
     blockers = [p for r in reports.values() for p in r.problems if p.blocking]
     blockers += [p for p in eligibility if p.blocking]
+    blockers += unanswered_problems(application)
     if not campaign.accepts_submissions(application.enterprise_id, now):
         blockers.insert(0, Problem("", f"申报已截止（截止时间 {fmt(campaign.deadline_for(application.enterprise_id))}），"
                                        "不能再提交。如有特殊情况，请联系推荐单位。", kind="deadline"))
     return blockers
+
+
+def grouped(problems: list[Problem]) -> list[tuple[Section | None, list[Problem]]]:
+    """The problems by section, in the form's order; those of no section (the deadline) first."""
+    by_key: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_key.setdefault(problem.section if problem.section in SECTION_BY_KEY else "", []).append(problem)
+    groups = [(None, by_key[""])] if "" in by_key else []
+    return groups + [(section, by_key[section.key]) for section in SECTIONS if section.key in by_key]

@@ -10,8 +10,9 @@ from webapp.applications.implementation import SCENARIO_FIELDS
 from webapp.applications.rules import (
     Problem, SectionReport, cost_sum_message, not_greater_message, staff_sum_message,
 )
-from webapp.applications.word import content_fingerprint
+from webapp.applications.final_print import STAMP, print_state
 from webapp.core.numbers import plain_decimal
+from webapp.core.text_limits import over_limit_message
 from webapp.forms.applications.situation import COSTS
 from webapp.models import (
     Application, ApplicationType, AttachmentCategory, Campaign, EnterpriseNature, RuleKey, RuleMode,
@@ -125,29 +126,37 @@ def check_investment(report, application, campaign):
 
 
 def check_attachments(report, application, campaign):
-    present = {a.category for a in application.attachments}
+    present = {a.category for a in application.attachments if a.superseded_at is None}
     for value in campaign.required_attachments:
         category = AttachmentCategory(value)
         report.required += 1
         if category in present:
             report.filled += 1
-        else:
+        elif category is not AttachmentCategory.STAMPED_SCAN:
             report.problems.append(Problem("attachments", f"请上传“{category.label}”。", f"category-{value}"))
-    _check_stamped_scan(report, application)
+    _check_stamped_scan(report, application, AttachmentCategory.STAMPED_SCAN.value in campaign.required_attachments)
 
 
-def _check_stamped_scan(report, application):
-    """The stamped print must be of the current content: its footer's 校验码 equals the content's fingerprint."""
-    scans = [a for a in application.attachments
-             if a.category is AttachmentCategory.STAMPED_SCAN and a.document_fingerprint]
-    if not scans:
+def _check_stamped_scan(report, application, required: bool) -> None:
+    """The stamped scan must be a scan of the current 盖章版 (定稿): same version, content and proof files."""
+    state = print_state(application)
+    if not required and not state.scans:
         return
-    current = content_fingerprint(application)
-    if all(scan.document_fingerprint != current for scan in scans):
+    anchor = "category-stamped_scan"
+    if state.final is None:
+        report.problems.append(Problem("attachments", "请在内容填写完成后生成盖章版（定稿），打印、签字盖章后上传扫描件。",
+                                       anchor, kind=STAMP))
+    elif not state.current:
         report.problems.append(Problem(
-            "attachments", f"盖章申报书扫描件的校验码（{scans[-1].document_fingerprint}）与当前申报书内容（{current}）"
-            "不一致：打印后内容有修改，请重新下载Word版、打印盖章后上传扫描件。", "category-stamped_scan",
-            kind="invalid"))
+            "attachments", f"盖章版（第{state.final.version}版）已过期：{state.stale_reason}。请重新生成盖章版，"
+            "打印、签字盖章后重新上传扫描件。", anchor, kind=STAMP))
+    elif not state.scans:
+        report.problems.append(Problem("attachments", f"请上传盖章版（第{state.final.version}版）签字盖章后的扫描件。",
+                                       anchor, kind=STAMP))
+    elif not state.scan_current:
+        report.problems.append(Problem(
+            "attachments", f"已上传的盖章扫描件不是当前盖章版（第{state.final.version}版，校验码 "
+            f"{state.final.fingerprint}）的扫描件：请上传当前盖章版签字盖章后的扫描件。", anchor, kind=STAMP))
 
 
 def check_implementation(report: SectionReport, application: Application, campaign: Campaign) -> None:
@@ -182,7 +191,7 @@ def check_implementation(report: SectionReport, application: Application, campai
                 value = (getattr(scenario, column) or "").strip()
                 if len(value) > limit:
                     report.problems.append(Problem(
-                        "implementation", f"{where}：“{label}”超过{limit}字（当前{len(value)}字）。",
+                        "implementation", f"{where}：“{label}”{over_limit_message(limit, len(value))}",
                         f"scenario-{scenario.id}-{column}", kind="invalid"))
                 if not required:
                     continue
@@ -213,29 +222,35 @@ def eligibility_problems(application: Application, campaign: Campaign,
     problems = []
     workshop = app_type is ApplicationType.WORKSHOP
 
-    def check(key: RuleKey, ok, message: str, section: str, anchor: str):
+    def check(key: RuleKey, ok, message: str, section: str, anchor: str, pending: bool = False):
+        """`pending`: the data the rule reads are not filled in yet (待填写, shown in a neutral style)."""
         rule = campaign.rule(key, app_type)
-        if rule is None or rule.mode is RuleMode.OFF or ok(rule.threshold):
+        if rule is None or rule.mode is RuleMode.OFF or (not pending and ok(rule.threshold)):
             return
         problems.append(Problem(section, message.format(t=plain_decimal(rule.threshold) if rule.threshold is not None else ""),
-                                anchor, kind="eligibility", blocking=rule.mode is RuleMode.BLOCK))
+                                anchor, kind="eligibility", blocking=rule.mode is RuleMode.BLOCK, pending=pending))
 
     links, scenarios = blocks if blocks is not None else (len(application.links), application.scenario_count)
     label = app_type.label
     check(RuleKey.MIN_LINKS, lambda t: links >= t,
-          f"{label}至少涵盖{{t}}个智能制造环节（当前{links}个）。", "implementation", "links")
+          f"{label}至少涵盖{{t}}个智能制造环节（当前{links}个）。" if links else
+          f"{label}至少涵盖{{t}}个智能制造环节（在“三、智能制造实施内容”中添加）。",
+          "implementation", "links", pending=not links)
     check(RuleKey.MIN_SCENARIOS, lambda t: scenarios >= t,
-          f"{label}至少包含{{t}}个智能制造场景（当前{scenarios}个）。", "implementation", "links")
+          f"{label}至少包含{{t}}个智能制造场景（当前{scenarios}个）。" if scenarios else
+          f"{label}至少包含{{t}}个智能制造场景（在“三、智能制造实施内容”中添加）。",
+          "implementation", "links", pending=not scenarios)
     revenue = latest_revenue(application)
-    check(RuleKey.MIN_REVENUE, lambda t: revenue is not None and revenue >= t,
-          f"申报{label}要求最近一年主营业务收入不低于{{t}}万元（当前{plain_decimal(revenue) if revenue is not None else '未填写'}）。",
-          "economics", "years")
+    check(RuleKey.MIN_REVENUE, lambda t: revenue >= t,
+          f"申报{label}要求最近一年主营业务收入不低于{{t}}万元（当前{plain_decimal(revenue)}）。" if revenue is not None else
+          f"申报{label}要求最近一年主营业务收入不低于{{t}}万元（填写近三年主要经济指标后核对）。",
+          "economics", "years", pending=revenue is None)
     investment = application.workshop_invest_3y if workshop else application.invest_3y
     whose = "车间" if workshop else "企业"
-    check(RuleKey.MIN_INVESTMENT, lambda t: investment is not None and investment >= t,
+    check(RuleKey.MIN_INVESTMENT, lambda t: investment >= t,
           f"申报{label}要求{whose}近3年智能制造总投入不低于{{t}}万元"
-          f"（当前{plain_decimal(investment) if investment is not None else '未填写'}）。", "investment",
-          "workshop_invest_3y" if workshop else "invest_3y")
+          + (f"（当前{plain_decimal(investment)}）。" if investment is not None else "（填写投入情况后核对）。"),
+          "investment", "workshop_invest_3y" if workshop else "invest_3y", pending=investment is None)
     check(RuleKey.NO_MAJOR_ACCIDENT, lambda t: application.major_accident is not True,
           "企业近三年发生过重大安全生产事故或重大环境事故。", "honours", "major_accident")
     return problems

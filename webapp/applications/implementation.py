@@ -6,6 +6,7 @@ before changing anything, when the request breaks a rule. The caller checks the 
 from dataclasses import dataclass
 
 from webapp.core.extensions import db
+from webapp.core.text_limits import over_limit_message
 from webapp.models import (
     Application, ApplicationLink, ApplicationScenario, ApplicationType, Campaign, Link, RuleKey, RuleMode, Scenario,
 )
@@ -187,7 +188,7 @@ def add_scenario(application: Application, app_link: ApplicationLink, scenario_i
         if not own_name:
             raise ImplementationError("请选择一个典型场景，或填写自定义场景的名称。", "own_name")
         if len(own_name) > 100:
-            raise ImplementationError(f"场景名称不超过100字（当前{len(own_name)}字）。", "own_name")
+            raise ImplementationError(f"场景名称{over_limit_message(100, len(own_name))}", "own_name")
         app_scenario = ApplicationScenario(scenario_id=None, name=own_name)
     app_scenario.position = len(app_link.scenarios) + 1
     app_link.scenarios.append(app_scenario)
@@ -219,7 +220,7 @@ def save_scenario(app_scenario: ApplicationScenario, values: dict) -> None:
             continue
         text = (values[column] or "").strip()
         if len(text) > limit:
-            raise ImplementationError(f"“{label}”不超过{limit}字（当前{len(text)}字）。", column)
+            raise ImplementationError(f"“{label}”{over_limit_message(limit, len(text))}", column)
         setattr(app_scenario, column, text or None)
     db.session.flush()
 

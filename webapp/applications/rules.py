@@ -15,8 +15,11 @@ class Problem:
     section: str
     message: str
     anchor: str = ""          # id of the field or block to link to
-    kind: str = "missing"     # missing | invalid (inconsistent stored values) | eligibility
+    # missing | invalid (inconsistent stored values) | eligibility | stamp (the 盖章版 and its scan) | comment (a unit's
+    # comment not yet answered)
+    kind: str = "missing"
     blocking: bool = True     # False: a warning the unit sees, submission still allowed
+    pending: bool = False     # an eligibility rule whose data are not filled in yet: 待填写, not a failure
 
 
 @dataclass

@@ -28,6 +28,8 @@ class Section:
     configure: Callable | None = None      # (form, application): choices and labels that depend on the data
     context: Callable | None = None        # (application, given) → what the template needs beyond the form
     own_template: bool = False             # else the form's fields in order (DEFAULT_TEMPLATE)
+    # Dependent selects (child, parent): the child's list follows the parent's value.
+    dependents: tuple[tuple[str, str], ...] = ()
 
     @property
     def template(self) -> str:
@@ -48,6 +50,10 @@ class Section:
         if self.configure:
             self.configure(form, application)
         return form
+
+    def open_dependents(self, form) -> list:
+        """The dependent selects left empty although their parent is chosen (their list had to follow it)."""
+        return [form[child] for child, parent in self.dependents if form[parent].data and not form[child].data]
 
     def view_context(self, application: Application, given: dict) -> dict:
         """What the section's template needs beyond the form, unless the caller has `given` it already."""
@@ -73,7 +79,8 @@ BASIC, TEXTS, PROOF = "一、基本情况表", "二至七", "八、相关证明�
 SECTIONS: list[Section] = [
     Section("cover", "", "封面", basic.CoverForm, ("project_name", "app_type"), "封面", own_template=True),
     Section("basic", "（一）", "企业基本信息", basic.BasicInfoForm, BASIC_REQUIRED, BASIC,
-            required_if=c.basic_required_if, configure=configure_basic, own_template=True),
+            required_if=c.basic_required_if, configure=configure_basic, own_template=True,
+            dependents=(("industry_group_code", "industry_division_code"),)),
     Section("economics", "", "近三年主要经济指标", basic.EconomicsForm, (), BASIC,
             check=c.check_economics, configure=configure_economics, own_template=True),
     Section("honours", "", "相关荣誉及安全环保情况", basic.HonoursForm, ("major_accident",), BASIC,

@@ -38,7 +38,9 @@ def serialize(application: Application) -> dict:
             "pictures": [p.sha256 for p in s.pictures],
         } for s in app_link.scenarios],
     } for app_link in application.links]
-    data["attachments"] = [{"category": a.category.value, "name": a.original_name, "size": a.size, "sha256": a.sha256}
-                           for a in application.attachments if a.category.value != "solution_picture"]
+    data["attachments"] = [{"category": a.category.value, "name": a.original_name, "size": a.size, "sha256": a.sha256,
+                            **({"version": a.document_version} if a.document_version else {})}
+                           for a in application.attachments
+                           if a.category.value != "solution_picture" and a.superseded_at is None]
     return data
 

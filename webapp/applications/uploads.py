@@ -23,9 +23,10 @@ from typing import BinaryIO
 
 from sqlalchemy import func
 
+from webapp.applications.stamped_scans import UploadError, final_for_scan, supersede_scans
+from webapp.applications.upload_checks import ContentRefused, check_office_container, scan_for_viruses
 from webapp.core.numbers import MB, format_size
 from webapp.core.extensions import db
-from webapp.status import is_editable
 from webapp.models import (
     Application, ApplicationScenario, Attachment, AttachmentCategory, Campaign, User,
 )
@@ -70,13 +71,6 @@ CATEGORY_KINDS = {
     AttachmentCategory.STAMPED_SCAN: (SCAN_KINDS, "盖章申报书扫描件只接受 PDF、JPG、PNG 格式"),
 }
 ALL_ACCEPT = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx"
-
-_FINGERPRINT = re.compile(r"^[0-9a-f]{4,16}$")
-
-
-class UploadError(ValueError):
-    """A refused upload; the message is for the user (Chinese) and names the file."""
-
 
 # ---- sizes and names ----
 
@@ -227,21 +221,16 @@ def _sweep_stale(incoming: Path) -> None:
             pass
 
 
-def _stamp(application: Application, document_version, document_fingerprint) -> tuple[int, str | None]:
-    """The Word version and fingerprint a stamped scan was printed from (as confirmed by the user)."""
-    try:
-        version = int(str(document_version).strip())
-        if version < 1:
-            raise ValueError
-    except (TypeError, ValueError):
-        # In draft the next submission will carry version + 1; that is what a freshly generated Word file shows.
-        version = application.version + 1 if is_editable(application) else application.version
-    text = re.sub(r"[\s\-]", "", str(document_fingerprint or "")).lower()
-    if not text:
-        return version, None
-    if not _FINGERPRINT.match(text):
-        raise UploadError("校验码格式不正确：请填写申报书页脚上印的校验码（数字 0–9 和字母 a–f）。")
-    return version, text
+def _same_content(application: Application, sha256: str) -> Attachment | None:
+    """An attachment of the application with exactly these bytes (superseded scans included)."""
+    return db.session.execute(db.select(Attachment).where(
+        Attachment.application_id == application.id, Attachment.sha256 == sha256).limit(1)).scalar_one_or_none()
+
+
+def _duplicate_message(name: str, existing: Attachment) -> str:
+    where = existing.category.label + ("，已作废" if existing.superseded_at else "")
+    return (f"“{name}”与已上传的“{existing.original_name}”（{where}）内容完全相同，没有重复上传。"
+            "如需更换文件，请选择另一个文件。")
 
 
 @dataclass(frozen=True)
@@ -266,24 +255,25 @@ def receive_upload(stream: BinaryIO, campaign: Campaign) -> ReceivedFile:
 
 def store_upload(application: Application, category: AttachmentCategory, upload: BinaryIO | ReceivedFile,
                  original_name: str, user: User | None, app_scenario: ApplicationScenario | None = None, *,
-                 document_version=None, document_fingerprint=None) -> Attachment:
+                 batch_started=None) -> Attachment:
     """Check and store one uploaded file (a stream, or one received already); add its Attachment row to the
     session (flushed, not committed).
 
     Raises UploadError (nothing stored, no temporary file left) when the file is empty, too large, would take the
-    application over its limit, or its content is not an accepted type or disagrees with its extension.
+    application over its limit, its content is not an accepted type or disagrees with its extension, or is exactly
+    that of a file already uploaded. A stamped scan is tied to the current 盖章版 (refused without one) and
+    supersedes the scans uploaded before `batch_started` (default: now).
     """
     campaign = application.campaign
     received = upload if isinstance(upload, ReceivedFile) else receive_upload(upload, campaign)
     try:
-        return _keep(application, category, received, original_name, user, app_scenario,
-                     document_version, document_fingerprint)
+        return _keep(application, category, received, original_name, user, app_scenario, batch_started)
     finally:
         received.discard()          # kept files were moved to their stored name; nothing is left behind
 
 
 def _keep(application, category, received: ReceivedFile, original_name, user, app_scenario,
-          document_version, document_fingerprint) -> Attachment:
+          batch_started) -> Attachment:
     campaign = application.campaign
     name = clean_name(original_name)
     if category is AttachmentCategory.SOLUTION_PICTURE:
@@ -291,9 +281,6 @@ def _keep(application, category, received: ReceivedFile, original_name, user, ap
             raise UploadError("请选择配图所属的场景。")
     else:
         app_scenario = None
-    version, stamp = (None, None)
-    if category is AttachmentCategory.STAMPED_SCAN:
-        version, stamp = _stamp(application, document_version, document_fingerprint)
 
     size = received.size
     if size == 0:
@@ -301,7 +288,12 @@ def _keep(application, category, received: ReceivedFile, original_name, user, ap
     if size > campaign.max_file_mb * MB:
         raise UploadError(f"“{name}”大小为 {format_size(size)}，超过了单个文件 {campaign.max_file_mb} MB 的上限。"
                           "请压缩或拆分后再上传。")
+    scan_and_check(received.path, name, detect_kind(received.path))
     content_type = _check_kind(detect_kind(received.path), name, category)
+    final = final_for_scan(application) if category is AttachmentCategory.STAMPED_SCAN else None
+    existing = _same_content(application, received.sha256)
+    if existing is not None:
+        raise UploadError(_duplicate_message(name, existing))
     used = application_total(application)
     if used + size > campaign.max_application_mb * MB:
         raise UploadError(f"“{name}”（{format_size(size)}）未上传：本申报书的附件合计不能超过 "
@@ -314,13 +306,28 @@ def _keep(application, category, received: ReceivedFile, original_name, user, ap
     fsync_dir(target.parent)
     # From here the file exists under its stored name: remove it again unless the row is committed.
     discard_unless_committed(target)
+    now = utcnow()
     attachment = Attachment(application=application, category=category, app_scenario=app_scenario,
                             original_name=name, stored_name=stored_name, content_type=content_type, size=size,
-                            sha256=received.sha256, document_version=version, document_fingerprint=stamp,
-                            uploaded_at=utcnow(), uploaded_by_id=getattr(user, "id", None))
+                            sha256=received.sha256, uploaded_at=now, uploaded_by_id=getattr(user, "id", None))
+    if final is not None:
+        attachment.final_print = final
+        attachment.document_version, attachment.document_fingerprint = final.version, final.fingerprint
     db.session.add(attachment)
     db.session.flush()
+    if final is not None:
+        supersede_scans(application, attachment, batch_started or now)
     return attachment
+
+
+def scan_and_check(path: Path, name: str, kind: str | None) -> None:
+    """Viruses first (whatever the file claims to be), then an Office container's sizes and XML (upload_checks)."""
+    try:
+        scan_for_viruses(path)
+        if kind in ("docx", "xlsx"):
+            check_office_container(path)
+    except ContentRefused as exc:
+        raise UploadError(f"“{name}”：{exc}") from exc
 
 
 def delete_attachment(attachment: Attachment) -> None:

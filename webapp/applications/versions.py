@@ -12,8 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import has_request_context, request
+from sqlalchemy.exc import IntegrityError
 
+from webapp.audit import trail as audit
 from webapp.core.extensions import begin_writes, db, finish_writes
+from webapp.core.locks import lock_row
 from webapp.core.timeutil import fmt, utcnow
 from webapp.models import Application, SectionSave, SectionVersion, User
 from webapp.status import is_editable
@@ -45,10 +48,14 @@ def section_version(application: Application, key: str, *, create: bool = False)
             return row
     if not create:
         return SectionVersion(section=key, version=0)
-    row = SectionVersion(section=key, version=0)
-    application.section_versions.append(row)
-    db.session.flush()
-    return row
+    # Two first saves at once may both find no row: the loser's insert is undone (savepoint) and it reads the winner's.
+    try:
+        with db.session.begin_nested():
+            db.session.execute(db.insert(SectionVersion).values(application_id=application.id, section=key, version=0))
+    except IntegrityError:
+        pass
+    db.session.expire(application, ["section_versions"])
+    return next(row for row in application.section_versions if row.section == key)
 
 
 def posted_version(value: str | None) -> int:
@@ -65,14 +72,15 @@ def claim_section(application: Application, key: str, expected_version: int, use
     Raises SaveConflict with who saved and when if the version moved on since the form was opened.
     """
     current = section_version(application, key, create=True)
+    row_id = current.id         # read now: a rollback below may take a row made by this transaction with it
     result = db.session.execute(
         db.update(SectionVersion)
-        .where(SectionVersion.id == current.id, SectionVersion.version == expected_version)
+        .where(SectionVersion.id == row_id, SectionVersion.version == expected_version)
         .values(version=expected_version + 1, saved_at=utcnow(), saved_by_id=user.id)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.rollback()
-        raise _conflict(current.id)
+        raise _conflict(row_id)
     db.session.refresh(current)
     application.updated_at = utcnow()
     record_save(application, key, user, expected_version + 1, current.saved_at)
@@ -129,7 +137,11 @@ class SectionClaims:
     def claim(self, key: str, version: int) -> int:
         """Claim `key` at the version the change was prepared from (SaveConflict if it moved on)."""
         self._check(key)
-        return claim_section(self.application, key, version, self.user)
+        new_version = claim_section(self.application, key, version, self.user)
+        # Who changed which section of which application (not the content: that is in the application's history).
+        audit.record("application.section_save", obj=self.application, actor=self.user,
+                     detail={"section": key, "version": new_version})
+        return new_version
 
     def bump(self, key: str, saved_as: str | None = None) -> None:
         """Record a change of `key` that never conflicts (a stored file; `saved_as` as in bump_section)."""
@@ -147,6 +159,9 @@ def sections_write(application: Application, user: User, scope: str | None = Non
     commit. An exception in the block rolls everything back.
     """
     begin_writes()
+    # The application row is locked before its state is checked: a submission at the same moment either commits
+    # first (and this write is refused) or waits until this one is in (and in its snapshot).
+    lock_row(application)
     if not is_editable(application, scope):
         db.session.rollback()
         raise NotEditable(application)

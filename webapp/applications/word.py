@@ -1,4 +1,4 @@
-"""The generated 申报书 Word file: the draft for printing, the copy frozen at submission, the PDF where possible.
+"""The generated 申报书 Word file: the draft, the 盖章版 (the copy to stamp, frozen again at submission), the PDF.
 
 The renderer (documents/docx_builder.py) knows nothing of storage; this module reads pictures from the upload
 folder and keeps frozen files under the instance's document folder.
@@ -8,7 +8,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from datetime import datetime
+from datetime import date, datetime
 
 from webapp.documents import docx_builder
 from webapp.documents.pdf import convert_to_pdf
@@ -27,8 +27,11 @@ def content_fingerprint(application: Application) -> str:
     return docx_builder.application_context(application, generated_at=utcnow(), draft=True)["fingerprint"]
 
 
-def render_application(application: Application, *, draft: bool, generated_at: datetime | None = None) -> bytes:
-    context = docx_builder.application_context(application, generated_at=generated_at or utcnow(), draft=draft)
+def render_application(application: Application, *, draft: bool, generated_at: datetime | None = None,
+                       version: int | None = None) -> bytes:
+    """The Word file of the current content; a draft carries the version number it is being prepared as."""
+    context = docx_builder.application_context(application, generated_at=generated_at or utcnow(), draft=draft,
+                                               version=version)
     return docx_builder.render_docx(context, read_picture)
 
 
@@ -43,9 +46,11 @@ class FrozenDocument:
     fingerprint: str
 
 
-def render_frozen(application: Application, generated_at: datetime) -> FrozenDocument:
-    """Render the version to be submitted (its 版本, 申报日期 and time already set on `application`)."""
-    context = docx_builder.application_context(application, generated_at=generated_at, draft=False)
+def render_frozen(application: Application, generated_at: datetime, version: int,
+                  declared_on: date) -> FrozenDocument:
+    """Render the file to be stamped and submitted: no 草稿 mark, its 版本 and 申报日期 in it."""
+    context = docx_builder.application_context(application, generated_at=generated_at, draft=False,
+                                               version=version, declared_on=declared_on)
     return FrozenDocument(docx_builder.render_docx(context, read_picture), context["fingerprint"])
 
 

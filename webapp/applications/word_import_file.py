@@ -3,7 +3,7 @@ converted where the server has LibreOffice, checked as a package (word_reader.pa
 between the preview and the import under the upload folder's incoming area (left out of backups, swept after a day).
 
 The checks of a received file are in one place, check_word_file: the upload checks of uploads.py (kind by content,
-the ZIP directory) and the package checks of the reader (macros, external relationships, DTDs, unpacked size).
+clamd's virus scan, the ZIP directory and XML) and the package checks of the reader (macros, external relationships, DTDs, unpacked size).
 """
 import json
 import os
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from webapp.applications.uploads import INCOMING, clean_name, detect_kind, receive_upload
+from webapp.applications.uploads import INCOMING, UploadError, clean_name, detect_kind, receive_upload, scan_and_check
 from webapp.core.files import write_atomically
 from webapp.core.numbers import MB, format_size
 from webapp.core.storage import upload_root
@@ -52,6 +52,10 @@ def check_word_file(path: Path, name: str) -> tuple[bytes, bool]:
     if extension not in (".docx", ".doc"):
         raise WordFileError(f"“{name}”不是 Word 文件：只能导入 .docx（或 .doc）格式的申报书。" + SAVE_AS)
     kind = detect_kind(path)
+    try:
+        scan_and_check(path, name, kind)         # the same virus scan and container checks as every upload
+    except UploadError as refused:
+        raise WordFileError(str(refused)) from None
     if kind == "ole2":
         if extension == ".docx":
             raise WordFileError(f"“{name}”设有打开密码或不是 .docx 文件，请取消密码后另存为 .docx 再导入。")

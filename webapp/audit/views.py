@@ -40,7 +40,9 @@ ACTION_LABELS = {
     "auth.password": "密码正确，待输入动态口令", "access.denied": "越权访问被拒绝",
     "account.second_factor_enrol": "绑定动态口令", "account.second_factor_remove": "解除动态口令",
     "application.section_comments": "填写分部分审核意见",
+    "application.finalize": "生成盖章版（定稿）", "application.comment_reply": "答复审核意见",
     "attachment.upload": "上传附件", "attachment.download": "下载附件", "attachment.delete": "删除附件",
+    "attachment.supersede": "盖章扫描件作废（被新扫描件替换）",
     "document.download": "下载申报书", "export.archive": "导出申报材料归档包", "export.summary": "导出全省汇总表",
     "report.export": "导出推荐汇总表", "report.fill_date": "填写汇总表填报日期", "report.reorder": "调整推荐排序",
     "security.settings": "修改安全设置", "system.backup": "系统备份", "system.restore": "系统恢复",
@@ -63,6 +65,10 @@ ACTION_LABELS = {
     "assignment.decline": "专家声明回避", "score.submit": "提交评分表", "score.reopen": "退回评分表",
     "site_visit.mark": "列入现场答辩/核查", "site_visit.unmark": "取消现场答辩/核查",
     "site_visit.record": "记录现场答辩/核查结果", "site_visit.file": "上传现场答辩/核查材料",
+    "auth.throttled": "登录受限（失败次数过多）", "access.probe": "访问他人资料被拒绝",
+    "application.section_save": "保存申报书内容", "account.release_code": "释放被占用的信用代码",
+    "account.unit_reset_password": "推荐单位为企业重置密码", "registration.throttled": "注册受限（次数过多）",
+    "attachment.refused": "上传文件被拒绝", "audit.archive": "归档审计日志",
     "colleague.create": "添加同事账号", "colleague.rights": "修改同事权限", "colleague.reset_password": "重置同事密码",
     "colleague.activate": "启用同事账号", "colleague.deactivate": "停用同事账号",
     "enterprise.admin_handover": "移交企业管理员", "notice.settings": "修改消息设置",
@@ -71,8 +77,9 @@ OBJECT_LABELS = {"user_account": "账号", "application": "申报书", "campaign
                  "deadline_extension": "企业延期", "unit_report": "推荐汇总表", "attachment": "附件",
                  "audit_record": "审计日志", "endpoint": "功能页面", "security_setting": "安全设置",
                  "letter_scan": "推荐函扫描件", "expert": "评审专家", "review_plan": "评审方案", "criterion": "评分项",
-                 "score_sheet": "评分表", "assignment": "评审任务", "score_card": "专家评分", "site_visit": "现场答辩/核查"}
-ROLE_NAMES = {role.value: label for role, label in ROLE_LABELS.items()}
+                 "score_sheet": "评分表", "assignment": "评审任务", "score_card": "专家评分", "site_visit": "现场答辩/核查",
+                 "login_counter": "登录失败计数", "implementation_block": "环节/场景", "registration": "注册"}
+ROLE_NAMES = {**{role.value: label for role, label in ROLE_LABELS.items()}, "console": "服务器控制台"}
 
 
 def action_label(action: str) -> str:
@@ -93,6 +100,7 @@ def _filters() -> tuple[AuditFilterForm, AuditQuery]:
                                .distinct().order_by(AuditRecord.object_type)).scalars()
     form.action.choices = options([("", "全部操作")] + [(a, f"{action_label(a)}（{a}）") for a in actions])
     form.object_type.choices = options([("", "全部类型")] + [(t, OBJECT_LABELS.get(t, t)) for t in types])
+    form.role.choices = options([("", "全部角色")] + list(ROLE_NAMES.items()))
     form.validate()
     conditions, described = [], {}
     if form.start.data and not form.start.errors:
@@ -108,6 +116,9 @@ def _filters() -> tuple[AuditFilterForm, AuditQuery]:
     if form.actor.data and not form.actor.errors:
         conditions.append(AuditRecord.actor_login.icontains(form.actor.data, autoescape=True))
         described["actor"] = form.actor.data
+    if form.role.data in ROLE_NAMES:            # e.g. every act of the 安全管理员, or of the server console
+        conditions.append(AuditRecord.actor_role == form.role.data)
+        described["role"] = form.role.data
     if form.object_type.data:
         conditions.append(AuditRecord.object_type == form.object_type.data)
         described["object_type"] = form.object_type.data

@@ -1,4 +1,5 @@
 """The province overview: counts per unit and state, per 申报类型, per 行业大类, per 环节 and 场景, and who has reported.
+The province's count of recommendations is that of the reported lists (报送): a unit still deciding shows 未报送.
 
 Every number comes from an aggregate query (GROUP BY); the number of queries does not depend on the number of
 applications. The functions return plain data for the tables and the SVG charts.
@@ -46,9 +47,20 @@ class UnitRow:
     def report_label(self) -> str:
         return REPORT_LABELS[self.report_state]
 
+    @property
+    def is_reported(self) -> bool:
+        """The unit's list has been reported (报送): only then do its recommendations count for the province."""
+        return self.report_state in REPORTED
+
+    @property
+    def reported_recommended(self) -> dict[ApplicationType, int]:
+        """Its recommendations as the province counts them: those of a reported list, none otherwise."""
+        return self.recommended if self.is_reported else {t: 0 for t in ApplicationType}
+
 
 REPORT_LABELS = {"reported": "已报送", "late": "逾期报送", "returned": "已退回，待重新报送", "pending": "未报送",
                  "overdue": "逾期未报送"}
+REPORTED = ("reported", "late")
 
 
 @dataclass
@@ -67,6 +79,11 @@ class Overview:
     industry_count: int = 0
     reported: list[UnitRow] = field(default_factory=list)
     not_reported: list[UnitRow] = field(default_factory=list)
+
+    @property
+    def reported_recommended(self) -> dict[ApplicationType, int]:
+        """推荐 in the province's sense: the recommendations of reported lists only, by 申报类型."""
+        return {t: sum(u.reported_recommended[t] for u in self.units) for t in ApplicationType}
 
 
 def short_unit_name(unit: RecommendingUnit) -> str:
@@ -105,8 +122,8 @@ def build_overview(campaign: Campaign, unit_id: int | None = None, status: Appli
                         total=sum(status_totals.values()), by_type=by_type, by_industry=industries, by_link=links,
                         by_scenario=scenarios, own_scenarios=own, unit_filter=unit_id, status_filter=status,
                         industry_count=industry_count)
-    overview.reported = [u for u in unit_rows if u.report_state in ("reported", "late")]
-    overview.not_reported = [u for u in unit_rows if u.report_state not in ("reported", "late")]
+    overview.reported = [u for u in unit_rows if u.is_reported]
+    overview.not_reported = [u for u in unit_rows if not u.is_reported]
     return overview
 
 

@@ -37,9 +37,18 @@ def _database_url(instance: Path) -> str:
     return url
 
 
+def _production() -> bool:
+    """Production: APP_ENV=production, or cookies marked Secure (served over HTTPS). Then no demo data is made, the
+    app refuses to start while a demo account exists, and no 演示环境 banner is shown."""
+    secure = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
+    return os.environ.get("APP_ENV", "").strip().lower() == "production" or secure
+
+
 def load_config() -> dict:
     instance = _instance_path()
     return {
+        "PRODUCTION": _production(),
+        "SECRET_KEY_FROM_ENV": bool(os.environ.get("SECRET_KEY")),
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
@@ -51,8 +60,19 @@ def load_config() -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         "IDLE_TIMEOUT_MINUTES": int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")),
+        "SESSION_LIFETIME_HOURS": float(os.environ.get("SESSION_LIFETIME_HOURS", "12")),
+        # Failed logins (accounts/throttles.py, docs/SECURITY.md): a captcha after 3 failures of a login name or an
+        # address; 5 failures lock that (login name, address) pair for 15 minutes; 30 failures of a login name in an
+        # hour stop browsers that never logged into it; 20 failures of an address in 15 minutes stop that address.
+        "LOGIN_CAPTCHA_AFTER": 3,
         "LOCKOUT_THRESHOLD": 5,
         "LOCKOUT_MINUTES": 15,
+        "LOGIN_ACCOUNT_HOURLY_LIMIT": 30,
+        "LOGIN_ADDRESS_LIMIT": 20,
+        "LOGIN_ADDRESS_WINDOW_MINUTES": 15,
+        # Registrations per client address (an office behind one address registers a few, not thousands).
+        "REGISTRATION_ADDRESS_LIMIT": 5,
+        "REGISTRATION_WINDOW_MINUTES": 60,
         # The largest legitimate upload is one attachment (20 MB by default); a little headroom for the form fields.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH_MB", "210")) * 1024 * 1024,
         # Long Chinese sections: 2 MB of url-encoded form is ~220,000 characters.
@@ -60,6 +80,8 @@ def load_config() -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_I18N_ENABLED": False,   # use WTForms' bundled zh messages (no Babel needed)
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # ClamAV: the path of clamd's local socket; every upload is scanned before it is accepted (off when empty).
+        "CLAMD_SOCKET": os.environ.get("CLAMD_SOCKET", ""),
         # Number of reverse proxies (nginx) in front: their X-Forwarded-For/-Proto are then trusted.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         **_notice_settings(),

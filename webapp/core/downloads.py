@@ -3,12 +3,15 @@ from urllib.parse import quote
 
 from flask import Response
 
+from webapp.core.text_safety import strip_invisible
+
 
 def content_disposition(name: str, *, fallback: str = "download", inline: bool = False) -> str:
     """The UTF-8 name for modern browsers (filename*) and an ASCII fallback (filename) for the rest.
 
     The fallback keeps `name` when it is plain ASCII, else `fallback` with the original extension.
     """
+    name = strip_invisible(name)        # a hidden direction mark could disguise the extension
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""

@@ -4,14 +4,19 @@ An HTMX request gets its error as a notice for the page's #session-alert area (H
 static/app.js swaps such an answer in, so the form and the text typed into it stay as they are. A plain POST
 refused by the CSRF check gets a page that shows the submitted text, so that nothing typed is lost.
 """
-from flask import Flask, Response, render_template, request
+from datetime import timedelta
+
+from flask import Flask, Response, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import func
 from werkzeug.exceptions import Forbidden
 
 from webapp.core.htmx import is_htmx
 from webapp.audit import trail as audit
 from webapp.core.extensions import db
+from webapp.core.timeutil import utcnow
+from webapp.models import AuditRecord
 
 MESSAGES = {
     400: ("请求无效", "提交的内容无法处理，请返回上一页重试。"),
@@ -53,8 +58,13 @@ def register_error_handlers(app: Flask) -> None:
             return alert_response(f"{title}：{detail or message}{keep}", code)
         return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
-    for code in (400, 404, 405, 413):
+    for code in (400, 405, 413):
         app.register_error_handler(code, lambda exc, code=code: render(code))
+
+    @app.errorhandler(404)
+    def not_found(exc):
+        _audit_probe()
+        return render(404)
 
     @app.errorhandler(403)
     def forbidden(exc):
@@ -74,7 +84,35 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(exc):
         db.session.rollback()
+        if is_htmx():
+            reference = f"（错误编号 {g.get('request_id', '-')}）"
+            return alert_response(f"{MESSAGES[500][0]}：{MESSAGES[500][1]}{reference}{HTMX_KEEP}", 500)
         return render(500)
+
+
+PROBE_WINDOW = timedelta(minutes=10)
+PROBE_RECORDS = 20      # per user and window; then one record says that the rest are not written one by one
+
+
+def _audit_probe() -> None:
+    """A signed-in user asked for an object that is not theirs or does not exist (permissions.refuse_object): a
+    competitor walking through ids. Recorded at most PROBE_RECORDS times per user in ten minutes, so that the log
+    cannot be flooded; the last of those says so."""
+    refused = g.get("refused_object")
+    if refused is None or not current_user.is_authenticated:
+        return
+    db.session.rollback()
+    since = utcnow() - PROBE_WINDOW
+    recent = db.session.execute(db.select(func.count()).select_from(AuditRecord).where(
+        AuditRecord.action == "access.probe", AuditRecord.actor_id == current_user.id,
+        AuditRecord.created_at > since)).scalar_one()
+    if recent >= PROBE_RECORDS:
+        return
+    detail = {"method": request.method, "path": request.path[:200]}
+    if recent == PROBE_RECORDS - 1:
+        detail["note"] = f"10分钟内第{PROBE_RECORDS}次，此后10分钟内的同类访问不再逐条记录"
+    audit.record("access.probe", success=False, object_type=refused[0], object_id=refused[1][:40], detail=detail)
+    db.session.commit()
 
 
 def _audit_refusal() -> None:

@@ -98,6 +98,13 @@ def begin_writes() -> None:
     g.writes_begun = True
 
 
+def pause_writes() -> None:
+    """Commit what a @reads_first view wrote so far and go back to reading: what follows (a slow password hash) runs
+    in deferred transactions beside other writers, until the view calls begin_writes() again."""
+    db.session.commit()
+    g.writes_begun = False
+
+
 def finish_writes() -> None:
     """Commit the request's writes; the rest of the request (rendering the answer) only reads.
 
@@ -130,7 +137,8 @@ def _sqlite_begin(connection):
     as SQLite allows anyway; readers (GET) keep running beside them under WAL. A GET writes nothing in its own
     transaction (audit records of reads go through their own short one, see audit.record).
     """
+    options = connection.get_execution_options()
     if connection.dialect.name != "sqlite" or connection.dialect.driver != "pysqlite" \
-            or connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            or options.get("isolation_level") == "AUTOCOMMIT":
         return
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes_expected() else "BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes_expected() or options.get("begin_immediate") else "BEGIN")

@@ -4,7 +4,9 @@ from jinja2_fragments.flask import render_block
 
 
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """An HTMX request that wants a fragment. A history restore (the back button on a page htmx pushed, with its
+    history cache turned off in base.html) asks for the whole page: it gets it."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
 def render_page_or_block(template: str, block: str, **context) -> str:
@@ -28,4 +30,5 @@ def init_htmx(app: Flask) -> None:
     def vary_on_hx_request(response: Response) -> Response:
         # Caches must not serve a fragment for a page or the other way round.
         response.vary.add("HX-Request")
+        response.vary.add("HX-History-Restore-Request")
         return response

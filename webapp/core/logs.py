@@ -8,7 +8,10 @@ beside the log, and a process that finds the log rotated by another reopens it f
 import fcntl
 import logging
 import os
+import uuid
 from logging.handlers import RotatingFileHandler
+
+from flask import g, has_request_context
 
 
 class SharedRotatingFileHandler(RotatingFileHandler):
@@ -43,3 +46,25 @@ class SharedRotatingFileHandler(RotatingFileHandler):
                     fcntl.flock(lock, fcntl.LOCK_UN)
         except Exception:       # noqa: BLE001  (logging must never break a request)
             self.handleError(record)
+
+
+class RequestIdFilter(logging.Filter):
+    """Every log line carries the request's id (or "-" outside a request), the one the 500 page shows the user."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True
+
+
+def init_request_ids(app) -> None:
+    """A short random id per request: in the X-Request-ID answer header, every log line and the error pages, so
+    that what a user reports ("错误编号 …") is found in instance/logs/app.log."""
+    @app.before_request
+    def assign_request_id():
+        g.request_id = uuid.uuid4().hex[:12]
+
+    @app.after_request
+    def send_request_id(response):
+        if g.get("request_id"):
+            response.headers["X-Request-ID"] = g.request_id
+        return response

@@ -1,9 +1,12 @@
-"""HTTP security headers on every response, and the size limit of form posts."""
+"""HTTP security headers on every response, and the size limit of request bodies per endpoint."""
 from flask import Flask, Request, Response, current_app, request
 
 # No inline scripts or styles anywhere: every script and stylesheet is a file under /static.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
                            "form-action 'self'; frame-ancestors 'none'")
+# No page of this system uses a camera, a microphone, the location or payment: no page (nor a frame) may ask.
+PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+                      "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), interest-cohort=()")
 
 
 def init_security_headers(app: Flask) -> None:
@@ -13,28 +16,42 @@ def init_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if request.is_secure:
             # Over HTTPS (behind nginx, with PROXY_COUNT set): browsers must never come back over plain HTTP.
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if response.mimetype == "text/html":
-            # Pages carry personal and financial data: never store them in shared caches.
-            response.headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint != "static" and "no-store" not in response.headers.get("Cache-Control", ""):
+            # Pages and downloads (applications, exports, the audit log with logins and addresses) carry personal
+            # and financial data: never stored, by shared caches or the browser (send_file's "no-cache" would keep
+            # a copy on disk).
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 
-class LimitedRequest(Request):
-    """A request whose body, unless it is a multipart upload, may be at most MAX_FORM_MEMORY_SIZE.
+def accepts_uploads(view):
+    """Mark the views that take file uploads: only their bodies may be as large as MAX_CONTENT_LENGTH."""
+    view.accepts_uploads = True
+    return view
 
-    Werkzeug applies MAX_FORM_MEMORY_SIZE to each field of a multipart body only; a url-encoded form is read whole,
-    limited by MAX_CONTENT_LENGTH alone (sized for uploads, 210 MB). Here a form post gets the form limit (2 MB,
-    seven times the largest legitimate section of 3 × 10,000 characters) as its whole-body limit, before anything
-    (the CSRF check) reads it: beyond it the answer is the Chinese 413 page.
+
+class LimitedRequest(Request):
+    """A request whose body may be at most MAX_FORM_MEMORY_SIZE (2 MB) unless its view takes uploads.
+
+    Werkzeug applies MAX_FORM_MEMORY_SIZE to each field of a multipart body only, and reads a url-encoded form whole
+    up to MAX_CONTENT_LENGTH (sized for uploads, 210 MB): anyone could post 210 MB to /login, parsed and spooled
+    before the CSRF check. Here every endpoint but the upload views (@accepts_uploads) gets the form limit (seven
+    times the largest legitimate section of 3 × 10,000 characters) as its whole-body limit, whatever the content
+    type, before anything reads the body: beyond it the answer is the Chinese 413 page. nginx is told the same
+    (deploy/nginx.conf.example).
     """
 
     @property
     def max_content_length(self) -> int | None:
         limit = super().max_content_length
-        if self.mimetype == "multipart/form-data" or not current_app:
+        if not current_app:
+            return limit
+        view = current_app.view_functions.get(self.endpoint) if self.endpoint else None
+        if getattr(view, "accepts_uploads", False):
             return limit
         form_limit = current_app.config.get("MAX_FORM_MEMORY_SIZE")
         return min(filter(None, (limit, form_limit)), default=None)

@@ -26,7 +26,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from webapp.documents import docx_format as fmt
 from webapp.core.numbers import chinese_number, plain_decimal as number
 from webapp.documents.docx_format import box, count, date_text, local_time
 from webapp.models import Application, ApplicationType, AttachmentCategory, EnterpriseNature, ListKind
+from webapp.core.text_safety import strip_invisible
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +62,19 @@ _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|]+')
 
 # ---------------------------------------------------------------- public API
 
-def application_context(application: Application, *, generated_at: datetime, draft: bool) -> dict:
+def application_context(application: Application, *, generated_at: datetime, draft: bool,
+                        version: int | None = None, declared_on: date | None = None) -> dict:
     """Everything the template shows, as plain JSON data (strings, booleans, lists, dicts).
 
-    `generated_at` is naive UTC (as stored by the app) or aware; it is printed in Beijing time.
+    `generated_at` is naive UTC (as stored by the app) or aware; it is printed in Beijing time. `version` and
+    `declared_on` are the version number and 申报日期 the file carries (default: the application's); the 盖章版 is
+    given the version it will be submitted as and the day it was generated.
     """
     context = _content(application, application.campaign.economic_years if application.campaign else None)
-    context.update(blank=False, draft=bool(draft), version=application.version or 0,
+    if declared_on is not None:
+        context["declared_on"] = date_text(declared_on, BLANK_DATE)
+    context.update(blank=False, draft=bool(draft),
+                   version=(application.version or 0) if version is None else version,
                    generated_at=local_time(generated_at))
     context["fingerprint"] = fingerprint(context)
     return context
@@ -120,7 +127,7 @@ def clean_text(value) -> str:
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = _ILLEGAL_XML.sub("", text)
+    text = strip_invisible(_ILLEGAL_XML.sub("", text))      # no hidden direction marks in Word or Excel
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
@@ -343,6 +350,6 @@ def _attachments(a: Application) -> dict:
     files = {category.value: [] for category in AttachmentCategory
              if category is not AttachmentCategory.SOLUTION_PICTURE}
     for attachment in a.attachments:
-        if attachment.category.value in files:
+        if attachment.category.value in files and attachment.superseded_at is None:
             files[attachment.category.value].append(clean_text(attachment.original_name))
     return files

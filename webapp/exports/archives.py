@@ -14,7 +14,9 @@ What an archive holds:
   their submission was sent back and their attachments are being changed; they come in again once resubmitted.
   With `unit`, the archive holds that unit's part only (same folder name, no province workbook).
 - Per application: the Word file frozen at its latest submission ("湖南省智能制造标杆申报书-<企业名称>.docx") and its
-  attachments in one folder per category ("（一）企业营业执照复印件/…", "盖章申报书扫描件/…", "技术方案配图/环节1场景2-…").
+  attachments in one folder per category ("（一）企业营业执照复印件/…", "盖章申报书扫描件/…", "技术方案配图/环节1场景2-…");
+  of the stamped scans only the valid one (a scan replaced by a later one is 已作废 and stays out). The manifest gives
+  the 申报书 and its scan their 版本 and 校验码.
 """
 from dataclasses import dataclass
 
@@ -184,20 +186,23 @@ def _latest_snapshots(campaign_id: int, unit_id: int) -> dict[int, Snapshot]:
     query = (db.select(Snapshot)
              .join(latest, (Snapshot.application_id == latest.c.application_id)
                    & (Snapshot.version == latest.c.version))
-             .options(load_only(Snapshot.application_id, Snapshot.version, Snapshot.docx_stored_name,
-                                Snapshot.docx_size, Snapshot.docx_sha256)))
+             .options(load_only(Snapshot.application_id, Snapshot.version, Snapshot.fingerprint,
+                                Snapshot.docx_stored_name, Snapshot.docx_size, Snapshot.docx_sha256)))
     return {snapshot.application_id: snapshot for snapshot in db.session.execute(query).scalars()}
 
 
 def _attachments(campaign_id: int, unit_id: int) -> dict[int, list]:
     rows = db.session.execute(
         db.select(Attachment.application_id, Attachment.category, Attachment.original_name, Attachment.stored_name,
-                  Attachment.size, Attachment.sha256, ApplicationLink.position.label("link_position"),
+                  Attachment.size, Attachment.sha256, Attachment.document_version, Attachment.document_fingerprint,
+                  ApplicationLink.position.label("link_position"),
                   ApplicationScenario.position.label("scenario_position"))
         .join(Application, Application.id == Attachment.application_id)
         .outerjoin(ApplicationScenario, ApplicationScenario.id == Attachment.app_scenario_id)
         .outerjoin(ApplicationLink, ApplicationLink.id == ApplicationScenario.app_link_id)
-        .where(*_in_scope(campaign_id, unit_id)).order_by(Attachment.application_id, Attachment.id)).all()
+        # Stamped scans replaced by a later one (已作废) stay in the history, not in the archives.
+        .where(*_in_scope(campaign_id, unit_id), Attachment.superseded_at.is_(None))
+        .order_by(Attachment.application_id, Attachment.id)).all()
     order = {category: index for index, category in enumerate(AttachmentCategory)}
     grouped: dict[int, list] = {}
     for row in rows:
@@ -209,7 +214,8 @@ def _add_application(plan: ArchivePlan, folder: str, application: Application, s
                      attachments: list) -> None:
     if snapshot is None or not snapshot.docx_stored_name:
         raise ArchiveIntegrityError(f"申报书“{_company(application)}”（编号 {application.id}）没有提交时生成的 Word 文件")
-    plan.add_file(folder, docx_filename(application), frozen_path(snapshot), snapshot.docx_size, snapshot.docx_sha256)
+    plan.add_file(folder, docx_filename(application), frozen_path(snapshot), snapshot.docx_size, snapshot.docx_sha256,
+                  version=snapshot.version, fingerprint=snapshot.fingerprint)
     uploads = upload_root()
     category_folders: dict[AttachmentCategory, str] = {}
     for row in attachments:
@@ -222,6 +228,7 @@ def _add_application(plan: ArchivePlan, folder: str, application: Application, s
             source = stored_path(uploads, row.stored_name)
         except ValueError as exc:
             raise ArchiveIntegrityError(f"附件“{row.original_name}”的存储名无效：{exc}") from exc
-        plan.add_file(category_folders[row.category], name, source, row.size, row.sha256)
+        plan.add_file(category_folders[row.category], name, source, row.size, row.sha256,
+                      version=row.document_version, fingerprint=row.document_fingerprint)
 
 

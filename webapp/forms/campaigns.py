@@ -11,10 +11,11 @@ from webapp.campaigns.settings import (
     ALL_RULE_SLOTS, REQUIRABLE_ATTACHMENTS, CampaignSettings, RuleSetting, quota_of, rule_setting,
 )
 from webapp.core.extensions import db
-from webapp.models import ApplicationStatus, ApplicationType, Campaign, Role, RuleMode, User
+from webapp.accounts.duties import MANAGED_BY
+from webapp.models import STAFF_ROLES, ApplicationStatus, ApplicationType, Campaign, Role, RuleMode, User
 from webapp.core.timeutil import from_local, to_local
 from webapp.forms.base import BaseForm
-from webapp.forms.fields import CountField, MaxChars, NumberField, options, strip_filter
+from webapp.forms.fields import CountField, MaxChars, NoInvisible, NumberField, options, strip_filter
 
 DEFAULT_DEADLINE_TIME = time(17, 0)
 
@@ -209,7 +210,8 @@ class ExtensionForm(BaseForm):
 
 # ---- accounts (安全管理员) -------------------------------------------------------------------------------------
 
-STAFF_ROLE_CHOICES = [(r.value, r.label) for r in (Role.RECOMMENDER, Role.ADMIN, Role.SECURITY, Role.AUDITOR)]
+# The staff roles the 安全管理员 may create (三员分立: never another 安全管理员 or 审计管理员, see accounts/duties.py).
+STAFF_ROLE_CHOICES = [(r.value, r.label) for r in STAFF_ROLES if r in MANAGED_BY[Role.SECURITY]]
 
 
 class StaffAccountForm(BaseForm):
@@ -220,7 +222,7 @@ class StaffAccountForm(BaseForm):
                                     Regexp(r"^[A-Za-z0-9_.\-]{3,32}$",
                                            message="用户名须为3–32位字母、数字、下划线、点或连字符。")])
     display_name = StringField("姓名或显示名称", filters=[strip_filter],
-                               validators=[DataRequired("请填写姓名或显示名称。"),
+                               validators=[NoInvisible(), DataRequired("请填写姓名或显示名称。"),
                                            Length(max=100, message="不超过100字。")])
 
     def validate_unit_id(self, field):
@@ -261,6 +263,7 @@ class AuditFilterForm(GetForm):
     end = DateField("结束日期", validators=[Optional()])
     action = SelectField("操作", validate_choice=False)
     actor = StringField("操作人（登录名）", filters=[strip_filter], validators=[Optional(), MaxChars(64)])
+    role = SelectField("操作人角色", validate_choice=False)
     object_type = SelectField("对象类型", validate_choice=False)
     object_id = StringField("对象编号", filters=[strip_filter], validators=[Optional(), MaxChars(40)])
     success = SelectField("结果", validate_choice=False,

@@ -5,7 +5,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.applications.sections import SECTIONS
 from webapp.forms.base import BaseForm
-from webapp.forms.fields import MobileNumber, options, strip_filter
+from webapp.forms.fields import MobileNumber, NoInvisible, options, strip_filter
 from webapp.models import MemberAccess
 
 ACCESS_CHOICES = options((a.value, a.label) for a in MemberAccess)
@@ -34,7 +34,7 @@ class RightsForm(BaseForm):
 
 class ColleagueForm(RightsForm):
     name = StringField("姓名", filters=[strip_filter],
-                       validators=[DataRequired("请填写姓名。"), Length(max=50, message="姓名不超过50字。")],
+                       validators=[NoInvisible(), DataRequired("请填写姓名。"), Length(max=50, message="姓名不超过50字。")],
                        description="同事保存内容、正在编辑时，其他人看到的名字。")
     mobile = StringField("手机", validators=[DataRequired("请填写手机号码。"), MobileNumber()])
 

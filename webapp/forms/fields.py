@@ -9,8 +9,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from webapp.core.numbers import NumberError, parse_decimal, plain_decimal
+from webapp.core.text_limits import over_limit_message, text_length
 
 from webapp.accounts.passwords import password_problems
+from webapp.core.text_safety import INVISIBLE_MESSAGE, has_invisible, strip_invisible
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -21,10 +23,20 @@ def options(pairs) -> list[SelectChoice]:
 
 
 def strip_filter(value):
-    """Trim, and store line breaks as one character: browsers send CR LF but count it once for maxlength."""
+    """Trim, store line breaks as one character (browsers send CR LF but count it once for maxlength), and remove
+    invisible direction and zero-width characters (core/text_safety.py)."""
     if not isinstance(value, str):
         return value
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return strip_invisible(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+class NoInvisible:
+    """A name or identifier must not hide direction or zero-width characters: refused with a clear message (the
+    raw input is checked, before strip_filter removes them)."""
+
+    def __call__(self, form, field):
+        if any(isinstance(raw, str) and has_invisible(raw) for raw in field.raw_data or ()):
+            raise ValidationError(f"{field.label.text}{INVISIBLE_MESSAGE}")
 
 
 class MobileNumber:
@@ -42,18 +54,21 @@ class MobileNumber:
 
 
 class StrongPassword:
-    """Apply the password policy; `login_field` names the field holding the login to compare with."""
+    """Apply the password policy. `login_field` / `name_field` name the fields holding the login and the company
+    name to compare with; a form may instead carry `login_for_policy`, `names_for_policy` and `staff_policy`
+    (set by the view for the signed-in user)."""
 
-    def __init__(self, login_field: str | None = None):
+    def __init__(self, login_field: str | None = None, name_field: str | None = None):
         self.login_field = login_field
+        self.name_field = name_field
 
     def __call__(self, form, field):
-        login = ""
-        if self.login_field:
-            login = getattr(form, self.login_field).data or ""
-        elif getattr(form, "login_for_policy", None):
-            login = form.login_for_policy
-        problems = password_problems(field.data or "", login)
+        login = getattr(form, self.login_field).data or "" if self.login_field \
+            else getattr(form, "login_for_policy", "") or ""
+        names = [getattr(form, self.name_field).data or ""] if self.name_field \
+            else list(getattr(form, "names_for_policy", ()))
+        problems = password_problems(field.data or "", login, staff=bool(getattr(form, "staff_policy", False)),
+                                     names=names)
         if problems:
             raise ValidationError(" ".join(problems))
 
@@ -66,9 +81,9 @@ class MaxChars:
         self.field_flags = {"maxchars": limit}
 
     def __call__(self, form, field):
-        length = len((field.data or "").strip())
+        length = text_length(field.data)
         if length > self.limit:
-            raise ValidationError(f"不超过{self.limit}字（当前{length}字，请删减{length - self.limit}字）。")
+            raise ValidationError(over_limit_message(self.limit, length))
 
 
 class NumberField(StringField):

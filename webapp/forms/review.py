@@ -118,6 +118,7 @@ class BulkDecisionForm(BaseForm):
                          validators=[DataRequired(message="请选择要执行的操作。")])
     comment = comment_field("意见", description="退回修改时必填；推荐时作为每份申报书的推荐意见，必填；不予推荐时选填。")
     return_to = HiddenField()
+    confirmed = HiddenField()          # "1" once the user has seen the affected applications
 
     #: the checked rows (checkboxes named "ids"), set by the view before validating
     selected: list[int] = []
@@ -151,6 +152,7 @@ class FillDateForm(BaseForm):
 
 class SubmitReportForm(BaseForm):
     confirm_undecided = BooleanField("我已知晓仍有未处理的申报书，确认报送", validators=[Optional()])
+    confirmed = HiddenField()          # "1" once the user has seen the list as it will be sent
 
 
 class ReturnReportForm(BaseForm):

@@ -1,10 +1,11 @@
 """Landing page and the home page of each role."""
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func
 
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
+from webapp.ops import readiness
 from webapp.models import Application, ApplicationStatus, Role, UnitReport
 from webapp.permissions import any_user, public
 
@@ -22,8 +23,13 @@ def index():
 @bp.get("/healthz")
 @public
 def healthz():
+    """For the balancer: the database answers and this host may serve (ops/readiness.py); the key's fingerprint lets
+    an operator see that every host has the same SECRET_KEY."""
     db.session.execute(db.select(1))
-    return {"status": "ok"}
+    found = readiness.problems(current_app)
+    if found:
+        return {"status": "error", "problems": found, "key_id": readiness.key_id(current_app)}, 503
+    return {"status": "ok", "key_id": readiness.key_id(current_app)}
 
 
 @bp.get("/home")

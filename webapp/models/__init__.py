@@ -4,7 +4,8 @@ from webapp.models.application import (  # noqa: F401
     RECOMMENDED_STATES, UNIT_STATES, Application, ApplicationLink, ApplicationScenario, ApplicationStatus, Attachment,
     EconomicYear, EnterpriseNature, ListItem, ListKind, ReviewComment, SectionVersion, Snapshot, StatusChange,
 )
-from webapp.models.audit import AuditRecord  # noqa: F401
+from webapp.models.audit import AuditArchive, AuditRecord, AuditSeal  # noqa: F401
+from webapp.models.final_print import FinalPrint  # noqa: F401
 from webapp.models.campaign import (  # noqa: F401
     ApplicationType, AttachmentCategory, Campaign, CampaignRule, DeadlineExtension, RuleKey, RuleMode,
     ReportStatus, UnitQuota, UnitReport,
@@ -16,7 +17,7 @@ from webapp.models.selection import (  # noqa: F401
     Aggregation, Assignment, AssignmentState, CorrectionRequest, Criterion, CriterionScore, Expert, ExpertReminder,
     ExpertRelation, LetterScan, ReviewPlan, ScoreCard, ScoreSheet, SiteVisit, SiteVisitFile, SiteVisitKind,
 )
-from webapp.models.security import LoginThrottle, SecondFactor, SecuritySetting  # noqa: F401
 from webapp.models.imports import WordImport  # noqa: F401
+from webapp.models.security import CaptchaUse, LoginCounter, SecondFactor, SecuritySetting  # noqa: F401
 from webapp.models.members import EnterpriseMember, MemberAccess, SectionPresence, SectionSave  # noqa: F401
 from webapp.models.notices import Channel, DeliveryStatus, Notice, NoticePreference, OutboxMessage  # noqa: F401

@@ -1,6 +1,5 @@
 """Recommending units, enterprises and user accounts."""
 import enum
-from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
@@ -89,8 +88,6 @@ class User(db.Model, UserMixin):
     unit_id = db.Column(db.ForeignKey("recommending_unit.id"), index=True)
     password_hash = db.Column(db.String(255), nullable=False)
     must_change_password = db.Column(db.Boolean, nullable=False, default=False)
-    failed_logins = db.Column(db.Integer, nullable=False, default=0)
-    locked_until = db.Column(db.DateTime)
     active = db.Column(db.Boolean, nullable=False, default=True)
     # Bumped on logout-everywhere and password change: sessions carrying an older generation stop working.
     session_generation = db.Column(db.Integer, nullable=False, default=0)
@@ -98,6 +95,9 @@ class User(db.Model, UserMixin):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(db.DateTime)
     password_changed_at = db.Column(db.DateTime)
+    # Made by `flask bootstrap` / `flask demo` with a printed or published password: production refuses to start
+    # while one exists (ops/readiness.py).
+    demo = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
 
     enterprise = db.relationship("Enterprise", back_populates="users")
     unit = db.relationship("RecommendingUnit")
@@ -123,9 +123,6 @@ class User(db.Model, UserMixin):
     @property
     def is_active(self) -> bool:
         return self.active
-
-    def is_locked(self, now: datetime | None = None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or utcnow())
 
     @property
     def name_for_display(self) -> str:

@@ -32,6 +32,8 @@ class Application(db.Model):
     __tablename__ = "application"
     __table_args__ = (
         db.UniqueConstraint("campaign_id", "enterprise_id"),
+        # 序号 of the unit's 推荐汇总表: one number per application within the unit's list (NULL while not recommended).
+        db.UniqueConstraint("campaign_id", "unit_id", "recommend_order", name="uq_application_recommend_order"),
         # Covers the counts and groupings of the queue, the quota and the overview: they read the index, not the
         # wide rows (every text of the 申报书 is a column).
         db.Index("ix_application_scope", "campaign_id", "unit_id", "status", "app_type", "industry_division_code"),
@@ -172,6 +174,9 @@ class Application(db.Model):
                                 order_by="Snapshot.version")
     review_comments = db.relationship("ReviewComment", cascade="all, delete-orphan", back_populates="application",
                                       order_by="ReviewComment.id")
+    final_prints = db.relationship("FinalPrint", cascade="all, delete-orphan", back_populates="application",
+                                   order_by="FinalPrint.id")
+
     correction_requests = db.relationship("CorrectionRequest", cascade="all, delete-orphan",
                                           back_populates="application", order_by="CorrectionRequest.id")
 
@@ -277,9 +282,18 @@ class Attachment(db.Model):
     document_fingerprint = db.Column(db.String(16))
     uploaded_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     uploaded_by_id = db.Column(db.ForeignKey("user_account.id"))
+    # For the stamped scan: the 盖章版 it is a scan of, and when a later scan replaced it (已作废: kept in the
+    # history, left out of the archives).
+    final_print_id = db.Column(db.ForeignKey("final_print.id", ondelete="SET NULL"))
+    superseded_at = db.Column(db.DateTime)
 
     application = db.relationship("Application", back_populates="attachments")
     app_scenario = db.relationship("ApplicationScenario", back_populates="pictures")
+    final_print = db.relationship("FinalPrint")
+
+    @property
+    def superseded(self) -> bool:
+        return self.superseded_at is not None
 
 
 class SectionVersion(db.Model):
@@ -325,6 +339,10 @@ class ReviewComment(db.Model):
     text = db.Column(db.Text, nullable=False)
     author_id = db.Column(db.ForeignKey("user_account.id"))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # The enterprise's short answer to a section comment, written beside it while revising.
+    reply = db.Column(db.Text)
+    replied_at = db.Column(db.DateTime)
+    replied_by_id = db.Column(db.ForeignKey("user_account.id"))
 
     application = db.relationship("Application", back_populates="review_comments")
     status_change = db.relationship("StatusChange")
@@ -353,3 +371,4 @@ class Snapshot(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     application = db.relationship("Application", back_populates="snapshots")
+

@@ -4,13 +4,23 @@ from webapp.core.extensions import db
 from webapp.core.timeutil import utcnow
 
 
-class LoginThrottle(db.Model):
-    """Failed logins from one client address in its current window (ASVS 2.2.1; 等保 身份鉴别: 登录失败处理)."""
+class LoginCounter(db.Model):
+    """Failed logins in the current window of one login name (ip ""), one client address (login "") or one pair of
+    both (ASVS 2.2.1; 等保 身份鉴别: 登录失败处理). Changed only by atomic statements (accounts/throttles.py)."""
 
-    __tablename__ = "login_throttle"
+    __tablename__ = "login_counter"
+    login = db.Column(db.String(64), primary_key=True)
     ip = db.Column(db.String(45), primary_key=True)
     window_start = db.Column(db.DateTime, nullable=False)
     failures = db.Column(db.Integer, nullable=False, default=0)
+
+
+class CaptchaUse(db.Model):
+    """A captcha challenge already answered: each is accepted once (accounts/captcha.py); swept after a day."""
+
+    __tablename__ = "captcha_use"
+    nonce = db.Column(db.String(32), primary_key=True)
+    used_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
 
 class SecuritySetting(db.Model):

@@ -10,6 +10,7 @@ from flask import Flask
 from webapp.accounts import operations as accounts
 from webapp.accounts.commands import COMMANDS as account_commands
 from webapp.applications.commands import COMMANDS as application_commands
+from webapp.audit.commands import COMMANDS as audit_commands
 from webapp.exports.commands import COMMANDS as export_commands
 from webapp.notices.commands import COMMANDS as notice_commands
 from webapp.ops import backup as backups
@@ -38,7 +39,7 @@ def demo_enterprise_code() -> str:
 
 def register_cli(app: Flask) -> None:
     """The console commands of every area (`flask --app wsgi --help` lists them)."""
-    for command in (*account_commands, *application_commands, *export_commands, *notice_commands):
+    for command in (*account_commands, *application_commands, *audit_commands, *export_commands, *notice_commands):
         app.cli.add_command(command)
     register_backup_cli(app)
 
@@ -62,6 +63,8 @@ def register_cli(app: Flask) -> None:
         """Create N complete, realistic applications spread over units, types and states; e-mail for every account,
         an enterprise with two colleagues, and (unless --keep-deadlines) the enterprise deadline within a week; and
         (once) last year's campaign through its whole life: reported lists, 形式审查, experts, scores, a ranking."""
+        if app.config["PRODUCTION"]:
+            raise click.ClickException("生产环境不创建演示申报书和演示企业账号。")
         if if_empty and db.session.execute(db.select(Application.id).limit(1)).first():
             click.echo("已有申报书，未创建演示数据。")
             return
@@ -80,6 +83,9 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("bootstrap")
     def bootstrap_command():
         """Seed, then create the demo campaign and the three demo accounts if missing; print new passwords once."""
+        if app.config["PRODUCTION"]:
+            raise click.ClickException("生产环境（APP_ENV=production 或 SESSION_COOKIE_SECURE=1）不创建演示数据和演示账号。"
+                                       "请运行 flask --app wsgi seed 加载参考数据，用 flask --app wsgi create-user 创建账号。")
         load_reference()
         edition = default_edition()
         if current_campaign() is None:
@@ -100,6 +106,7 @@ def register_cli(app: Flask) -> None:
             user = accounts.register_enterprise(
                 name="湖南湘江智能装备有限公司", credit_code=code, county_adcode=_county("岳麓区"),
                 contact_name="李明", mobile="13807310001", password=password)
+            user.demo = True
             created.append(("申报企业", user.login, password))
         db.session.commit()
         if created:
@@ -147,6 +154,7 @@ def _county(name: str) -> str:
 def _demo_staff(role: Role, login: str, unit: str | None, display: str) -> tuple[str, str, str]:
     user, password = accounts.create_staff_user(role=role, login=login, unit_name=unit, display_name=display)
     user.must_change_password = False   # demo accounts: ready to use at once
+    user.demo = True
     return role.label, login, password
 
 

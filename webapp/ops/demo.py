@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 
 from webapp.applications.lifecycle import submit_application
 from webapp.campaigns.lookup import current_campaign
-from webapp.ops.demo_data import PASSWORD, make_complete_application, make_enterprise
+from webapp.ops.demo_data import PASSWORD, make_complete_application, make_enterprise, stamp
 from webapp.ops.demo_texts import OPINIONS
 from webapp.ops.demo_people import add_demo_colleagues, bring_deadline_near, give_email, give_everyone_email
+from webapp.ops.demo_story import answer_edit_and_resubmit, return_with_comments
+from webapp.ops.demo_trades import TRADES
 from webapp.core.extensions import db
 from webapp.models import (
-    ApplicationStatus, ApplicationType, County, Enterprise, EnterpriseNature, IndustryDivision, IndustryGroup, RecommendingUnit,
-    Role, User,
+    ApplicationStatus, ApplicationType, County, Enterprise, EnterpriseNature, RecommendingUnit, Role, User,
 )
 from webapp.accounts.passwords import generate_one_time_password
 from webapp.review.decisions import decide
@@ -24,15 +25,15 @@ from webapp.review.report import ReviewError
 
 CITIES = ["湘江", "麓山", "橘洲", "星沙", "洞庭", "衡岳", "潇湘", "韶峰", "梅山", "武陵", "雪峰", "南岭", "资江", "沅水",
           "澧水", "舜皇", "紫鹊", "莽山", "桃源", "崀山"]
-TRADES = ["智能装备", "精密机械", "新材料", "电子科技", "汽车零部件", "轨道交通装备", "生物医药", "食品", "电气", "重工",
-          "新能源", "钢铁", "化工", "纺织", "陶瓷", "数控机床", "航空部件", "光电", "包装", "家居"]
-SUFFIXES = ["有限公司", "股份有限公司", "集团有限公司", "科技有限公司"]
-# 0.15 draft, 0.35 submitted, 0.10 returned, 0.30 recommended, 0.10 not recommended
-STATES = [(ApplicationStatus.DRAFT, 15), (ApplicationStatus.SUBMITTED, 35), (ApplicationStatus.RETURNED, 10),
-          (ApplicationStatus.RECOMMENDED, 30), (ApplicationStatus.NOT_RECOMMENDED, 10)]
-RETURN_COMMENTS = ["请补充近三年智能制造专项审计报告，并核对投入构成与审计报告一致。",
-                   "“三、智能制造实施内容”中部分场景的实施成果缺少量化指标，请补充。",
-                   "请上传清晰的盖章申报书扫描件，并核对企业所在县市区。"]
+SUFFIXES = ["有限公司", "股份有限公司", "集团有限公司"]
+# A returned application that came back: answered, edited, stamped again and resubmitted (then decided or not).
+RESUBMITTED = "resubmitted"
+# 0.15 draft, 0.30 submitted, 0.10 returned, 0.15 resubmitted, 0.22 recommended, 0.08 not recommended
+STATES = [(ApplicationStatus.DRAFT, 15), (ApplicationStatus.SUBMITTED, 30), (ApplicationStatus.RETURNED, 10),
+          (RESUBMITTED, 15), (ApplicationStatus.RECOMMENDED, 22), (ApplicationStatus.NOT_RECOMMENDED, 8)]
+# The first is the team's (returned with a comment on 三, see demo_people).
+FIRST_ROUND = [ApplicationStatus.RETURNED, RESUBMITTED, ApplicationStatus.RECOMMENDED, ApplicationStatus.SUBMITTED,
+               ApplicationStatus.NOT_RECOMMENDED, ApplicationStatus.DRAFT]
 
 
 TEAM_COUNTY = "430104"        # 岳麓区: the enterprise with colleagues is reviewed by 长沙市 (bootstrap's `changsha`)
@@ -62,10 +63,6 @@ def create_demo_applications(count: int, *, seed: int = 2024, write_files: bool 
     rng = random.Random(seed)
     counties = db.session.execute(db.select(County).order_by(County.adcode)).scalars().all()
     weights = [4 if c.prefecture_adcode == "430100" else 1 for c in counties]
-    divisions = db.session.execute(db.select(IndustryDivision).where(
-        IndustryDivision.section_code == "C")).scalars().all()
-    groups = {d.code: db.session.execute(db.select(IndustryGroup.code).filter_by(division_code=d.code)).scalars().all()
-              for d in divisions}
     taken = set(db.session.execute(db.select(Enterprise.name)).scalars())
     states, team = Counter(), []
     for index in range(count):
@@ -77,17 +74,19 @@ def create_demo_applications(count: int, *, seed: int = 2024, write_files: bool 
         if index == 0:
             team = [enterprise.users[0], *add_demo_colleagues(enterprise.users[0], PASSWORD)]
         workshop = rng.random() < 0.3
+        # The industry and the texts follow the trade in the name (demo_trades); some 场景 carry a diagram.
         application = make_complete_application(
             db.session, enterprise=enterprise, campaign=campaign,
             app_type=ApplicationType.WORKSHOP if workshop else ApplicationType.ENTERPRISE,
             links=rng.randint(4, 6) if workshop else rng.randint(8, 11),
-            scenarios_per_link=rng.randint(2, 3) if workshop else rng.randint(2, 3), write_files=write_files)
-        division = rng.choice(divisions)
-        application.industry_division_code = division.code
-        application.industry_group_code = rng.choice(groups[division.code])
+            scenarios_per_link=rng.randint(2, 3) if workshop else rng.randint(2, 3), write_files=write_files,
+            stamped=False, pictures=rng.choice([0, 1, 2, 3]))
         application.nature = rng.choice(list(EnterpriseNature)[:3])
-        target = rng.choices([s for s, _ in STATES], [w for _, w in STATES])[0]
-        states[_move_to(application, ApplicationStatus.RETURNED if index == 0 else target, rng,
+        stamp(db.session, application, write_files)
+        # Every state at least once, even in a small demo (make run makes 8): then by the weights.
+        target = FIRST_ROUND[index] if index < len(FIRST_ROUND) else \
+            rng.choices([s for s, _ in STATES], [w for _, w in STATES])[0]
+        states[_move_to(application, target, rng, write_files,
                         {"implementation": TEAM_SECTION_COMMENT} if index == 0 else None)] += 1
         if index % 20 == 19:
             db.session.commit()
@@ -97,7 +96,7 @@ def create_demo_applications(count: int, *, seed: int = 2024, write_files: bool 
 
 def _unique_name(rng: random.Random, county: County, taken: set[str]) -> str:
     """湖南<place><trade><suffix>; the county's name is added (then a number) when the name is taken."""
-    base = f"{rng.choice(CITIES)}{rng.choice(TRADES)}"
+    base = f"{rng.choice(CITIES)}{rng.choice(TRADES).word}"
     suffix = rng.choice(SUFFIXES)
     for candidate in (f"湖南{base}{suffix}", f"{county.name}{base}{suffix}",
                       *(f"{county.name}{base}{n}号{suffix}" for n in range(2, 10_000))):
@@ -107,7 +106,7 @@ def _unique_name(rng: random.Random, county: County, taken: set[str]) -> str:
     raise RuntimeError("no free enterprise name")
 
 
-def _move_to(application, target: ApplicationStatus, rng: random.Random,
+def _move_to(application, target, rng: random.Random, write_files: bool,
              section_comments: dict | None = None) -> ApplicationStatus:
     """Take the application through the real transitions towards `target`; quotas may stop a recommendation."""
     if target is ApplicationStatus.DRAFT:
@@ -115,8 +114,13 @@ def _move_to(application, target: ApplicationStatus, rng: random.Random,
     submit_application(application, application.enterprise.users[0])
     reviewer = _reviewer(application.unit_id)
     try:
-        if target is ApplicationStatus.RETURNED:
-            decide(application, "return", reviewer, rng.choice(RETURN_COMMENTS), section_comments)
+        if target == RESUBMITTED:
+            return_with_comments(application, reviewer, rng)
+            answer_edit_and_resubmit(db.session, application, rng, write_files)
+            if rng.random() < 0.5:
+                decide(application, "recommend", reviewer)
+        elif target is ApplicationStatus.RETURNED:
+            return_with_comments(application, reviewer, rng, section_comments)
         elif target is ApplicationStatus.RECOMMENDED:
             decide(application, "recommend", reviewer, OPINIONS[application.id % len(OPINIONS)])
         elif target is ApplicationStatus.NOT_RECOMMENDED:
@@ -133,7 +137,7 @@ def _reviewer(unit_id: int) -> User:
     if user is None:
         unit = db.session.get(RecommendingUnit, unit_id)
         user = User(login=f"demo-reviewer-{unit.prefecture_adcode}", role=Role.RECOMMENDER, unit=unit,
-                    display_name=f"{unit.prefecture.name}演示审核员", active=False)
+                    display_name=f"{unit.prefecture.name}演示审核员", active=False, demo=True)
         user.set_password(generate_one_time_password())
         db.session.add(user)
         db.session.flush()

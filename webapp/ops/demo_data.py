@@ -14,7 +14,10 @@ consistent numbers, so that the application passes the completeness and consiste
 - the seven items of every 场景 within the form's character limits (text_factor scales every text; the
   limits of 附件2 are never exceeded, so text_factor > 1 only lengthens the unlimited parts);
 - list items of all three ListKind, the 14 indicators, the pledge, 二 to 七, and one or more proof files in
-  each category of 八 (Attachment rows with plausible names; no file is written to disk).
+  each category of 八 (Attachment rows with plausible names; files written only with write_files);
+- the trade in the enterprise's name (demo_trades) decides the industry, the products, workshops, equipment and
+  technologies of the texts; the persons are the enterprise's own (demo_trades.person);
+- unless `stamped` is False, the 盖章版 (定稿) and the scan of its stamped print, so that it can be submitted.
 
 Everything is deterministic: the same arguments give the same texts and numbers. The functions flush and
 never commit. Texts come from demo_texts.py, files and pictures (`add_solution_picture`, `make_png`) from demo_files.py.
@@ -33,15 +36,20 @@ from webapp.accounts.operations import register_enterprise
 from webapp.accounts.codes import check_character
 from webapp.models import (
     Application, ApplicationLink, ApplicationScenario, ApplicationType, Campaign,
-    EconomicYear, Enterprise, EnterpriseNature, Link, ListItem, User,
+    EconomicYear, Enterprise, EnterpriseNature, FinalPrint, Link, ListItem, ListKind, User,
 )
 from webapp.core.timeutil import utcnow
-from webapp.ops.demo_files import add_proof_files
+from webapp.applications.final_print import print_state
+from webapp.applications.finalize import final_blockers, make_final
+from webapp.ops.demo_files import add_proof_files, add_solution_picture, add_stamped_scan
+from webapp.ops.demo_diagrams import diagram
 from webapp.ops.demo_texts import (
-    EQUIPMENT, LIST_SENTENCES, LONG_SENTENCES, SCENARIO_SENTENCES, SUPPLIERS, SYSTEMS, compose, paragraphs,
+    EQUIPMENT, LIST_SENTENCES, LONG_SENTENCES, OWN_SCENARIOS, SCENARIO_SENTENCES, SUPPLIERS, SYSTEMS, compose,
+    paragraphs,
 )
+from webapp.ops.demo_trades import DEFAULT, Trade, person, trade_of
 
-PASSWORD = "Passw0rd!x"
+PASSWORD = "Passw0rd!x-2024"
 # Production-side 环节 first (by guide number): a realistic choice for a manufacturer.
 LINK_PREFERENCE = [8, 3, 7, 9, 10, 2, 1, 6, 12, 11, 14, 15, 5, 13, 4, 16]
 SCENARIO_LIMITS = {"description": 150, "pain_points": 150, "solution": 300, "safeguards": 150, "results": 200,
@@ -64,9 +72,11 @@ def make_enterprise(session, name: str = "湖南湘江智能装备股份有限�
         if session.query(Enterprise).filter_by(credit_code=code).first() is None:
             break
         serial += 1
+    contact = person(name, "联系人")
     with _shared_password_hash():
-        user = register_enterprise(name=name, credit_code=code, county_adcode=county_adcode, contact_name="王晓燕",
-                                   mobile="13787120002", password=PASSWORD)
+        user = register_enterprise(name=name, credit_code=code, county_adcode=county_adcode, contact_name=contact.name,
+                                   mobile=contact.mobile, password=PASSWORD)
+    user.demo = True            # its password is published: never in production (ops/readiness.py)
     session.flush()
     return user.enterprise
 
@@ -96,8 +106,15 @@ def _shared_password_hash():
         User.set_password = original
 
 
+def _trade_words(trade: Trade, rng: random.Random) -> dict:
+    """The trade's words for the texts' placeholders."""
+    return {"products": trade.products, "main": trade.main, "unit": trade.unit, "customers": trade.customers,
+            "sector": trade.sector, "lab": trade.lab, "test_gear": trade.test_gear, "core_process": trade.core_process,
+            "equip_list": "、".join(trade.equipment[:3]), "area2": rng.choice(trade.areas), "parts": trade.parts}
+
+
 def _numbers(rng: random.Random, company: str, year: int) -> dict:
-    return {"company": company, "employees": rng.randint(1200, 2600), "engineers": rng.randint(180, 320),
+    return {"company": company, **_trade_words(trade_of(company), rng), "employees": rng.randint(1200, 2600), "engineers": rng.randint(180, 320),
             "graduates": rng.randint(500, 900), "senior": rng.randint(30, 60), "output": rng.randint(20, 60),
             "last_year": year - 1, "revenue": f"{rng.uniform(18, 40):.1f}", "profit": f"{rng.uniform(1, 4):.2f}",
             "assets": f"{rng.uniform(25, 60):.1f}", "share": rng.randint(8, 20), "growth": rng.randint(8, 20),
@@ -115,9 +132,10 @@ def _numbers(rng: random.Random, company: str, year: int) -> dict:
             "oee_after": rng.randint(75, 85), "days_before": rng.randint(7, 15), "days_after": rng.randint(2, 4)}
 
 
-def _scenario_names(rng: random.Random, link_name: str, scene: str) -> dict:
-    return {"link": link_name, "scene": scene, "area": rng.choice(["装配车间", "机加工车间", "焊接车间", "涂装车间"]),
-            "count": rng.randint(6, 40), "equip": rng.choice(EQUIPMENT), "equip2": rng.choice(EQUIPMENT),
+def _scenario_names(rng: random.Random, link_name: str, scene: str, trade: Trade = DEFAULT) -> dict:
+    equipment = list(trade.equipment) * 2 + EQUIPMENT          # the trade's own equipment more often
+    return {"link": link_name, "scene": scene, "area": rng.choice(trade.areas), "parts": trade.parts,
+            "count": rng.randint(6, 40), "equip": rng.choice(equipment), "equip2": rng.choice(equipment),
             "system": rng.choice(SYSTEMS), "stations": rng.randint(8, 36), "kinds": rng.randint(3, 12),
             "hours": rng.randint(8, 48), "supplier": rng.choice(SUPPLIERS), "supplier2": rng.choice(SUPPLIERS),
             "docs": rng.randint(3, 9), "trainings": rng.randint(4, 12), "people": rng.randint(120, 600),
@@ -134,37 +152,61 @@ def _scenario_names(rng: random.Random, link_name: str, scene: str) -> dict:
 def make_complete_application(session, *, enterprise: Enterprise, campaign: Campaign,
                               app_type: ApplicationType = ApplicationType.ENTERPRISE, links: int = 8,
                               scenarios_per_link: int = 2, text_factor: float = 1.0,
-                              write_files: bool = False) -> Application:
-    """A complete application of `enterprise` for `campaign` (status 草稿, version 0, 申报日期 unset); flushed."""
+                              write_files: bool = False, stamped: bool = True, pictures: int = 0) -> Application:
+    """A complete application of `enterprise` for `campaign` (status 草稿, version 0, 申报日期 unset); flushed.
+    With `stamped`, its 盖章版 is generated and the scan of the stamped print uploaded, so it can be submitted;
+    `pictures` 场景 get a generated diagram for their 技术方案 (the Word file shows them)."""
     rng = random.Random(f"{enterprise.credit_code}-{app_type.value}-{links}-{scenarios_per_link}-{text_factor}")
     names = _numbers(rng, enterprise.name, campaign.year)
     application = Application(campaign=campaign, enterprise=enterprise, unit_id=enterprise.unit_id,
                               edition_id=campaign.edition_id, app_type=app_type)
-    _fill_basic(application, enterprise, rng)
+    trade = trade_of(enterprise.name)
+    _fill_basic(application, enterprise, rng, trade)
     _fill_economy(application, campaign, rng)
-    _fill_investment(application, app_type)
-    _fill_texts(application, rng, names, text_factor)
+    _fill_investment(application, app_type, trade)
+    _fill_texts(application, rng, names, text_factor, trade)
     session.add(application)
-    _add_lists(application, rng, text_factor)
-    _add_links(session, application, campaign, links, scenarios_per_link, text_factor)
+    _add_lists(application, rng, text_factor, trade)
+    _add_links(session, application, campaign, links, scenarios_per_link, text_factor, trade)
     session.flush()
     add_proof_files(session, application, write_files)
+    for app_scenario in [s for link in application.links for s in link.scenarios][:pictures]:
+        add_solution_picture(session, app_scenario, diagram(app_scenario.id), name="技术方案架构图.png",
+                             write_file=write_files)
     session.flush()
+    if stamped:
+        stamp(session, application, write_files)
     return application
 
 
-def _fill_basic(a: Application, enterprise: Enterprise, rng: random.Random) -> None:
-    short = enterprise.name.replace("湖南", "").replace("股份有限公司", "").replace("有限公司", "")
-    a.project_name = f"{short}工程机械液压件智能工厂建设项目"
+def stamp(session, application: Application, write_files: bool) -> FinalPrint | None:
+    """定稿 and the scan of the stamped print, as the enterprise does before submitting; nothing while something
+    else is still missing (an application made incomplete on purpose)."""
+    state = print_state(application)
+    if state.current:
+        return state.final
+    if final_blockers(application):
+        return None
+    final = make_final(application, application.enterprise.users[0])
+    add_stamped_scan(session, application, final, write_files)
+    return final
+
+
+def _fill_basic(a: Application, enterprise: Enterprise, rng: random.Random, trade: Trade) -> None:
+    short = enterprise.name.replace("湖南", "").replace("股份有限公司", "").replace("集团有限公司", "")
+    short = short.replace("科技有限公司", "").replace("有限公司", "")
+    a.project_name = f"{short}{trade.main}智能工厂建设项目"
     a.company_name, a.org_code, a.founded_on = enterprise.name, enterprise.credit_code, date(2006, 4, 18)
-    a.nature, a.industry_division_code, a.industry_group_code = EnterpriseNature.PRIVATE, "35", "351"
+    a.nature, a.industry_division_code, a.industry_group_code = EnterpriseNature.PRIVATE, trade.division, trade.group
     county = enterprise.county
     a.county_adcode = county.adcode
     a.address = f"湖南省{county.prefecture.name}{county.name}智造大道{rng.randint(100, 999)}号"
-    a.legal_rep_name, a.legal_rep_title, a.legal_rep_mobile = "李建国", "董事长", "13907310001"
-    a.legal_rep_email = "lijianguo@xiangjiang-im.com.cn"
-    a.contact_name, a.contact_title, a.contact_mobile = "王晓燕", "智能制造部部长", "13787120002"
-    a.contact_email = "wangxiaoyan@xiangjiang-im.com.cn"
+    boss, contact = person(enterprise.name, "法人代表"), person(enterprise.name, "联系人")
+    domain = f"{trade.pinyin}{enterprise.credit_code[-6:-1].lower()}.com.cn"
+    a.legal_rep_name, a.legal_rep_title, a.legal_rep_mobile = boss.name, "董事长", boss.mobile
+    a.legal_rep_email = f"{boss.pinyin}@{domain}"
+    a.contact_name, a.contact_title, a.contact_mobile = contact.name, "智能制造部部长", contact.mobile
+    a.contact_email = f"{contact.pinyin}@{domain}"
     a.honour_national_pilot = a.honour_national_demo_factory = a.honour_hunan_demo_workshop = False
     a.honour_national_standard_project = a.honour_hunan_demo_enterprise = True
     a.honour_integration_certified = a.honour_maturity_certified = a.honour_other = True
@@ -194,11 +236,11 @@ def _fill_economy(a: Application, campaign: Campaign, rng: random.Random) -> Non
             profit=(revenue * growth * Decimal("0.065")).quantize(Decimal("0.01"))))
 
 
-def _fill_investment(a: Application, app_type: ApplicationType) -> None:
+def _fill_investment(a: Application, app_type: ApplicationType, trade: Trade) -> None:
     """The four costs add up to the 3-year total of the enterprise (标杆企业) or of the workshop (标杆车间)."""
     a.invest_total, a.invest_3y = Decimal("38650.00"), Decimal("21480.50")
     if app_type is ApplicationType.WORKSHOP:
-        a.workshop_name = "液压油缸智能装配车间"
+        a.workshop_name = trade.workshop
         a.workshop_invest_total, a.workshop_invest_3y = Decimal("9860.00"), Decimal("6420.80")
         costs = ("4120.50", "1260.30", "390.00", "650.00")
     else:
@@ -206,20 +248,22 @@ def _fill_investment(a: Application, app_type: ApplicationType) -> None:
     a.cost_equipment, a.cost_software, a.cost_testing, a.cost_personnel = (Decimal(c) for c in costs)
 
 
-def _fill_texts(a: Application, rng: random.Random, names: dict, factor: float) -> None:
+def _fill_texts(a: Application, rng: random.Random, names: dict, factor: float, trade: Trade) -> None:
     targets = {"overview_company": 520, "overview_technology": 350, "overview_advantages": 290, "integration": 380,
                "outcomes": 230, "influence": 165, "advancement": 145, "demonstration": 130, "next_steps": 160,
                "lessons": 165}
     for key, target in targets.items():
         setattr(a, key, paragraphs(rng, LONG_SENTENCES[key], int(target * factor), **names))
     a.profile = compose(rng, LONG_SENTENCES["profile"], int(360 * factor), 500, **names)
-    a.support_institutions = "湖南省企业技术中心（省级）、湖南省液压元件工程技术研究中心（省级）、湘江智能制造创新中心（市级）"
+    a.support_institutions = f"湖南省企业技术中心（省级）、{trade.lab}（省级）"
     a.partners = ("产学研合作单位：中南大学、湖南大学、长沙理工大学；智能制造供应商：" + "、".join(SUPPLIERS[:6]))
     a.eff_other = "单位产值综合能耗下降12.6%，年减少二氧化碳排放约3800吨；客户投诉率下降41%。"
 
 
-def _add_lists(a: Application, rng: random.Random, factor: float) -> None:
+def _add_lists(a: Application, rng: random.Random, factor: float, trade: Trade) -> None:
     for kind, sentences in LIST_SENTENCES.items():
+        if kind is ListKind.KEY_TECHNOLOGY:
+            sentences = list(trade.key_techs) + sentences
         for position, text in enumerate(sentences[:max(2, round(len(sentences) * min(factor, 1.0)))], start=1):
             a.list_items.append(ListItem(kind=kind, position=position, text=text + "。"))
 
@@ -236,22 +280,24 @@ def _chosen_links(session, campaign: Campaign, count: int) -> list[Link]:
     return sorted(links, key=lambda link: link.no)
 
 
-def _add_links(session, a: Application, campaign: Campaign, count: int, per_link: int, factor: float) -> None:
+def _add_links(session, a: Application, campaign: Campaign, count: int, per_link: int, factor: float,
+               trade: Trade) -> None:
     for position, link in enumerate(_chosen_links(session, campaign, count), start=1):
         app_link = ApplicationLink(link=link, position=position)
         for index in range(per_link):
             guide = link.scenarios[index] if index < len(link.scenarios) else None
-            app_link.scenarios.append(_scenario(link, guide, index, factor))
+            app_link.scenarios.append(_scenario(link, guide, index, factor, trade))
         a.links.append(app_link)
 
 
-def _scenario(link: Link, guide, index: int, factor: float) -> ApplicationScenario:
-    rng = random.Random(f"{link.no}-{index}-{factor}")
-    scene = guide.name if guide else f"{link.name}数字化管理"
-    names = _scenario_names(rng, link.name, scene)
+def _scenario(link: Link, guide, index: int, factor: float, trade: Trade) -> ApplicationScenario:
+    rng = random.Random(f"{link.no}-{index}-{factor}-{trade.word}")
+    own = OWN_SCENARIOS.get(link.no, [f"{link.name}数字化管理"])
+    scene = guide.name if guide else own[(index - len(link.scenarios)) % len(own)].format(main=trade.main)
+    names = _scenario_names(rng, link.name, scene, trade)
     texts = {key: compose(rng, SCENARIO_SENTENCES[key], int(SCENARIO_TARGETS[key] * factor), limit, **names)
              for key, limit in SCENARIO_LIMITS.items()}
-    name = f"{names['area']}{scene}" if guide else f"{link.name}全过程数字化管理（第{index + 1}项）"
+    name = f"{names['area']}{scene}" if guide else scene
     return ApplicationScenario(scenario=guide, position=index + 1, name=name[:100], **texts)
 
 

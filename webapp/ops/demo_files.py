@@ -1,5 +1,5 @@
-"""The demo's files: plausible proof documents (a minimal PDF, images, a workbook) for each category of 八, and the
-pictures of a 场景's 技术方案 (PNG made from scratch, no image library)."""
+"""The demo's files: plausible proof documents (a minimal PDF, images, a workbook) for each category of 八, the scan
+of the stamped 盖章版, and the pictures of a 场景's 技术方案 (PNG made from scratch, no image library)."""
 import hashlib
 import io
 import random
@@ -8,9 +8,12 @@ import zlib
 
 import openpyxl
 
+from webapp.applications.stamped_scans import supersede_scans
 from webapp.core.files import write_atomically
 from webapp.core.storage import attachment_path_for, discard_unless_committed
-from webapp.models import Application, ApplicationScenario, Attachment, AttachmentCategory
+from webapp.core.timeutil import utcnow
+from webapp.models import Application, ApplicationScenario, Attachment, AttachmentCategory, FinalPrint
+from webapp.ops.demo_trades import trade_of
 
 
 PROOF_FILES = {
@@ -19,11 +22,11 @@ PROOF_FILES = {
                                "智能制造专项审计报告.pdf"],
     AttachmentCategory.EQUIPMENT: ["关键技术设备及软件清单.xlsx"],
     AttachmentCategory.STAFF: ["主要技术人员情况表.xlsx", "技术人员资质证书.pdf"],
-    AttachmentCategory.PHOTOS: ["液压油缸智能装配线.png", "自动化立体仓库.png"],
+    AttachmentCategory.PHOTOS: ["{workshop}.png", "自动化立体仓库.png"],
     AttachmentCategory.ACHIEVEMENTS: ["发明专利证书汇编.pdf", "软件著作权登记证书.pdf"],
     AttachmentCategory.OTHER: ["智能制造能力成熟度评估报告.pdf"],
-    AttachmentCategory.STAMPED_SCAN: ["盖章申报书扫描件.pdf"],
 }
+STAMPED_SCAN_NAME = "盖章申报书扫描件.pdf"
 
 
 CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png",
@@ -33,15 +36,32 @@ CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/pn
 def add_proof_files(session, a: Application, write_files: bool) -> None:
     """One or more files per category of 八; with `write_files` real small files are stored (demo, exports)."""
     y0, y1, y2 = a.campaign.economic_years
+    workshop = trade_of(a.company_name).workshop
     for category, names in PROOF_FILES.items():
         for name in names:
-            name = name.format(y0=y0, y1=y1, y2=y2)
+            name = name.format(y0=y0, y1=y1, y2=y2, workshop=workshop)
             data = proof_file_bytes(name, f"{a.company_name} {name}") if write_files else \
                 f"{a.id}:{category.value}:{name}".encode()
             attachment = _attachment(a, category, name, data)
             session.add(attachment)
             if write_files:
                 _store(attachment, data)
+
+
+def add_stamped_scan(session, a: Application, final: FinalPrint, write_files: bool,
+                     name: str = STAMPED_SCAN_NAME) -> Attachment:
+    """The scan of the signed and stamped print of `final` (the 盖章版), replacing any earlier scan."""
+    text = f"{a.company_name} 盖章申报书 第{final.version}版 校验码 {final.fingerprint} {final.generated_at}"
+    data = proof_file_bytes(name, text) if write_files else text.encode()
+    scan = _attachment(a, AttachmentCategory.STAMPED_SCAN, name, data, salt=f"{final.id}")
+    scan.final_print, scan.document_version, scan.document_fingerprint = final, final.version, final.fingerprint
+    scan.uploaded_at = utcnow()
+    session.add(scan)
+    session.flush()
+    if write_files:
+        _store(scan, data)
+    supersede_scans(a, scan, scan.uploaded_at)
+    return scan
 
 
 def proof_file_bytes(name: str, text: str) -> bytes:

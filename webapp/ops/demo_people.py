@@ -43,6 +43,7 @@ def add_demo_colleagues(admin: User, password: str) -> list[User]:
         user, _one_time = add_colleague(admin, name=name, mobile=mobile, access=access, sections=sections)
         user.set_password(password)
         user.must_change_password = False
+        user.demo = True            # its password is published: never in production (ops/readiness.py)
         give_email(user)
         made.append(user)
     return made

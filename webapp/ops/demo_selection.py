@@ -13,22 +13,20 @@ from decimal import Decimal
 
 from webapp.accounts.passwords import generate_one_time_password
 from webapp.applications.lifecycle import submit_application
-from webapp.applications.uploads import store_upload
-from webapp.applications.word import content_fingerprint
 from webapp.campaigns.lookup import create_campaign
 from webapp.core.extensions import db
 from webapp.core.timeutil import from_local, local_today, utcnow
 from webapp.models import (
-    Application, ApplicationStatus as S, ApplicationType, Assignment, AssignmentState, AttachmentCategory, Campaign,
+    Application, ApplicationStatus as S, ApplicationType, Assignment, AssignmentState, Campaign,
     County, RecommendingUnit, Role, SiteVisitKind, User,
 )
-from webapp.ops.demo_data import make_complete_application, make_enterprise
+from webapp.ops.demo_data import make_complete_application, make_enterprise, stamp
 from webapp.ops.demo_files import minimal_pdf
 from webapp.ops.demo_texts import OPINIONS
 from webapp.ops.demo_experts import make_experts
 from webapp.review.letter import upload_scan
 from webapp.review.decisions import decide
-from webapp.review.report import ensure_report, submit_report
+from webapp.review.report import lock_unit_list, submit_report
 from webapp.selection.assignment import confirm, propose
 from webapp.selection.assignment_manual import decline, open_assignment, refill
 from webapp.selection.corrections import submit_correction
@@ -73,7 +71,7 @@ def create_last_year(current: Campaign, *, seed: int = 2024, write_files: bool =
                                unit_deadline=utcnow() + timedelta(days=45), make_current=False)
     admin = _staff(Role.ADMIN, None, "demo-admin", "省工信厅演示管理员")
     applications = _recommend_and_report(campaign, write_files)
-    _form_check(applications, admin)
+    _form_check(applications, admin, write_files)
     experts, login, password = make_experts(rng, applications, admin)
     plan = create_plan(campaign, admin)
     plan.deadline = from_local(datetime(year, 11, 30, 17, 0))
@@ -115,10 +113,13 @@ def _recommend_and_report(campaign: Campaign, write_files: bool) -> list[Applica
                 db.session, enterprise=enterprise, campaign=campaign, app_type=app_type, write_files=write_files,
                 links=9 if app_type is ApplicationType.ENTERPRISE else 5, scenarios_per_link=2)
             application.industry_division_code, application.industry_group_code = INDUSTRIES[len(made)]
+            db.session.flush()
+            db.session.expire(application, ["industry_division", "industry_group"])    # printed on the 盖章版
+            stamp(db.session, application, write_files)
             submit_application(application, enterprise.users[0])
             decide(application, "recommend", reviewer, OPINIONS[number % len(OPINIONS)])
             made.append(application)
-        report = ensure_report(campaign, unit.id)
+        report = lock_unit_list(campaign.id, unit.id)
         report.fill_date = local_today()
         upload_scan(report, unit, reviewer, io.BytesIO(minimal_pdf(f"{unit.name}推荐函（盖章）")),
                     f"{unit.name}推荐函（盖章）.pdf", None)
@@ -127,7 +128,7 @@ def _recommend_and_report(campaign: Campaign, write_files: bool) -> list[Applica
     return made
 
 
-def _form_check(applications: list[Application], admin: User) -> None:
+def _form_check(applications: list[Application], admin: User, write_files: bool) -> None:
     """All pass, except one 补正 (asked, answered with a new 盖章版, then passed) and one 不通过."""
     corrected, failed = applications[1], applications[-1]
     for application in applications:
@@ -135,22 +136,19 @@ def _form_check(applications: list[Application], admin: User) -> None:
             fail_form_check(application, admin, "经济指标或投入未达到申报门槛",
                             "近三年智能制造投入的专项审计报告金额与申报书不一致，且低于申报门槛。")
         elif application is corrected:
-            _correct(application, admin)
+            _correct(application, admin, write_files)
         else:
             pass_form_check(application, admin)
 
 
-def _correct(application: Application, admin: User) -> None:
+def _correct(application: Application, admin: User, write_files: bool) -> None:
     request_correction(application, admin, "请核对国产软硬件投资占比，并补充说明计算口径。",
                        {"investment": "国产、省产软硬件投资占比与设备软件清单不一致，请核对后修改。"},
                        local_today() + timedelta(days=7))
     db.session.flush()
     user = application.enterprise.users[0]
     application.domestic_share = Decimal("84.20")
-    stamp = content_fingerprint(application)
-    data = minimal_pdf(f"{application.company_name} 盖章申报书（补正）")
-    store_upload(application, AttachmentCategory.STAMPED_SCAN, io.BytesIO(data), "盖章申报书扫描件（补正）.pdf", user,
-                 document_version=application.version + 1, document_fingerprint=stamp)
+    stamp(db.session, application, write_files)            # the changed content: a new 盖章版 (第2版) and its scan
     submit_correction(application, user, "已按设备软件清单重新核算国产软硬件投资占比。")
     pass_form_check(application, admin)
 

@@ -17,7 +17,7 @@ from webapp.models import (
 )
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
 from webapp.notices import events as notices
-from webapp.review.report import ReviewError, check_quota, check_unlocked
+from webapp.review.report import ReviewError, check_quota, check_unlocked, lock_unit_list, quota_usage
 from webapp.review.summary import recommended_query
 from webapp.status import TRANSITIONS, TransitionError, apply_transition, check_transition
 
@@ -42,6 +42,7 @@ def decide(application: Application, action: str, user: User, comment: str | Non
     if action not in DECISIONS:
         raise ReviewError("未知的操作。")
     _check_unit(application, user)
+    lock_unit_list(application.campaign_id, application.unit_id)     # before counting the quota or the 序号
     check_unlocked(application.campaign, application.unit_id, now)
     notes = {key: text.strip() for key, text in (section_comments or {}).items() if text and text.strip()}
     if any(key not in SECTION_BY_KEY for key in notes):
@@ -85,8 +86,7 @@ class RowResult:
 def bulk_decide(ids: list[int], action: str, user: User, comment: str | None = None,
                 now: datetime | None = None) -> list[RowResult]:
     """Decide each selected application on its own; a refusal of one does not stop the others."""
-    found = {a.id: a for a in db.session.execute(db.select(Application).where(
-        Application.id.in_(ids), Application.unit_id == user.unit_id, Application.status != S.DRAFT)).scalars()}
+    found = _selected(ids, user)
     results = []
     for application_id in dict.fromkeys(ids):
         application = found.get(application_id)
@@ -103,6 +103,48 @@ def bulk_decide(ids: list[int], action: str, user: User, comment: str | None = N
     return results
 
 
+def _selected(ids: list[int], user: User) -> dict[int, Application]:
+    return {a.id: a for a in db.session.execute(db.select(Application).where(
+        Application.id.in_(ids), Application.unit_id == user.unit_id, Application.status != S.DRAFT)).scalars()}
+
+
+def preview_bulk(ids: list[int], action: str, user: User, comment: str | None = None,
+                 now: datetime | None = None) -> list[RowResult]:
+    """What bulk_decide would do to each selected application, changing nothing: shown for confirmation first.
+    Recommendations count against the quota one after the other, as they would be made."""
+    found = _selected(ids, user)
+    extra: dict = {}
+    results = []
+    for application_id in dict.fromkeys(ids):
+        application = found.get(application_id)
+        if application is None:
+            results.append(RowResult(application_id, f"编号 {application_id}", False, "申报书不存在或无权处理。"))
+            continue
+        name = application.company_name or application.enterprise.name
+        try:
+            _check_unit(application, user)
+            check_unlocked(application.campaign, application.unit_id, now)
+            check_transition(application, action, user, comment)
+            if action == "recommend":
+                _check_quota_with(application, extra)
+        except TransitionError as exc:
+            results.append(RowResult(application_id, name, False, str(exc)))
+        else:
+            results.append(RowResult(application_id, name, True))
+    return results
+
+
+def _check_quota_with(application: Application, extra: dict) -> None:
+    """The quota check, with the recommendations of this batch counted before it."""
+    use = quota_usage(application.campaign, application.unit_id).get(application.app_type)
+    if application.app_type is None:
+        raise ReviewError("申报书未选择申报类型，不能推荐。")
+    taken = use.used + extra.get(application.app_type, 0)
+    if use.quota is not None and taken >= use.quota:
+        raise ReviewError(f"{application.app_type.label}推荐名额将用完（{use.quota} 项），本份不能再推荐。")
+    extra[application.app_type] = extra.get(application.app_type, 0) + 1
+
+
 def _max_order(application: Application) -> int | None:
     return db.session.execute(db.select(func.max(Application.recommend_order)).where(
         Application.campaign_id == application.campaign_id, Application.unit_id == application.unit_id,
@@ -110,9 +152,15 @@ def _max_order(application: Application) -> int | None:
 
 
 def _renumber(campaign_id: int, unit_id: int, ordered: list[Application] | None = None) -> list[Application]:
+    """Number the list 1..n. 序号 is unique per unit and campaign (a database constraint): the old numbers are
+    cleared first, so that no row briefly takes a number another still holds."""
     if ordered is None:
         ordered = list(db.session.execute(recommended_query(campaign_id, unit_id)).scalars())
-    for number, application in enumerate(ordered, start=1):
+    changed = [(number, a) for number, a in enumerate(ordered, start=1) if a.recommend_order != number]
+    for _number, application in changed:
+        application.recommend_order = None
+    db.session.flush()
+    for number, application in changed:
         application.recommend_order = number
     return ordered
 
@@ -120,7 +168,9 @@ def _renumber(campaign_id: int, unit_id: int, ordered: list[Application] | None 
 def move_to(application: Application, position: int, user: User, now: datetime | None = None) -> int:
     """Put a recommended application at 序号 `position` (clamped to 1..n); the others shift. Returns the new 序号."""
     _check_unit(application, user)
+    lock_unit_list(application.campaign_id, application.unit_id)
     check_unlocked(application.campaign, application.unit_id, now)
+    db.session.refresh(application)
     if application.status is not S.RECOMMENDED:
         raise ReviewError("只有已推荐的申报书有序号。")
     ordered = list(db.session.execute(recommended_query(application.campaign_id, application.unit_id)).scalars())

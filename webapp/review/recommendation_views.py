@@ -8,13 +8,14 @@ from webapp.campaigns.lookup import current_campaign
 from webapp.core.downloads import DOCX, content_disposition, send_bytes
 from webapp.core.extensions import db
 from webapp.core.htmx import redirect_after_post
+from webapp.core.security_headers import accepts_uploads
 from webapp.core.storage import attachment_path_for
 from webapp.documents.letter_docx import build_letter, letter_filename
 from webapp.forms.review import LetterScanForm, OpinionForm
 from webapp.models import LetterScan, Role
 from webapp.permissions import get_application_or_404, roles_required
 from webapp.review.letter import LetterError, letter_status, upload_scan
-from webapp.review.report import ensure_report, get_report, lock_reason
+from webapp.review.report import get_report, lock_reason, lock_unit_list
 from webapp.review.opinion import set_opinion
 from webapp.status import TransitionError
 
@@ -63,6 +64,7 @@ def letter():
 
 
 @bp.post("/review/summary/letter-scan", endpoint="upload_scan")
+@accepts_uploads
 @unit_only
 def upload_letter_scan():
     campaign = _campaign()
@@ -73,7 +75,7 @@ def upload_letter_scan():
     if reason or not form.validate() or upload is None or not upload.filename:
         flash(reason or "; ".join(form.fingerprint.errors) or "请选择盖章推荐函的扫描件。", "error")
         return redirect_after_post(summary)
-    report = ensure_report(campaign, current_user.unit_id)
+    report = lock_unit_list(campaign.id, current_user.unit_id)
     try:
         scan = upload_scan(report, current_user.unit, current_user, upload.stream, upload.filename,
                            form.fingerprint.data)

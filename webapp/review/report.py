@@ -8,6 +8,8 @@ Rules kept here:
   province sends a list back after the deadline, the unit may still correct and re-report it (otherwise a returned
   list would be stuck).
 - 推荐 is refused when the unit's quota for that 申报类型 is used up; 报送 is refused over the quota.
+- Every check-then-write over the unit's list (quota, 序号, 报送) first locks the unit's report row
+  (lock_unit_list), so that on PostgreSQL two decisions at the same moment are counted one after the other.
 """
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 
 from webapp.core.extensions import db
+from webapp.core.locks import lock_or_create
 from webapp.core.timeutil import fmt, local_today
 from webapp.models import (
     RECOMMENDED_STATES, Application, ApplicationStatus as S, ApplicationType, Campaign, RecommendingUnit, Role,
@@ -35,13 +38,10 @@ def get_report(campaign_id: int, unit_id: int) -> UnitReport | None:
                               ).scalar_one_or_none()
 
 
-def ensure_report(campaign: Campaign, unit_id: int) -> UnitReport:
-    report = get_report(campaign.id, unit_id)
-    if report is None:
-        report = UnitReport(campaign_id=campaign.id, unit_id=unit_id)
-        db.session.add(report)
-        db.session.flush()
-    return report
+def lock_unit_list(campaign_id: int, unit_id: int) -> UnitReport:
+    """The unit's report row, created if missing and locked until the transaction ends: taken before counting the
+    unit's recommended applications or numbering them, it makes those decisions one at a time (core/locks.py)."""
+    return lock_or_create(UnitReport, campaign_id=campaign_id, unit_id=unit_id)
 
 
 def lock_reason(campaign: Campaign, report: UnitReport | None, now: datetime | None = None) -> str | None:
@@ -106,8 +106,8 @@ def undecided_count(campaign_id: int, unit_id: int) -> int:
 
 def set_fill_date(campaign: Campaign, unit_id: int, user: User, fill_date: date, now: datetime | None = None
                   ) -> UnitReport:
+    report = lock_unit_list(campaign.id, unit_id)
     check_unlocked(campaign, unit_id, now)
-    report = ensure_report(campaign, unit_id)
     report.fill_date = fill_date
     audit.record("report.fill_date", obj=report, actor=user, detail={"fill_date": fill_date})
     return report
@@ -116,7 +116,7 @@ def set_fill_date(campaign: Campaign, unit_id: int, user: User, fill_date: date,
 def submit_report(campaign: Campaign, unit_id: int, user: User, confirm_undecided: bool = False,
                   now: datetime | None = None) -> UnitReport:
     """报送: at least one recommendation, quotas kept; undecided applications need an explicit confirmation."""
-    report = get_report(campaign.id, unit_id)
+    report = lock_unit_list(campaign.id, unit_id)
     check_unlocked(campaign, unit_id, now)
     usage = quota_usage(campaign, unit_id)
     recommended = sum(use.used for use in usage.values())
@@ -130,7 +130,6 @@ def submit_report(campaign: Campaign, unit_id: int, user: User, confirm_undecide
     if undecided and not confirm_undecided:
         raise ReviewError(f"还有 {undecided} 份已提交的申报书尚未处理。报送后将不能再处理；"
                           "如确认报送，请勾选确认后再次报送。")
-    report = report or ensure_report(campaign, unit_id)
     fill_date = report.fill_date or local_today()
     apply_report_transition(report, "submit", user, detail={
         "recommended": recommended, "undecided": undecided, "fill_date": fill_date})

@@ -21,15 +21,17 @@ from webapp.forms.review import (
 )
 from webapp.core.htmx import is_htmx, redirect_after_post, render_page_or_block
 from webapp.core.timeutil import local_today
-from webapp.models import RecommendingUnit, Role
+from webapp.models import Application, RecommendingUnit, Role
 from webapp.permissions import get_application_or_404, roles_required
-from webapp.review.decisions import allowed_decisions, bulk_decide, decide, move, move_to
+from webapp.review.decisions import allowed_decisions, bulk_decide, decide, move, move_to, preview_bulk
 from webapp.review.queue import application_flags, filter_options, next_pending, queue_page, state_counts
 from webapp.review.report import (
     get_report, lock_reason, quota_usage, return_report, set_fill_date, submit_report, undecided_count,
 )
 from webapp.review.summary import export_filename, recommended_applications, summary_row, unit_summary
 from webapp.applications.changes import changes_since_return
+from webapp.applications.comments import current_comments, resubmission_note
+from webapp.applications.final_print import valid_scans
 from webapp.applications.sections import SECTIONS
 from webapp.status import TRANSITIONS, TransitionError
 
@@ -97,8 +99,6 @@ def _safe_return_to(value: str | None) -> str:
 @unit_only
 def queue():
     context = _queue_context(request.args)
-    if request.headers.get("HX-History-Restore-Request") == "true":
-        return render_template("review/queue.html", **context)
     return render_page_or_block("review/queue.html", "results", **context)
 
 
@@ -111,6 +111,13 @@ def bulk():
     if not form.validate():
         args = MultiDict(parse_qs(urlsplit(return_to).query))
         return render_page_or_block("review/queue.html", "results", **_queue_context(args, form))
+    if form.confirmed.data != "1":
+        # Show the affected applications first: what will happen to each, then a confirmation.
+        rows = preview_bulk(form.selected, form.action.data, current_user, form.comment.data)
+        found = {a.id: a for a in db.session.execute(db.select(Application).where(
+            Application.id.in_([r.application_id for r in rows]))).scalars()}
+        return render_template("review/bulk_confirm.html", form=form, rows=rows, found=found,
+                               label=TRANSITIONS[form.action.data].label, return_to=return_to)
     results = bulk_decide(form.selected, form.action.data, current_user, form.comment.data)
     db.session.commit()
     done = [r for r in results if r.ok]
@@ -142,6 +149,8 @@ def _render_review(application, *, forms: dict | None = None, error: str | None 
         lock=lock_reason(campaign, report), allowed=allowed_decisions(application), forms=forms,
         error=error, error_action=error_action, transitions=TRANSITIONS, comments_by_change=comments,
         diff=changes_since_return(application), next_app=next_pending(application),
+        replies=current_comments(application), explanation=resubmission_note(application),
+        scans=valid_scans(application),
         links=summary_row(application).links,
         section_titles={s.key: (s.heading if s.number else s.title) for s in SECTIONS})
     return render_page_or_block("review/review.html", "decisions", **context), status
@@ -299,19 +308,30 @@ def export():
     return response
 
 
+def _report_confirm_page(campaign, form, status=200, error=None):
+    return render_template("review/report_confirm.html", **_summary_context(
+        campaign, report_form=form, report_error=error)), status
+
+
+@bp.get("/review/summary/report")
+@unit_only
+def report_confirm():
+    """报送 asks first: the list as it will be sent (count by type, quota use, the order), then a confirmation."""
+    return _report_confirm_page(_campaign_or_404(), SubmitReportForm(formdata=None))
+
+
 @bp.post("/review/summary/report")
 @unit_only
 def report():
     campaign = _campaign_or_404()
     form = SubmitReportForm()
-    if not form.validate():
-        return render_template("review/summary.html", **_summary_context(campaign, report_form=form))
+    if not form.validate() or form.confirmed.data != "1":
+        return _report_confirm_page(campaign, form)
     try:
         submit_report(campaign, current_user.unit_id, current_user, bool(form.confirm_undecided.data))
     except TransitionError as exc:
         db.session.rollback()
-        return render_template("review/summary.html",
-                               **_summary_context(campaign, report_form=form, report_error=str(exc))), 409
+        return _report_confirm_page(campaign, form, 409, str(exc))
     db.session.commit()
     flash("推荐汇总表已报送省工业和信息化厅。推荐结果和顺序已锁定；如需修改，请联系省厅退回。", "success")
     return redirect_after_post(url_for(".summary"))

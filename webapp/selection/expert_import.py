@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from webapp.applications.upload_checks import ContentRefused, check_office_container
 from webapp.core.extensions import db
 from webapp.models import Prefecture, User
 from webapp.selection.experts import (
@@ -46,6 +47,10 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
     """(row number, {column: text}) of the first sheet; ExpertError when the file is not a usable workbook."""
     if len(data) > MAX_BYTES:
         raise ExpertError("文件超过 5 MB，请拆分后导入。")
+    try:
+        check_office_container(io.BytesIO(data))        # a zip bomb or a DTD is refused before openpyxl opens it
+    except ContentRefused as refused:
+        raise ExpertError(str(refused)) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):

@@ -2,7 +2,8 @@
 content, stored under the upload folder by a generated name, kept in step with the transaction (core/storage).
 
 The same rules as the enterprise's uploads (webapp/applications/uploads.py, whose type detection is reused): the
-content decides the type, the extension must agree, a size limit, and the file moves into place only once whole.
+content decides the type, the extension must agree, a size limit, clamd's scan, and the file moves into place only
+once whole.
 """
 import hashlib
 import os
@@ -12,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from webapp.applications.uploads import CONTENT_TYPES, KINDS, clean_name, detect_kind, format_size
+from webapp.applications.uploads import (
+    CONTENT_TYPES, KINDS, UploadError, clean_name, detect_kind, format_size, scan_and_check,
+)
 from webapp.core.files import fsync_dir
 from webapp.core.storage import attachment_path_for, discard_unless_committed, upload_root
 
@@ -81,6 +84,10 @@ def _copy(fd: int, stream: BinaryIO, limit: int) -> tuple[int, str]:
 
 def _content_type(path: Path, name: str, kinds: set[str], kinds_text: str) -> str:
     kind = detect_kind(path)
+    try:
+        scan_and_check(path, name, kind)             # clamd (when configured) and the Office container checks
+    except UploadError as refused:
+        raise StoredFileError(str(refused)) from None
     if kind is None or kind not in kinds:
         raise StoredFileError(f"“{name}”：文件内容与类型不符，{kinds_text}。")
     ext = os.path.splitext(name)[1].lower()

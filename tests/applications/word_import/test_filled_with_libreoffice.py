@@ -91,7 +91,7 @@ def test_a_number_that_cannot_be_read_is_a_problem_with_the_forms_message(plan):
 def test_a_text_over_its_limit_is_shown_in_full_and_not_imported(plan):
     row = rows(plan)["profile.profile"]
     assert row.state == "problem" and row.found == PROFILE and len(row.found) == 600
-    assert row.problems == ["不超过500字（当前600字，请删减100字）。"]
+    assert row.problems == ["超出 100 字（不超过500字，当前600字），请删减后保存。"]
 
 
 def test_a_scenario_name_with_a_typo_is_matched_to_the_nearest_guide_scenario(plan):
@@ -137,7 +137,7 @@ def test_the_preview_page_shows_each_of_them(app, login_as, filled):
     client = login_as("applicant")
     application_id = start(client)
     _token, page = uploaded(client, application_id, filled, "填好的申报书.docx")
-    for shown in ("1234.5", "文件中写作“1,234.5万元”", "五十", "请输入数字", PROFILE, "不超过500字（当前600字，请删减100字）",
+    for shown in ("1234.5", "文件中写作“1,234.5万元”", "五十", "请输入数字", PROFILE, "超出 100 字（不超过500字，当前600字）",
                   "（共 600 字，全文如上）", "智能在线检侧", "最接近的指引场景为“智能在线检测”（相似度 83%），请确认或更正",
                   "“计划调度”在“三、智能制造实施内容”中没有内容"):
         assert shown in page, shown

@@ -1,5 +1,7 @@
 """Accounts (安全管理员 only, 三员分立): units with their recommender accounts, staff accounts, enterprise accounts;
 creating staff accounts, resetting passwords, unlocking, deactivating and reactivating. Every change is audited.
+Which accounts the 安全管理员 may act on is decided by accounts/duties.py: never a 安全管理员 or 审计管理员 account
+(those are created and reset on the server console), never their own.
 
 A one-time password is shown once, in the response to the POST that made it: it is never put in the session
 (a signed, readable cookie), a URL or a log.
@@ -9,7 +11,8 @@ from flask_login import current_user
 from sqlalchemy import func
 
 from webapp.audit import trail as audit
-from webapp.accounts.operations import AccountError, create_staff_user, end_sessions
+from webapp.accounts import duties, throttles
+from webapp.accounts.operations import AccountError, create_staff_user, end_sessions, reset_password_of
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
 from webapp.forms.campaigns import ConfirmForm, EnterpriseFilterForm, StaffAccountForm
@@ -17,9 +20,8 @@ from webapp.forms.fields import options
 from webapp.core.htmx import redirect_after_post, render_page_or_block
 from webapp.forms.selection.experts import IssueLoginForm, expert_filters
 from webapp.models import Application, Enterprise, Expert, RecommendingUnit, Role, User
+from webapp.core.timeutil import utcnow
 from webapp.selection.experts import ExpertError, filtered_experts, issue_login
-from webapp.accounts.passwords import generate_one_time_password
-from webapp.notices.events import notify_password_reset
 from webapp.permissions import roles_required
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/admin/accounts")
@@ -33,6 +35,14 @@ def _units() -> list[RecommendingUnit]:
 
 def _user_or_404(user_id: int) -> User:
     return db.session.get(User, user_id) or abort(404)
+
+
+def _managed_or_403(user_id: int) -> User:
+    """An account the acting 安全管理员 may act on (duties.may_manage); 403 (audited) for the others."""
+    user = _user_or_404(user_id)
+    if not duties.may_manage(current_user, user):
+        abort(403)
+    return user
 
 
 # ---- lists --------------------------------------------------------------------------------------------------------
@@ -93,7 +103,8 @@ def enterprises():
 @security_only
 def detail(user_id):
     user = _user_or_404(user_id)
-    return render_template("accounts/account.html", user=user)
+    return render_template("accounts/account.html", user=user, manageable=duties.may_manage(current_user, user),
+                           counters=throttles.locks_of(throttles.login_key(user.login), utcnow()))
 
 
 # ---- create ---------------------------------------------------------------------------------------------------
@@ -109,6 +120,8 @@ def create():
     if request.method == "GET" or not form.validate():
         return render_template("accounts/account_new.html", form=form)
     role = Role(form.role.data)
+    if not duties.may_create(current_user, role):
+        abort(403)
     unit = next((u for u in units if u.id == form.unit_id.data), None) if role is Role.RECOMMENDER else None
     try:
         user, password = create_staff_user(role=role, login=form.login.data, unit_name=unit.name if unit else None,
@@ -124,26 +137,16 @@ def create():
 # ---- actions on one account ---------------------------------------------------------------------------------------
 
 def _checked_action(user_id: int) -> User:
-    user = _user_or_404(user_id)
     if not ConfirmForm().validate():
         abort(400)
-    return user
+    return _managed_or_403(user_id)
 
 
 @bp.post("/<int:user_id>/reset-password")
 @security_only
 def reset_password(user_id):
     user = _checked_action(user_id)
-    if user.id == current_user.id:
-        flash("不能在这里重置自己的密码，请使用“修改密码”。", "error")
-        return redirect_after_post(url_for(".detail", user_id=user.id))
-    password = generate_one_time_password()
-    user.set_password(password)
-    user.must_change_password = True
-    user.failed_logins, user.locked_until = 0, None
-    end_sessions(user)
-    audit.record("account.reset_password", obj=user, detail={"login": user.login, "role": user.role.value})
-    notify_password_reset(user, current_user)
+    password = reset_password_of(user, current_user)
     db.session.commit()
     return render_template("accounts/one_time_password.html", user=user, password=password, created=False)
 
@@ -152,8 +155,8 @@ def reset_password(user_id):
 @security_only
 def unlock(user_id):
     user = _checked_action(user_id)
-    user.locked_until, user.failed_logins = None, 0
-    audit.record("account.unlock", obj=user, detail={"login": user.login})
+    cleared = throttles.clear(throttles.login_key(user.login))
+    audit.record("account.unlock", obj=user, detail={"login": user.login, "counters": cleared})
     db.session.commit()
     flash(f"账号 {user.login} 已解除锁定。", "success")
     return redirect_after_post(url_for(".detail", user_id=user.id))
@@ -163,11 +166,6 @@ def unlock(user_id):
 @security_only
 def deactivate(user_id):
     user = _checked_action(user_id)
-    if user.id == current_user.id:
-        audit.record("account.deactivate", obj=user, success=False, detail={"reason": "self"})
-        db.session.commit()
-        flash("不能停用自己的账号。", "error")
-        return redirect_after_post(url_for(".detail", user_id=user.id))
     if user.active:
         user.active = False
         end_sessions(user)

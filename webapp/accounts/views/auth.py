@@ -2,16 +2,20 @@
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from webapp.accounts import authentication, captcha, devices
 from webapp.accounts import operations as accounts
+from webapp.accounts.authentication import Attempt
+from webapp.accounts.enterprise_accounts import registration_refusal
+from webapp.accounts.sessions import load_user, restart_session, start_session
+from webapp.accounts.throttles import login_key
 from webapp.audit import trail as audit
-from webapp.core.extensions import begin_writes, db, finish_writes, reads_first
-from webapp.accounts.sessions import load_user, restart_session
+from webapp.core.extensions import begin_writes, db, finish_writes, pause_writes, reads_first
 from webapp.forms.accounts import ChangePasswordForm, LoginForm, RegistrationForm, SecondFactorForm
 from webapp.forms.fields import options
-from webapp.models import User
+from webapp.models import Role, User
 from webapp.permissions import any_user, public
 from webapp.reference.choices import county_choices, prefecture_choices, prefecture_of
 
@@ -25,6 +29,25 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.index")
 
 
+def _attempt(login: str | None) -> Attempt:
+    key = login_key(login)
+    return Attempt(key, audit.client_ip() or "", known_device=bool(key) and key in devices.known_logins())
+
+
+def _authenticate(form: LoginForm) -> authentication.LoginResult:
+    """The three steps of authentication.py: count (writes), the slow hash (reads only), the outcome (writes)."""
+    attempt = _attempt(form.login.data)
+    begin_writes()
+    result = authentication.open_attempt(attempt, form.captcha_token.data, form.captcha.data)
+    if result is None:
+        pause_writes()
+        checked = authentication.check_password(attempt.login, form.password.data)
+        begin_writes()
+        result = authentication.close_attempt(attempt, form.password.data, checked)
+    finish_writes()
+    return result
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @reads_first
 @public
@@ -32,11 +55,9 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
+    show_captcha = authentication.captcha_due(_attempt(""))
     if form.validate_on_submit():
-        checked = accounts.check_password_ahead(form.login.data, form.password.data)
-        begin_writes()
-        result = accounts.authenticate(form.login.data, form.password.data, checked=checked)
-        finish_writes()
+        result = _authenticate(form)
         if result.user is not None and result.second_factor:
             restart_session()
             session[PENDING] = {"user": result.user.get_id(), "since": time.time(),
@@ -45,7 +66,25 @@ def login():
         if result.user is not None:
             return _logged_in(result.user, _safe_next(request.args.get("next")))
         flash(result.message, "error")
-    return render_template("accounts/login.html", form=form)
+        show_captcha = show_captcha or result.captcha
+    elif request.method == "GET" and request.args.get("login"):
+        form.login.data = request.args["login"][:200]
+    form.captcha.data = ""
+    form.captcha_token.data = captcha.new_token() if show_captcha else ""
+    return render_template("accounts/login.html", form=form, show_captcha=show_captcha,
+                           security_contact=accounts.security_contact())
+
+
+@bp.get("/login/captcha/<token>.png")
+@public
+def captcha_image(token):
+    """The picture of a captcha challenge (stateless: any host draws the same picture for the same token)."""
+    data = captcha.image_png(token)
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype="image/png")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 PENDING = "second_factor_pending"
@@ -53,12 +92,12 @@ PENDING_SECONDS = 300
 
 
 def _logged_in(user: User, next_url: str):
-    restart_session()  # a fresh session at login: nothing carried over but the CSRF secret
+    start_session(user)  # a fresh session at login, with a new CSRF secret (unless resuming one's own)
     login_user(user)
     if user.must_change_password:
-        flash("首次登录或密码已被重置，请先修改密码。", "info")
-        return redirect(url_for("auth.change_password"))
-    return redirect(next_url)
+        flash("首次登录、密码已被重置或密码不符合现行规则，请先修改密码。", "info")
+        next_url = url_for("auth.change_password")
+    return devices.remember(redirect(next_url), user.login)
 
 
 def _pending_user() -> User | None:
@@ -82,11 +121,12 @@ def second_factor():
         return redirect(url_for("auth.login"))
     form = SecondFactorForm()
     if form.validate_on_submit():
-        result = accounts.verify_second_factor(user, form.code.data)
+        result = authentication.verify_second_factor(user, form.code.data, _attempt(user.login),
+                                                     lambda code: accounts.accept_code(user, code))
         db.session.commit()
         if result.user is not None:
             return _logged_in(result.user, session.get(PENDING, {}).get("next") or url_for("main.index"))
-        if user.is_locked():
+        if result.locked:
             session.pop(PENDING, None)
             flash(result.message, "error")
             return redirect(url_for("auth.login"))
@@ -101,7 +141,7 @@ def logout():
     accounts.end_sessions(current_user)
     db.session.commit()
     logout_user()
-    restart_session()
+    restart_session()       # everything goes, the CSRF secret too
     flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))
 
@@ -118,6 +158,11 @@ def register():
     form.county.choices = options([("", "请选择县市区")] + county_choices(selected_prefecture))
     refreshing_counties = request.method == "POST" and request.form.get("refresh")
     if not refreshing_counties and form.validate_on_submit():
+        refusal = registration_refusal(audit.client_ip())
+        db.session.commit()         # the attempt counts whatever happens next
+        if refusal:
+            flash(refusal, "error")
+            return render_template("accounts/register.html", form=form), 429
         try:
             user = accounts.register_enterprise(
                 name=form.company_name.data, credit_code=form.credit_code.data, county_adcode=form.county.data,
@@ -128,7 +173,7 @@ def register():
             flash(str(exc), "error")
         else:
             db.session.commit()
-            restart_session()
+            start_session(user)
             login_user(user)
             flash(f"注册成功。您的推荐单位是{user.enterprise.unit.name}。", "success")
             if user.enterprise.outside_hunan:
@@ -142,6 +187,8 @@ def register():
 def change_password():
     form = ChangePasswordForm()
     form.login_for_policy = current_user.login
+    form.staff_policy = current_user.role is not Role.APPLICANT
+    form.names_for_policy = [current_user.enterprise.name] if current_user.enterprise else []
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append("当前密码不正确。")

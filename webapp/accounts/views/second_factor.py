@@ -8,14 +8,17 @@ that the Content-Security-Policy allows). It stays pending until a first code fr
 import segno
 from flask import Blueprint, abort, flash, render_template, url_for
 from flask_login import current_user, login_user
-from wtforms import BooleanField
+from wtforms import BooleanField, StringField
+from wtforms.validators import Length
 
+from webapp.accounts import duties
 from webapp.accounts import operations as accounts
 from webapp.accounts.operations import AccountError
 from webapp.core.extensions import db
 from webapp.forms.campaigns import ConfirmForm
 from webapp.forms.accounts import SecondFactorForm
 from webapp.forms.base import BaseForm
+from webapp.forms.fields import strip_filter
 from webapp.core.htmx import redirect_after_post
 from webapp.models import ROLE_LABELS, STAFF_ROLES, Role, SecondFactor, User
 from webapp.permissions import roles_required
@@ -105,12 +108,19 @@ def remove():
 
 # ---- the security administrator ----
 
-def _settings_page(form, status=200):
+class ContactForm(BaseForm):
+    contact = StringField("安全管理员联系方式", filters=[strip_filter],
+                          validators=[Length(max=100, message="联系方式不超过100字。")])
+
+
+def _settings_page(form, status=200, contact_form=None):
     required = accounts.second_factor_roles()
+    contact_form = contact_form or ContactForm(formdata=None, contact=accounts.security_contact())
     staff = list(db.session.execute(db.select(User).where(User.role.in_(STAFF_ROLES))
                                     .order_by(User.role, User.login)).scalars())
     return render_template("accounts/security_settings.html", form=form, staff=staff, required=required,
-                           reset_form=ConfirmForm(formdata=None), role_fields=[
+                           reset_form=ConfirmForm(formdata=None), contact_form=contact_form,
+                           managed_roles=duties.managed_roles(current_user), role_fields=[
                                (role, form[f"role_{role.value}"]) for role in STAFF_ROLES]), status
 
 
@@ -135,6 +145,18 @@ def settings():
     return redirect_after_post(url_for(".settings"))
 
 
+@bp.post("/contact")
+@security_only
+def contact():
+    form = ContactForm()
+    if not form.validate():
+        return _settings_page(SecondFactorRolesForm(formdata=None), 200, form)
+    changed = accounts.set_security_contact(form.contact.data, current_user)
+    db.session.commit()
+    flash("联系方式已保存，将显示在登录页。" if changed else "联系方式没有变化。", "success" if changed else "info")
+    return redirect_after_post(url_for(".settings"))
+
+
 @bp.post("/users/<int:user_id>/second-factor/reset")
 @security_only
 def reset_user(user_id):
@@ -146,6 +168,8 @@ def reset_user(user_id):
     if user.id == current_user.id:
         flash("不能在这里重置自己的动态口令，请在“动态口令”页面操作。", "error")
         return redirect_after_post(url_for(".settings"))
+    if not duties.may_manage(current_user, user):
+        abort(403)          # 三员分立: the other administrators' factors are reset on the server console
     accounts.remove_second_factor(user, current_user)
     db.session.commit()
     flash(f"已重置 {user.login} 的动态口令，其现有登录已全部失效。该账号下次登录后需重新绑定。", "success")

@@ -13,18 +13,21 @@ from webapp.core.downloads import content_disposition
 from webapp.core.errors import MESSAGES
 from webapp.core.extensions import db, reads_first
 from webapp.core.numbers import MB, format_size
+from webapp.core.security_headers import accepts_uploads
 from webapp.core.htmx import is_htmx, redirect_after_post
 from webapp.models import Application, ApplicationScenario, Attachment, AttachmentCategory, Role
 from webapp.permissions import (
-    attachment_section, can_edit_application, can_view_application, get_application_or_404, require_attachment_rights,
-    roles_required,
+    attachment_section, can_edit_application, can_view_application, get_application_or_404, refuse_object,
+    require_attachment_rights, roles_required,
 )
 from webapp.applications.attachment_list import SECTION_CATEGORIES
 from webapp.applications.editor import editor_context
 from webapp.applications.sections import SECTION_BY_KEY
+from webapp.applications.stamped_scans import deletion_refusal
 from webapp.applications.uploads import (
     UploadError, attachment_path, clean_name, delete_attachment, receive_upload, store_upload,
 )
+from webapp.core.timeutil import utcnow
 from webapp.applications.versions import NotEditable, bump_section, section_write
 from webapp.status import STAMPED_SCAN
 
@@ -125,6 +128,7 @@ def request_too_large(exc):
 # ---- routes ----
 
 @bp.post("/applications/<int:application_id>/attachments")
+@accepts_uploads
 @reads_first
 @applicant_only
 def upload(application_id):
@@ -183,11 +187,11 @@ def _store_all(application, category, received) -> tuple[list[str], list[str]]:
         if app_scenario is None or app_scenario.app_link.application_id != application.id:
             abort(404)
     stored, errors = [], []
+    batch_started = utcnow()            # the files of one upload form one scan: none replaces another
     for filename, incoming in received:
         try:
             attachment = store_upload(application, category, incoming, filename, current_user, app_scenario,
-                                      document_version=request.form.get("document_version"),
-                                      document_fingerprint=request.form.get("document_fingerprint"))
+                                      batch_started=batch_started)
             bump_section(application, SECTION_KEY, current_user, attachment_section(category))
             audit.record("attachment.upload", obj=attachment, detail={
                 "application_id": application.id, "category": category.value, "name": attachment.original_name,
@@ -225,7 +229,7 @@ def _attachment_or_404(attachment_id: int) -> Attachment:
     """An attachment of an application the user may see; 404 for anyone else's (its existence is not revealed)."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or not can_view_application(current_user, attachment.application):
-        abort(404)
+        refuse_object("attachment", attachment_id)
     return attachment
 
 
@@ -266,6 +270,9 @@ def delete(attachment_id):
     if not can_edit_application(current_user, application, _section_of(category)):
         return _not_editable(application, category, next_url)
     name = attachment.original_name
+    refusal = deletion_refusal(attachment)
+    if refusal:
+        return _refused(application, category, refusal, next_url)
     try:
         with section_write(application, SECTION_KEY, current_user, scope=_section_of(category)):    # the file goes once the deletion commits
             audit.record("attachment.delete", obj=attachment, detail={

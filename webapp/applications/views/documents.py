@@ -12,6 +12,7 @@ from webapp.core.downloads import DOCX, PDF, send_bytes
 from webapp.core.extensions import db
 from webapp.models import Role
 from webapp.permissions import get_application_or_404, public, roles_required
+from webapp.applications.final_print import working_version
 from webapp.applications.word import frozen_path, pdf_of, render_application
 from webapp.documents.pdf import office_binary
 
@@ -24,7 +25,8 @@ def _document(application_id: int) -> tuple[bytes, str, object]:
     application = get_application_or_404(application_id)
     name = docx_builder.docx_filename(application)
     if current_user.role is Role.APPLICANT and is_editable(application) and "version" not in request.args:
-        return render_application(application, draft=True), name.replace(".docx", "（草稿）.docx"), application
+        data = render_application(application, draft=True, version=working_version(application))
+        return data, name.replace(".docx", "（草稿）.docx"), application
     snapshots = {s.version: s for s in application.snapshots if s.docx_stored_name}
     if not snapshots:
         abort(404)

@@ -3,9 +3,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from webapp.applications.attachment_list import attachment_overview
-from webapp.applications.checklist import checklist, submission_blockers
+from webapp.applications.checklist import checklist, grouped, submission_blockers
 from webapp.applications.contents import load_contents
 from webapp.applications.editor import editor_context
+from webapp.applications.final_print import RestampNeeded, print_state, restamp_guard
 from webapp.applications.lifecycle import (
     prepare_submission, start_application, submit_application, withdraw_application,
 )
@@ -16,7 +17,7 @@ from webapp.core.htmx import is_htmx, redirect_after_post, render_page_or_block
 from webapp.models import Role
 from webapp.permissions import get_application_or_404, require_enterprise_admin, require_section, roles_required
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
-from webapp.status import TransitionError, can_open_section, is_editable
+from webapp.status import TRANSITIONS, TransitionError, can_open_section, is_editable
 from webapp.core.timeutil import fmt, utcnow
 from webapp.accounts.members import may_edit_anything, may_edit_section
 from webapp.applications.presence import touch
@@ -59,6 +60,9 @@ def _section_or_404(key):
     return section
 
 
+REFRESHED = "列表已按您的选择更新，请继续选择后保存。您填写的内容尚未保存。"
+
+
 def _render_section(application, section, form=None, *, saved_at=None, conflict=None, status=200, **extra):
     context = editor_context(application, section, form, saved_at=saved_at, conflict=conflict, **extra)
     return render_page_or_block("applications/edit.html", "section", **context), status
@@ -97,6 +101,9 @@ def save_section(application_id, key):
     form = section.build_form(application, from_request=True)
     if not is_editable(application, key):
         return _not_editable(application, section, form)
+    if request.form.get("refresh"):
+        # Without JavaScript: a dependent list follows the chosen parent; nothing is saved, nothing is lost.
+        return _render_section(application, section, form, notice=REFRESHED)
     if not form.validate():
         return _render_section(application, section, form)
     list_action = request.form.get("list_action", "")
@@ -104,34 +111,47 @@ def save_section(application_id, key):
         form.apply_list_action(list_action)
     try:
         with section_write(application, key, current_user, posted_version(form.version.data)) as new_version:
-            form.save(application)
+            with restamp_guard(application, request.form.get("confirm_restamp") == "1"):
+                form.save(application)
     except NotEditable:                     # submitted meanwhile: checked again on current data, under the lock
         return _not_editable(application, section, form)
     except SaveConflict as conflict:
         return _render_section(application, section, form, conflict=str(conflict), status=409)
+    except RestampNeeded as question:
+        return _render_section(application, section, form, restamp=str(question))
     form.version.data = str(new_version)
+    saved_at = fmt(utcnow(), "%H:%M:%S")
     if list_action:
         # Stay on the list (a new empty item is only in the form until it is filled and saved).
-        return _render_section(application, section, form, saved_at=fmt(utcnow(), "%H:%M:%S"))
+        return _render_section(application, section, form, saved_at=saved_at)
+    gaps = section.open_dependents(form)
+    if request.form.get("next") and gaps:
+        # 保存并继续 never moves on past a list that had to follow another choice: say what is left to choose.
+        notice = "、".join(f"“{field.label.text}”" for field in gaps)
+        return _render_section(application, section, form, saved_at=saved_at,
+                               notice=f"列表已按所选内容更新，请选择{notice}后再继续")
     if request.form.get("next"):
         index = SECTIONS.index(section)
         following = SECTIONS[min(index + 1, len(SECTIONS) - 1)]
         return redirect_after_post(url_for(".edit_section", application_id=application.id, key=following.key))
     if is_htmx():
-        return _render_section(application, section, form, saved_at=fmt(utcnow(), "%H:%M:%S"))
+        return _render_section(application, section, form, saved_at=saved_at)
     flash(f"“{section.title}”已保存。", "success")
     return redirect(url_for(".edit_section", application_id=application.id, key=key) + "#section", code=303)
+
+
+def _checklist_page(application, status=200, **extra):
+    reports, eligibility = checklist(application, application.campaign)
+    blockers = submission_blockers(application, application.campaign)
+    return render_template("applications/checklist.html", application=application, sections=SECTIONS,
+                           reports=reports, eligibility=eligibility, blockers=blockers, groups=grouped(blockers),
+                           stamp=print_state(application), editable=is_editable(application), **extra), status
 
 
 @bp.get("/<int:application_id>/checklist")
 @applicant_only
 def checklist_page(application_id):
-    application = get_application_or_404(application_id)
-    reports, eligibility = checklist(application, application.campaign)
-    blockers = submission_blockers(application, application.campaign)
-    return render_template("applications/checklist.html", application=application, sections=SECTIONS,
-                           reports=reports, eligibility=eligibility, blockers=blockers,
-                           editable=is_editable(application))
+    return _checklist_page(get_application_or_404(application_id))
 
 
 @bp.post("/<int:application_id>/submit")
@@ -140,10 +160,13 @@ def checklist_page(application_id):
 def submit(application_id):
     application = get_application_or_404(application_id)
     require_enterprise_admin()
-    prepared = prepare_submission(application)      # the checks and the Word file, without the write lock
+    explanation = (request.form.get("explanation") or "").strip()
+    if not explanation and application.status in TRANSITIONS["submit"].comment_required_from:
+        return _checklist_page(application, 200, explanation_error="退回后重新提交，请填写修改说明。")
+    prepared = prepare_submission(application)      # the checks (and, without a 盖章版, the Word file) unlocked
     begin_writes()
     try:
-        submit_application(application, current_user, prepared)
+        submit_application(application, current_user, prepared, explanation)
     except TransitionError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -174,6 +197,8 @@ def withdraw(application_id):
 def view(application_id):
     application = get_application_or_404(application_id)
     reports, eligibility = checklist(application, application.campaign)
+    overview = attachment_overview(application)
     return render_template("applications/view.html", application=application, sections=SECTIONS, reports=reports,
-                           eligibility=eligibility, overview=attachment_overview(application),
+                           eligibility=eligibility, overview=overview, stamp=overview.stamp,
+                           editable_state=is_editable(application),
                            editable=is_editable(application) and current_user.role is Role.APPLICANT)

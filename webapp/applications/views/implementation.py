@@ -27,7 +27,7 @@ from webapp.core.htmx import is_htmx
 from webapp.core.timeutil import fmt, utcnow
 from webapp.forms.applications.implementation import OWN, AddLinkForm, AddScenarioForm, ScenarioForm
 from webapp.models import Application, ApplicationLink, ApplicationScenario, Role
-from webapp.permissions import get_section_application_or_404, roles_required
+from webapp.permissions import get_section_application_or_404, refuse_object, roles_required
 
 bp = Blueprint("implementation", __name__, url_prefix="/applications")
 applicant_only = roles_required(Role.APPLICANT)
@@ -56,7 +56,7 @@ def _find(application: Application, model, block_id: int, version: int, lost_val
     if version != section_version(application, SECTION_KEY).version:
         prefix = "link" if model is ApplicationLink else "scenario"
         raise BlockGone(application, f"{prefix}-{block_id}", lost_values)
-    abort(404)
+    refuse_object("implementation_block", f"{'link' if model is ApplicationLink else 'scenario'}-{block_id}")
 
 
 def _offset(direction: str) -> int:

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from webapp.accounts.members import may_edit_anything, may_edit_section
+from webapp.applications.final_print import print_state
 from webapp.applications.sections import SECTIONS
 from webapp.applications.uploads import receive_upload
 from webapp.applications.versions import NotEditable, SaveConflict
@@ -19,6 +20,7 @@ from webapp.applications.word_import_file import discard_pending, load_pending, 
 from webapp.applications.word_import_links import Choices
 from webapp.audit import trail as audit
 from webapp.core.extensions import db, reads_first
+from webapp.core.security_headers import accepts_uploads
 from webapp.documents.pdf import office_binary
 from webapp.documents.word_reader import WordFileError
 from webapp.forms.applications.word_import import WordImportForm, WordUploadForm
@@ -52,7 +54,7 @@ def _page(application, *, status=200, upload_form=None, pending=None, choices=No
     return render_template("applications/word_import.html", application=application, editable=editable,
                            upload_form=upload_form or WordUploadForm(), pending=pending, plan=plan, picks=picks,
                            error=error, history=history, done=done, titles=section_titles(), may_edit=_rights(),
-                           office=office_binary() is not None), status
+                           office=office_binary() is not None, stamp=print_state(application)), status
 
 
 def _not_editable(application):
@@ -69,6 +71,7 @@ def page(application_id):
 
 
 @bp.post("/<int:application_id>/word-import")
+@accepts_uploads
 @reads_first
 @applicant_only
 def upload(application_id):

@@ -10,7 +10,9 @@ from webapp.accounts import codes
 from webapp.models import ApplicationType, EconomicYear, EnterpriseNature
 from webapp.core.timeutil import local_today
 from webapp.forms.base import BaseForm, SectionForm
-from webapp.forms.fields import AmountField, CountField, MaxChars, MobileNumber, PercentField, options, strip_filter
+from webapp.forms.fields import (
+    AmountField, CountField, MaxChars, MobileNumber, NoInvisible, PercentField, options, strip_filter,
+)
 
 TEXT = [strip_filter]
 
@@ -22,7 +24,7 @@ def optional_text(limit: int, *extra):
 
 
 class CoverForm(SectionForm):
-    project_name = StringField("项目名称", filters=TEXT, validators=optional_text(100),
+    project_name = StringField("项目名称", filters=TEXT, validators=[NoInvisible(), *optional_text(100)],
                                description="如：XX公司智能制造标杆企业建设项目")
     app_type = RadioField("申报类型", choices=options((t.value, t.label) for t in ApplicationType),
                           validators=[Optional()], coerce=lambda v: ApplicationType(v) if v else None)
@@ -50,7 +52,7 @@ def _not_in_future(form, field):
 
 
 class BasicInfoForm(SectionForm):
-    company_name = StringField("企业名称", filters=TEXT, validators=optional_text(100))
+    company_name = StringField("企业名称", filters=TEXT, validators=[NoInvisible(), *optional_text(100)])
     org_code = OrgCodeField("组织机构代码", validators=[Optional(), _valid_org_code],
                             description="填写18位统一社会信用代码或9位组织机构代码。")
     founded_on = DateField("成立时间", validators=[Optional(), _not_in_future],
@@ -63,13 +65,13 @@ class BasicInfoForm(SectionForm):
     industry_group_code = SelectField("所属行业中类", choices=[], validators=[Optional()], validate_choice=False)
     address = StringField("单位地址", filters=TEXT, validators=optional_text(200))
     county_adcode = SelectField("所在县市区", choices=[], validators=[Optional()], validate_choice=False)
-    legal_rep_name = StringField("法人代表/负责人 姓名", filters=TEXT, validators=optional_text(50))
+    legal_rep_name = StringField("法人代表/负责人 姓名", filters=TEXT, validators=[NoInvisible(), *optional_text(50)])
     legal_rep_title = StringField("法人代表/负责人 职务", filters=TEXT, validators=optional_text(50))
     legal_rep_mobile = StringField("法人代表/负责人 手机", validators=[Optional(), MobileNumber()])
     legal_rep_email = StringField("法人代表/负责人 E-mail", filters=TEXT,
                                   validators=[Optional(), MaxChars(100), Email("请填写正确的电子邮箱，如 name@example.com。",
                                                                                check_deliverability=False)])
-    contact_name = StringField("联系人 姓名", filters=TEXT, validators=optional_text(50))
+    contact_name = StringField("联系人 姓名", filters=TEXT, validators=[NoInvisible(), *optional_text(50)])
     contact_title = StringField("联系人 职务", filters=TEXT, validators=optional_text(50))
     contact_mobile = StringField("联系人 手机", validators=[Optional(), MobileNumber()])
     contact_email = StringField("联系人 E-mail", filters=TEXT,

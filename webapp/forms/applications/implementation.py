@@ -9,7 +9,7 @@ from wtforms.validators import ValidationError
 
 from webapp.applications.implementation import SCENARIO_FIELDS
 from webapp.forms.base import BaseForm
-from webapp.forms.fields import MaxChars, strip_filter
+from webapp.forms.fields import MaxChars, NoInvisible, strip_filter
 
 LIMITS = {column: limit for column, _label, limit, _required in SCENARIO_FIELDS}
 LABELS = {column: label for column, label, _limit, _required in SCENARIO_FIELDS}
@@ -23,7 +23,9 @@ def _text(column, description="", area=True):
     """A text item with its limit; the rows fit the limit at a full-width box (about 50 characters a line)."""
     field_class = TextAreaField if area else StringField
     rows = {150: 3, 200: 4, 300: 6}.get(LIMITS[column], 3)
-    return field_class(LABELS[column], filters=TEXT, validators=[MaxChars(LIMITS[column])], description=description,
+    name_checks = [] if area else [NoInvisible()]         # a one-line item is a name: hidden characters refused
+    return field_class(LABELS[column], filters=TEXT, validators=[*name_checks, MaxChars(LIMITS[column])],
+                       description=description,
                        render_kw={"rows": rows} if area else None)
 
 
@@ -61,7 +63,7 @@ class AddScenarioForm(BaseForm):
     """A guide scenario of the 环节, or an own scenario named here."""
 
     scenario = SelectField("选择典型场景", choices=[], validate_choice=False)
-    own_name = StringField("自定义场景名称", filters=TEXT, validators=[MaxChars(100)],
+    own_name = StringField("自定义场景名称", filters=TEXT, validators=[NoInvisible(), MaxChars(100)],
                            description="指引中没有合适的场景时，选择“自定义场景”并填写名称。")
 
     def validate_scenario(self, field):

@@ -6,7 +6,7 @@ from wtforms.validators import ValidationError
 
 from webapp.models import ApplicationType, ListItem, ListKind
 from webapp.forms.base import SectionForm
-from webapp.forms.fields import AmountField, MaxChars, PercentField, strip_filter
+from webapp.forms.fields import AmountField, MaxChars, NoInvisible, PercentField, strip_filter
 from webapp.forms.applications.basic import TEXT, optional_text
 
 COSTS = ("cost_equipment", "cost_software", "cost_testing", "cost_personnel")
@@ -15,7 +15,7 @@ COSTS = ("cost_equipment", "cost_software", "cost_testing", "cost_personnel")
 class InvestmentForm(SectionForm):
     invest_total = AmountField("企业实施智能制造的总投入（万元）")
     invest_3y = AmountField("企业近3年实施智能制造的总投入（万元）")
-    workshop_name = StringField("智能制造车间名称", filters=TEXT, validators=[MaxChars(100)])
+    workshop_name = StringField("智能制造车间名称", filters=TEXT, validators=[NoInvisible(), MaxChars(100)])
     workshop_invest_total = AmountField("车间实施智能制造的总投入（万元）")
     workshop_invest_3y = AmountField("车间近3年实施智能制造的总投入（万元）")
     cost_equipment = AmountField("设备费（万元）")
@@ -170,5 +170,5 @@ for _name, _label, _maximum in EFFECTS:
 class PledgeForm(SectionForm):
     PLEDGE_TEXT = ("我单位申报提供的所有材料均真实、完整、准确。我单位申报材料内容所涉及的活动均符合国家相关法律法规要求。"
                    "如有不实，愿承担相应的责任。")
-    pledge_legal_rep = StringField("企业法定代表人", filters=TEXT, validators=optional_text(50))
+    pledge_legal_rep = StringField("企业法定代表人", filters=TEXT, validators=[NoInvisible(), *optional_text(50)])
     pledge_agreed = BooleanField("本单位已阅读并作出上述承诺")

@@ -7,6 +7,7 @@ from sqlalchemy import func
 from webapp.core.downloads import XLSX, send_bytes
 from webapp.core.extensions import db
 from webapp.core.htmx import redirect_after_post, render_page_or_block
+from webapp.core.security_headers import accepts_uploads
 from webapp.documents.expert_xlsx import build_template
 from webapp.forms.selection.experts import ExpertForm, ImportForm, RelationForm, expert_filters
 from webapp.models import Expert, ExpertRelation, Role
@@ -128,6 +129,7 @@ def delete_relation(expert_id, relation_id):
 
 
 @bp.route("/import", methods=["GET", "POST"], endpoint="import_list")
+@accepts_uploads
 @admin_only
 def import_view():
     form = ImportForm()

@@ -6,6 +6,7 @@ from webapp.audit import trail as audit
 from webapp.core.downloads import content_disposition
 from webapp.core.extensions import db
 from webapp.core.htmx import redirect_after_post
+from webapp.core.security_headers import accepts_uploads
 from webapp.core.storage import attachment_path_for
 from webapp.forms.selection.review import ConfirmForm, SiteVisitMarkForm, SiteVisitResultForm
 from webapp.models import SiteVisitFile, SiteVisitKind
@@ -74,6 +75,7 @@ def result_view(campaign_id, application_id):
 
 
 @bp.post("/site-visit/files")
+@accepts_uploads
 @admin_only
 def upload(campaign_id, application_id):
     campaign = campaign_or_404(campaign_id)

@@ -1,4 +1,4 @@
-"""Journey 7: after 报送, the province's selection. The admin checks the 长沙 list (形式审查): one application goes
+"""Journey 10: after 报送, the province's selection. The admin checks the 长沙 list (形式审查): one application goes
 back for 补正, which the enterprise answers (a new 盖章版) and the admin passes with the others. The admin makes the
 review plan and runs the automatic assignment. One expert (JavaScript on) declares a conflict on one assignment and
 scores another section by section; another expert (JavaScript off) scores one with plain form posts. The admin

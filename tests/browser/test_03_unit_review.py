@@ -1,6 +1,8 @@
-"""Journey 3: the 长沙市 unit returns journey 1's application with a comment (and one on a section), the enterprise
-sees it, edits and resubmits, the unit sees what changed and recommends it with three more, orders the 推荐汇总表,
-exports it as Excel and reports it (报送)."""
+"""Journey 3: the 长沙市 unit returns journey 1's application with a comment (and one on a section); the enterprise
+sees the comment where it is and answers it, edits, generates the 盖章版 of 第2版 and uploads its scan, is asked before
+an edit voids it, stamps again, resubmits with its 修改说明; the unit sees what changed with the answer beside it and
+one valid scan, recommends it with three more (confirmed first), orders the 推荐汇总表, exports it as Excel and
+reports it (报送, confirmed first)."""
 import re
 
 import openpyxl
@@ -13,6 +15,8 @@ from playwright.sync_api import expect  # noqa: E402
 from webapp.ops.demo_files import minimal_pdf  # noqa: E402
 
 from tests.browser import ui
+from tests.browser.applicant import stamp_and_scan  # noqa: E402
+from tests.browser.content import WITH_JS as ENTERPRISE  # noqa: E402
 from tests.browser.conftest import STAFF_PASSWORD, UNIT_LOGIN  # noqa: E402
 from tests.browser.documents import sheet_title, summary_rows  # noqa: E402
 
@@ -23,6 +27,9 @@ RETURN_COMMENT = "请在“四、智能制造实施成效”中补充量化指�
 SECTION = "四、 智能制造实施成效"
 SECTION_COMMENT = "成效部分缺少关键工序数控化率和人均产值的数据，请补充。"
 ADDED = "2023年关键工序数控化率达到92.5%，人均产值提高31%。"
+ADDED_LATER = "其中焊接工序数控化率由78%提高到96%。"
+REPLY = "已在“四、智能制造实施成效”补充关键工序数控化率和人均产值。"
+EXPLANATION = "按推荐单位意见补充了实施成效的量化指标，并核对了投入构成与专项审计报告一致。"
 MORE = [("湖南星沙精密机械有限公司", "430121", "enterprise"), ("湖南浏阳新材料科技有限公司", "430181", "workshop"),
         ("湖南雨花电子科技有限公司", "430111", "enterprise")]
 
@@ -88,46 +95,70 @@ def test_journey3_unit_returns_recommends_and_reports(live_server, new_context, 
     expect(unit.locator(".rv-facts .status")).to_have_text("退回修改")
     expect(unit.locator(".rv-history")).to_contain_text(SECTION_COMMENT)
 
-    # The enterprise sees the comments, edits the section and submits again.
+    # The enterprise sees the comments where they are, answers, edits, stamps 第2版 again and resubmits.
     enterprise = ui.open_page(new_context(), "/login")
     ui.login(enterprise, first["login"], first["password"])
     expect(enterprise.get_by_text("推荐单位已退回修改，请查看意见并修改后重新提交。")).to_be_visible()
     expect(enterprise.locator(".card .status")).to_have_text("退回修改")
     shot(enterprise, "enterprise-home-returned")
     enterprise.get_by_role("link", name="继续填写申报书").click()
-    expect(enterprise.locator(".review-note")).to_contain_text(RETURN_COMMENT)
+    note = enterprise.locator(".review-note")
+    expect(note).to_contain_text(RETURN_COMMENT)
+    expect(note).to_contain_text("1 条待答复")
+    expect(enterprise.locator("#stamp-note")).to_contain_text("盖章版（第1版）已过期：第1版已经提交过，重新提交的是第2版")
+    expect(ui.section_flag(enterprise, SECTION)).to_have_text("有意见")
+    expect(enterprise.locator(".app-header__version")).to_have_text("第 2 版")
     ui.go_to_section(enterprise, SECTION)
-    expect(enterprise.locator(".review-comment")).to_contain_text(SECTION_COMMENT)
-    shot(enterprise, "enterprise-section-comment")
+    comment = enterprise.locator(".review-comment")
+    expect(comment).to_contain_text(SECTION_COMMENT)
+    comment.get_by_label("您的答复").fill(REPLY)
+    ui.submit_and_wait(enterprise, comment.get_by_role("button", name="保存答复"), swapped=comment)
+    expect(enterprise.locator(".review-comment .saved-state")).to_have_text("答复已保存。")
+    shot(enterprise, "enterprise-section-comment-answered")
     field = enterprise.get_by_label("智能制造实施成效", exact=True)
     field.fill(field.input_value() + "\n" + ADDED)
     ui.save_section(enterprise)
-    if first.get("fingerprinted"):
-        # The stamped print (uploaded with its footer's 校验码) no longer matches the content: 八 says so at the scan.
-        ui.go_to_section(enterprise, "八、 相关证明材料")
-        scan = ui.category_block(enterprise, "盖章申报书扫描件")
-        expect(scan.locator(".attachment__warning")).to_contain_text("不一致")
-        shot(enterprise, "enterprise-stamped-scan-outdated", at=scan)
-        # As a user would: print the new version, stamp it, replace the scan (the new 校验码 is prefilled).
-        enterprise.once("dialog", lambda dialog: dialog.accept())
-        ui.submit_and_wait(enterprise, scan.get_by_role("button", name="删除 盖章申报书扫描件.pdf"), swapped=scan)
-        rescanned = tmp_path / "盖章申报书扫描件.pdf"
-        rescanned.write_bytes(minimal_pdf("重新盖章的申报书扫描件"))
-        scan = ui.upload(enterprise, "盖章申报书扫描件", [rescanned])
-        expect(scan.locator(".attachment__warning")).to_have_count(0)
+    stamp_and_scan(enterprise, ENTERPRISE, shot, tmp_path, version=2)
+
+    # One more edit after the new 盖章版: the section asks before anything is saved.
+    enterprise.get_by_role("link", name="返回填写").click()
+    ui.go_to_section(enterprise, SECTION)
+    expect(enterprise.locator("#stamp-note")).to_contain_text("修改后须重新生成盖章版并重新盖章上传")
+    field = enterprise.get_by_label("智能制造实施成效", exact=True)
+    field.fill(field.input_value() + ADDED_LATER)
+    form = enterprise.locator("#section-form")
+    ui.submit_and_wait(enterprise, form.get_by_role("button", name="保存", exact=True), swapped=form)
+    expect(enterprise.locator(".restamp-confirm")).to_contain_text("修改后须重新生成盖章版并重新盖章上传")
+    expect(enterprise.locator(".restamp-confirm")).to_be_focused()
+    shot(enterprise, "enterprise-edit-asks-first", at=enterprise.locator("#section-form"))
+    form = enterprise.locator("#section-form")
+    ui.submit_and_wait(enterprise, form.get_by_role("button", name="确认修改并保存"), swapped=form)
+    expect(enterprise.locator("#section-form .saved-state")).to_contain_text("已保存")
+    expect(enterprise.locator("#section-form .saved-state")).to_be_focused()
+    fingerprint = stamp_and_scan(enterprise, ENTERPRISE, shot, tmp_path, version=2)
+    expect(enterprise.locator(".attachment-history")).to_contain_text("已作废的扫描件（2 个，不随申报书报送）")
+
     enterprise.get_by_role("link", name="提交前检查").first.click()
     expect(enterprise.get_by_role("heading", name="检查通过")).to_be_visible()
+    enterprise.get_by_role("button", name="确认提交申报书").click()
+    expect(enterprise.get_by_text("退回后重新提交，请填写修改说明。")).to_be_visible()
+    enterprise.get_by_label("修改说明").fill(EXPLANATION)
     enterprise.get_by_role("button", name="确认提交申报书").click()
     expect(enterprise.locator(".av-facts .status")).to_have_text("已提交")
     expect(enterprise.locator(".av-facts")).to_contain_text("第2版")
 
-    # The unit sees what changed since the return, and recommends.
+    # The unit sees what changed, the answer and the 修改说明 beside it, one valid scan, and recommends.
     unit.reload()
     diff = unit.locator(".rv-diff")
     expect(diff.get_by_role("heading", name="退回后修改的内容")).to_be_visible()
-    # the text added to 四, and the replaced stamped scan when the journey printed with a 校验码
-    expect(diff).to_contain_text(f"共 {2 if first.get('fingerprinted') else 1} 处修改")
-    expect(diff.locator("tbody ins.rv-ins")).to_contain_text(ADDED)
+    expect(diff).to_contain_text("共 2 处修改")               # the text added to 四, and the stamped scan of 第2版
+    expect(diff.locator("tbody ins.rv-ins").first).to_contain_text(ADDED)
+    expect(diff).to_contain_text("盖章申报书扫描件.pdf（盖章版第2版）")
+    expect(diff.locator(".rv-replies")).to_contain_text(REPLY)
+    expect(diff).to_contain_text(EXPLANATION)
+    scans = unit.locator(".rv-brief__facts div", has_text="盖章扫描件")
+    expect(scans.get_by_role("link")).to_have_count(1)
+    expect(scans).to_contain_text(f"盖章版第2版，校验码 {fingerprint}")
     shot(unit, "review-what-changed")
     unit.locator("#decisions").get_by_label("推荐意见").fill(OPINION)
     unit.locator("#decisions").get_by_role("button", name="推荐", exact=True).click()
@@ -142,6 +173,11 @@ def test_journey3_unit_returns_recommends_and_reports(live_server, new_context, 
     unit.get_by_label("意见", exact=True).fill(OPINION)
     shot(unit, "queue-bulk", at=unit.get_by_role("button", name="执行"))
     unit.get_by_role("button", name="执行").click()
+    expect(unit.get_by_role("heading", name="确认批量推荐")).to_be_visible()      # the affected ones first
+    for other in others:
+        expect(unit.locator("table.rv-confirm-list").get_by_role("rowheader", name=other)).to_be_visible()
+    shot(unit, "queue-bulk-confirm")
+    unit.get_by_role("button", name=f"确认推荐 {len(others)} 份").click()
     expect(unit.get_by_text(f"已推荐 {len(others)} 份申报书")).to_be_visible()
 
     # The 推荐汇总表: order by moving rows, then Excel, then 报送.
@@ -188,7 +224,11 @@ def test_journey3_unit_returns_recommends_and_reports(live_server, new_context, 
     letter.get_by_role("button", name="上传扫描件").click()
     expect(unit.locator("#letter")).to_contain_text("与当前推荐函一致")
     shot(unit, "summary-letter", at=unit.locator("#letter"))
-    unit.get_by_role("button", name="报送省厅").click()
+    unit.get_by_role("link", name="报送省厅…").click()
+    expect(unit.get_by_role("heading", name="确认报送推荐汇总表")).to_be_visible()     # the list as it will be sent
+    expect(unit.locator("table.data tbody th")).to_have_text(order)
+    shot(unit, "report-confirm", full_page=True)
+    unit.get_by_role("button", name="确认报送省厅").click()
     expect(unit.get_by_text("推荐汇总表已报送省工业和信息化厅。")).to_be_visible()
     expect(unit.locator(".rv-report__badge")).to_have_text("已报送")
     expect(unit.get_by_role("button", name=re.compile("上移|下移"))).to_have_count(0)      # locked

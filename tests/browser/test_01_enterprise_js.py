@@ -1,5 +1,6 @@
 """Journey 1: an enterprise registers, fills in the whole 申报书 with JavaScript on (HTMX), uploads its 证明材料,
-downloads the Word file, passes 提交前检查 and submits."""
+downloads the draft Word file, generates the 盖章版 (定稿) and uploads its stamped scan, passes 提交前检查 and
+submits."""
 import pytest
 
 pytest.importorskip("playwright.sync_api")
@@ -25,5 +26,4 @@ def test_journey1_enterprise_with_js(live_server, new_context, shot, tmp_path):
     fill_application(page, e, shot, tmp_path)
     application_id = attachments_word_and_submit(page, e, shot, tmp_path)
 
-    live_server.story["journey1"] = {"id": application_id, "name": e.name, "login": e.code, "password": e.password,
-                                     "fingerprinted": True}
+    live_server.story["journey1"] = {"id": application_id, "name": e.name, "login": e.code, "password": e.password}

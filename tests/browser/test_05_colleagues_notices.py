@@ -1,8 +1,10 @@
 """Journey 5: an enterprise writes its 申报书 with a colleague limited to section 三. The colleague cannot open the
-economics form (403) nor submit; it rewrites 协同集成情况 (三); the administrator submits; the unit returns the
-application with a comment on that section; the administrator and the colleague find the notice in their inbox (the
-unread count in the header), open it to the section, and the e-mail arrives at the SMTP server on loopback."""
+economics form (403) nor generate the 盖章版 nor submit; it rewrites 协同集成情况 (三); the administrator generates the
+盖章版, uploads its stamped scan and submits; the unit returns the application with a comment on that section; the
+administrator and the colleague find the notice in their inbox (the unread count in the header), open it to the
+section, and the e-mail arrives at the SMTP server on loopback."""
 import re
+from types import SimpleNamespace
 
 import pytest
 
@@ -11,6 +13,7 @@ pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
 
 from tests.browser import ui  # noqa: E402
+from tests.browser.applicant import stamp_and_scan  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +37,7 @@ def prepared(live_server):
     with live_server.app.app_context():
         enterprise = make_enterprise(db.session, name=COMPANY, county_adcode="430202")
         application = make_complete_application(db.session, enterprise=enterprise, campaign=current_campaign(),
-                                                write_files=True)
+                                                write_files=True, stamped=False)
         admin = enterprise.users[0]
         colleague, _one_time = add_colleague(admin, name=COLLEAGUE, mobile="13907310021",
                                              access=MemberAccess.SECTIONS, sections=["implementation", "integration"])
@@ -55,7 +58,8 @@ def csrf_post(page, path: str) -> int:
     return page.request.post(path, headers={"X-CSRFToken": token}).status
 
 
-def test_journey5_a_colleague_writes_section_three_and_the_return_reaches_both(live_server, new_context, shot):
+def test_journey5_a_colleague_writes_section_three_and_the_return_reaches_both(live_server, new_context, shot,
+                                                                              tmp_path):
     from webapp.notices.delivery import deliver_due
 
     from tests.notices.smtp import SmtpServer
@@ -83,13 +87,19 @@ def test_journey5_a_colleague_writes_section_three_and_the_return_reaches_both(l
         expect(colleague.locator(".saved-state")).to_contain_text("已保存")
         shot(colleague, "colleague-saved-integration")
         colleague.goto(f"{base}/checklist")
-        expect(colleague.get_by_text("申报书只能由企业管理员提交")).to_be_visible()
+        expect(colleague.locator(".checklist__next")).to_contain_text("由企业管理员完成")
+        colleague.goto(f"{base}/final")
+        expect(colleague.get_by_text("盖章版由企业管理员生成")).to_be_visible()
+        expect(colleague.get_by_role("button", name=re.compile("生成盖章版"))).to_have_count(0)
+        assert csrf_post(colleague, f"{base}/final") == 403
         expect(colleague.get_by_role("button", name="确认提交申报书")).to_have_count(0)
         assert csrf_post(colleague, f"{base}/submit") == 403
 
-        # The administrator submits.
+        # The administrator generates the 盖章版, uploads its stamped scan and submits.
         admin = ui.open_page(new_context(), "/login")
         ui.login(admin, story["admin"], story["password"])
+        admin.goto(f"{base}/checklist")
+        stamp_and_scan(admin, SimpleNamespace(name=COMPANY), shot, tmp_path, version=1)
         admin.goto(f"{base}/checklist")
         admin.get_by_role("button", name="确认提交申报书").click()
         expect(admin.locator(".flash--success")).to_contain_text("申报书已提交")

@@ -1,7 +1,7 @@
 """selection
 
-Revision ID: 0007_selection
-Revises: 0006_word_import
+Revision ID: 0011_selection
+Revises: 0010_stamped_paper
 Create Date: 2026-12-06 04:11:36.144957
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_selection'
-down_revision = '0006_word_import'
+revision = '0011_selection'
+down_revision = '0010_stamped_paper'
 branch_labels = None
 depends_on = None
 
