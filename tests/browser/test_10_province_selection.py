@@ -5,6 +5,7 @@ scores another section by section; another expert (JavaScript off) scores one wi
 follows progress, sees the ranking and exports the 评审汇总表 (Excel) and an expert's 专家评分表 (Word)."""
 import io
 import re
+from types import SimpleNamespace
 
 import docx
 import openpyxl
@@ -14,9 +15,10 @@ pytest.importorskip("playwright.sync_api")
 
 from playwright.sync_api import expect  # noqa: E402
 
-from webapp.ops.demo_files import minimal_pdf  # noqa: E402
+from webapp.ops.demo_data import PASSWORD  # noqa: E402
 
 from tests.browser import ui  # noqa: E402
+from tests.browser.applicant import stamp_and_scan  # noqa: E402
 from tests.browser.conftest import ADMIN_LOGIN, STAFF_PASSWORD  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -42,7 +44,7 @@ def reported_list(live_server) -> dict:
             for application in made:
                 report(application)
             db.session.commit()
-            live_server.story["journey5_login"] = {"name": made[0].company_name, "password": "Passw0rd!x",
+            live_server.story["journey5_login"] = {"name": made[0].company_name, "password": PASSWORD,
                                                    "login": made[0].enterprise.credit_code}
         campaign = current_campaign()
         names = db.session.execute(
@@ -126,17 +128,19 @@ def test_journey5_form_check_correction_assignment_scoring_and_ranking(live_serv
     expect(enterprise.locator(".review-comment")).to_contain_text("国产占比与设备软件清单不一致")
     share = enterprise.get_by_label("其中：国产智能制造软、硬件投资占比（%）")
     share.fill("84.2")
-    ui.save_section(enterprise)
+    form = enterprise.locator("#section-form")
+    ui.submit_and_wait(enterprise, form.get_by_role("button", name="保存", exact=True), swapped=form)
+    expect(enterprise.locator(".restamp-confirm")).to_contain_text("修改后须重新生成盖章版")     # 第1版 was stamped
+    form = enterprise.locator("#section-form")
+    ui.submit_and_wait(enterprise, form.get_by_role("button", name="确认修改并保存"), swapped=form)
+    expect(enterprise.locator("#section-form .saved-state")).to_contain_text("已保存")
     enterprise.get_by_role("link", name="检查并提交补正").first.click()
-    expect(enterprise.locator(".checklist")).to_contain_text("盖章申报书扫描件")      # the content changed
+    checklist = enterprise.locator(".checklist")
+    expect(checklist).to_contain_text("已过期：生成后申报书内容有修改")           # the content changed
+    submitted = int(re.search(r"盖章版（第(\d+)版）已过期", checklist.inner_text()).group(1))
     shot(enterprise, "enterprise-correction-needs-stamp")
-    enterprise.locator(".checklist").get_by_role("link", name="八、 相关证明材料").first.click()
-    block = ui.category_block(enterprise, "盖章申报书扫描件")
-    stamped = tmp_path / "盖章申报书扫描件（补正）.pdf"
-    stamped.write_bytes(minimal_pdf("补正后重新盖章的申报书"))
-    block.locator("input[type=file]").set_input_files(str(stamped))
-    ui.submit_and_wait(enterprise, block.get_by_role("button", name="上传", exact=True), swapped=block)
-    expect(ui.category_block(enterprise, "盖章申报书扫描件").get_by_role("link", name=stamped.name)).to_be_visible()
+    checklist.get_by_role("link", name="八、 相关证明材料").first.click()
+    stamp_and_scan(enterprise, SimpleNamespace(name=target), shot, tmp_path, version=submitted + 1)
     enterprise.goto("/home")
     enterprise.get_by_role("link", name="检查并提交补正").click()
     expect(enterprise.get_by_role("heading", name="可以提交补正")).to_be_visible()
