@@ -15,6 +15,9 @@ TARGETS = {
     "summary_s": 2.0,              # province summary workbook, 1,000 applications
     "archive_vs_plain": 0.5,       # archive MB/s / plain streaming MB/s
     "archive_memory_mb": 50,       # worker memory growth while streaming the archive
+    "score_save_p95_ms": 150,      # the experts' section save, 100 at once (with think time)
+    "ranking_ms": 200,             # the ranking page, 1,000 applications × 5 experts
+    "assignment_s": 5.0,           # automatic assignment (propose), 300 experts
 }
 
 
@@ -105,6 +108,27 @@ def exports(result: dict) -> None:
           f"({verdict(result['archive_max_rss_growth_mb'] <= TARGETS['archive_memory_mb'])}, target ≤ 50 MB)")
 
 
+def selection(result: dict) -> None:
+    print(f"\n## The province's selection ({result['measured_at']}, load average before "
+          f"{result['machine']['load_average']}, after {result['load_average_after']})")
+    print(f"{result['reviewable']} applications in review, {result['experts']} experts, "
+          f"{result['cards_submitted']} sheets submitted")
+    a = result["assignment"]
+    print(f"- automatic assignment: propose {a['propose_s']} s, confirm {a['confirm_s']} s "
+          f"({verdict(a['propose_s'] <= TARGETS['assignment_s'])}, target ≤ {TARGETS['assignment_s']} s)")
+    for kind, page in result["ranking"].items():
+        print(f"- ranking {kind}: p50 {page['p50_ms']} ms, p95 {page['p95_ms']} ms "
+              f"({verdict(page['p95_ms'] <= TARGETS['ranking_ms'])}, target ≤ {TARGETS['ranking_ms']} ms)")
+    for phase, s in result["score_save"].items():
+        if not isinstance(s, dict):
+            continue
+        line = (f"- score save, {phase}: {s['count']} saves, {s.get('requests_per_s')}/s, p50 {s['p50_ms']} ms, "
+                f"p95 {s['p95_ms']} ms, errors {s['errors']}, server CPU {s.get('server_cpu_ms_per_save')} ms/save")
+        if phase == "with_think_time":
+            line += f" ({verdict(s['p95_ms'] <= TARGETS['score_save_p95_ms'])}, target ≤ 150 ms)"
+        print(line)
+
+
 def word_import(result: dict) -> None:
     print(f"\n## Reading a Word 申报书 for import ({result['measured_at']}, load average "
           f"{result['machine']['load_average']})")
@@ -118,7 +142,8 @@ def word_import(result: dict) -> None:
 
 def main() -> None:
     for name, show in (("rush-sqlite", rush), ("rush-postgresql", rush), ("pages-sqlite", pages),
-                       ("pages-postgresql", pages), ("exports", exports), ("word_import", word_import)):
+                       ("pages-postgresql", pages), ("exports", exports), ("selection", selection),
+                       ("word_import", word_import)):
         result = load(name)
         if result:
             show(result)

@@ -15,5 +15,6 @@ $PY -m bench.exports --applications 1000 --archive-gb 2.2
 $PY -m bench.docx_export
 $PY -m bench.word_import
 $PY -m bench.profile_save
+$PY -m bench.selection
 $PY -m pytest -q tests/test_query_counts.py tests/test_write_lock.py
 $PY -m bench.report

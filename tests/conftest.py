@@ -12,6 +12,7 @@ from webapp.accounts.codes import check_character
 from webapp.core.extensions import db
 from webapp.models import Role
 from webapp.ops.seeding import default_edition, load_reference
+from webapp.selection.experts import create_with_login
 from webapp.core.timeutil import utcnow
 
 from tests.dbsetup import make_template
@@ -91,6 +92,15 @@ class Accounts:
             db.session.commit()
             return user.login
 
+    def expert(self, login: str, prefecture: str = "株洲市"):
+        """An expert of the pool with a login (its 所在市州 `prefecture`), ready to sign in."""
+        with self.app.app_context():
+            user, _ = create_with_login(login, prefecture, f"{login}专家")
+            user.set_password(PASSWORD)
+            user.must_change_password = False
+            db.session.commit()
+            return login
+
     def staff(self, role: Role, login: str, unit: str | None = None):
         with self.app.app_context():
             user, _ = create_staff_user(role=role, login=login, unit_name=unit)
@@ -127,7 +137,8 @@ def login(client, login_name: str, password: str = PASSWORD, *, solve_captcha: b
 
 @pytest.fixture
 def login_as(app, accounts):
-    """login_as('applicant'|'recommender'|'other_recommender'|'admin') → a logged-in test client."""
+    """login_as('applicant'|'recommender'|'other_recommender'|'admin'|'expert'|'other_expert'|…) → a logged-in
+    test client. An expert is a 专家库 entry with a login (株洲市; the other one 湘潭市)."""
 
     def _login(role: str, **kwargs):
         client = app.test_client()
@@ -135,6 +146,9 @@ def login_as(app, accounts):
             name = accounts.enterprise(**kwargs)
         elif role == "recommender":
             name = accounts.staff(Role.RECOMMENDER, kwargs.get("login", "cs_reviewer"), kwargs.get("unit", "长沙市"))
+        elif role in ("expert", "other_expert"):
+            default = ("expert_user", "株洲市") if role == "expert" else ("other_expert_user", "湘潭市")
+            name = accounts.expert(kwargs.get("login", default[0]), kwargs.get("unit", default[1]))
         elif role == "other_recommender":
             name = accounts.staff(Role.RECOMMENDER, kwargs.get("login", "zz_reviewer"), kwargs.get("unit", "株洲市"))
         else:

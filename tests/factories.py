@@ -9,6 +9,7 @@ from webapp.ops.demo_files import add_solution_picture, make_png  # noqa: F401
 from webapp.review.decisions import decide
 
 DECISION_FOR = {S.RECOMMENDED: "recommend", S.NOT_RECOMMENDED: "reject", S.RETURNED: "return"}
+OPINION = "该企业智能制造基础扎实，示范作用明显，同意推荐。"       # the unit's 推荐意见, required with 推荐
 
 
 def unit_reviewer(session, unit: RecommendingUnit) -> User:
@@ -44,7 +45,8 @@ def make_application(session, *, name: str = "湖南测试智能装备有限公�
     action = DECISION_FOR.get(status)
     if action:
         reviewer = unit_reviewer(session, application.unit)
-        decide(application, action, reviewer, comment if action == "return" else None)
+        decide(application, action, reviewer, OPINION if action == "recommend" else
+               comment if action == "return" else None)
     assert application.status is status, f"cannot build an application in state {status}"
     session.flush()
     return application

@@ -7,7 +7,7 @@ import pytest
 
 from webapp.models import Role
 
-ROLES = ["applicant", "recommender", "admin", "security", "auditor"]
+ROLES = ["applicant", "recommender", "admin", "security", "auditor", "expert"]
 
 
 def endpoints(app):
@@ -80,23 +80,25 @@ from tests.conftest import PASSWORD, login                       # noqa: E402
 from tests.factories import (                                # noqa: E402
     add_solution_picture, make_complete_application, make_enterprise, make_png, stamp,
 )
+from tests.selection.builders import review_world                     # noqa: E402
 
 A_NAME = "湖南甲独有智能装备股份有限公司"
 A_MARKERS = ("甲独有", "QX7Z9")         # in A's name, profile, a 场景 and a file name: never shown to anyone else
-# A's own objects (and A's account): B and the other unit are refused.
-OBJECT_ARGS = {"application_id", "attachment_id", "block_id", "colleague_id", "notice_id", "user_id", "final_id",
-               "comment_id"}
+# A's own objects (and A's account): B, the other unit and the expert not assigned to A are refused.
+OBJECT_ARGS = {"application_id", "attachment_id", "block_id", "assignment_id", "scan_id", "colleague_id", "notice_id",
+               "user_id", "final_id", "comment_id"}
 OWNER_ARGS = {"notice_id"}          # a user's own: everyone but its owner is refused
 ALLOWED = {200, 204, 302, 303, 409}
 REFUSED = {403, 404}
-CALLERS = ["anonymous", "applicant_b", "other_recommender", "auditor", "admin", "recommender", "applicant_a",
-           "security"]
+CALLERS = ["anonymous", "applicant_b", "other_recommender", "other_expert", "expert", "auditor", "admin",
+           "recommender", "applicant_a", "security"]
 CALLER_ROLE = {"applicant_a": Role.APPLICANT, "applicant_b": Role.APPLICANT, "recommender": Role.RECOMMENDER,
                "other_recommender": Role.RECOMMENDER, "admin": Role.ADMIN, "security": Role.SECURITY,
-               "auditor": Role.AUDITOR}
+               "auditor": Role.AUDITOR, "expert": Role.EXPERT, "other_expert": Role.EXPERT}
 NOT_A_STATE = {"audit_record", "audit_seal", "login_counter", "captcha_use"}
 REFUSALS = ("login", "forbidden", "refused", "refused_or_stale")
-OTHERS = ("applicant_b", "other_recommender", "anonymous")
+OTHERS = ("applicant_b", "other_recommender", "other_expert", "anonymous")
+STRANGERS = ("applicant_b", "other_recommender", "other_expert")
 
 
 @pytest.fixture
@@ -139,8 +141,12 @@ def world(app, login_as):
     b_client = clients["applicant_b"]
     b_client.post("/applications/start")
     clients.update(recommender=login_as("recommender"), other_recommender=login_as("other_recommender"),
-                   admin=login_as("admin"), security=login_as("security"), auditor=login_as("auditor"))
+                   admin=login_as("admin"), security=login_as("security"), auditor=login_as("auditor"),
+                   expert=login_as("expert"), other_expert=login_as("other_expert"))
     with app.app_context():
+        # A in the province's selection: a plan, an assignment to `expert` (株洲) with a score, a letter scan, …
+        ids.update(review_world(db.session.get(Application, ids["application_id"][0]), "expert_user"))
+        db.session.commit()
         ids["staff_user_id"] = [db.session.execute(db.select(User.id).filter_by(login="cs_reviewer")).scalar_one()]
         ids["b_application_id"] = db.session.execute(db.select(Application.id).where(
             Application.id != ids["application_id"][0])).scalar_one()
@@ -178,6 +184,9 @@ def post_body(endpoint: str, values: dict) -> dict:
         "review.bulk": {"action": "recommend", "ids": str(values.get("application_id", "")),
                              "return_to": "/review/"},
         "review.admin_return_report": {"comment": "请重新报送。"},
+        "review.recommend": {"recommend-comment": "推荐。"},
+        "sheet.save_section": {f"{values.get('section')}-value": "30", f"{values.get('section')}-comment": "评语"},
+        "expert.decline": {"reason": "曾在该企业任职"},
         "auth.login": {"login": "nobody", "password": "x"},
     }.get(endpoint, {})
 
@@ -215,7 +224,7 @@ def expected(caller: str, view, rule, office: bool) -> str:
         return "login"
     if CALLER_ROLE[caller] not in view.allowed_roles:
         return "forbidden"
-    if caller in ("applicant_b", "other_recommender") and rule.arguments & OBJECT_ARGS:
+    if caller in STRANGERS and rule.arguments & OBJECT_ARGS:
         return "refused"
     if caller != "applicant_a" and rule.arguments & OWNER_ARGS:
         return "refused"

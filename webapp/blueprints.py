@@ -20,11 +20,18 @@ from webapp.exports.views import bp as exports
 from webapp.main.views import bp as main
 from webapp.notices.views import bp as notices
 from webapp.reference.views import bp as options
+from webapp.review.recommendation_views import bp as recommendation
 from webapp.review.views import bp as review
+from webapp.selection.views import (
+    assignments, correction, experts, form_check, hub, plan, portal, results, sheet, site_visits,
+)
 
 BLUEPRINTS = (main, auth, options, application, attachments, implementation, review, campaigns, carry_over,
               accounts_admin, audit, documents, exports, security_settings, unit_accounts, notices, colleagues,
-              activity, final, comments, word_import)
+              activity, final, comments, word_import, recommendation,
+              # The province's selection after 报送, and the experts' portal.
+              hub.bp, form_check.bp, correction.bp, experts.bp, plan.bp, assignments.bp, results.bp, site_visits.bp,
+              portal.bp, sheet.bp)
 
 
 def register_blueprints(app: Flask) -> None:

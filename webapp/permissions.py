@@ -53,9 +53,10 @@ def can_view_application(user: User, application: Application) -> bool:
     return user.role is Role.ADMIN
 
 
-def can_edit_application(user: User, application: Application) -> bool:
-    """The enterprise's own application, in a state the table lets the applicant edit."""
-    return user.role is Role.APPLICANT and application.enterprise_id == user.enterprise_id and is_editable(application)
+def can_edit_application(user: User, application: Application, section: str | None = None) -> bool:
+    """The applicant's own application while it is editable (a 补正: only the sections asked, see is_editable)."""
+    return (user.role is Role.APPLICANT and application.enterprise_id == user.enterprise_id
+            and is_editable(application, section))
 
 
 def refuse_object(object_type: str, object_id) -> None:

@@ -37,9 +37,32 @@ TRANSITIONS: dict[str, Transition] = {
                          comment_required=True),
     "recommend": Transition("推荐", (S.SUBMITTED, S.NOT_RECOMMENDED), S.RECOMMENDED, Role.RECOMMENDER),
     "reject": Transition("不予推荐", (S.SUBMITTED, S.RECOMMENDED), S.NOT_RECOMMENDED, Role.RECOMMENDER),
+    # The province's 形式审查 of a reported application (webapp/selection/form_check.py): 通过, 需补正 (back to the
+    # enterprise alone; the unit's list stays reported), 不通过. A 补正 can be asked again, or failed when its deadline
+    # has passed unanswered; a conclusion can be taken back until the expert review starts.
+    "pass_form_check": Transition("形式审查通过", (S.RECOMMENDED, S.CORRECTED), S.FORM_PASSED, Role.ADMIN),
+    "request_correction": Transition("要求补正", (S.RECOMMENDED, S.CORRECTED, S.CORRECTION), S.CORRECTION, Role.ADMIN,
+                                     comment_required=True),
+    "submit_correction": Transition("提交补正", (S.CORRECTION,), S.CORRECTED, Role.APPLICANT),
+    "fail_form_check": Transition("形式审查不通过", (S.RECOMMENDED, S.CORRECTED, S.CORRECTION), S.FORM_FAILED,
+                                  Role.ADMIN, comment_required=True),
+    "reopen_form_check": Transition("撤销形式审查结论", (S.FORM_PASSED, S.FORM_FAILED), S.RECOMMENDED, Role.ADMIN,
+                                    comment_required=True),
+    # 专家评审 (webapp/selection/assignment.py): confirmed assignments start it.
+    "start_review": Transition("进入专家评审", (S.FORM_PASSED,), S.UNDER_REVIEW, Role.ADMIN),
+    # The outcome: 拟认定名单, 公示 and 认定. Part of the design of the whole sequence; their domain functions (and the
+    # pages that call them) come with the publicity and recognition step.
+    "propose": Transition("列入拟认定名单", (S.UNDER_REVIEW, S.INCUBATION, S.NOT_SELECTED), S.PROPOSED, Role.ADMIN),
+    "incubate": Transition("列入培育库", (S.UNDER_REVIEW, S.PROPOSED, S.NOT_SELECTED), S.INCUBATION, Role.ADMIN,
+                           comment_required=True),
+    "not_select": Transition("未入选", (S.UNDER_REVIEW, S.PROPOSED, S.INCUBATION), S.NOT_SELECTED, Role.ADMIN,
+                             comment_required=True),
+    "recognise": Transition("认定", (S.PROPOSED,), S.RECOGNISED, Role.ADMIN),
+    "revoke": Transition("撤销认定", (S.RECOGNISED,), S.REVOKED, Role.ADMIN, comment_required=True),
 }
-# The applicant edits only these; everything else is frozen.
+# The applicant edits only these; everything else is frozen, except the sections a 补正 names (is_editable).
 EDITABLE: frozenset[S] = frozenset({S.DRAFT, S.RETURNED})
+STAMPED_SCAN = "stamped_scan"      # the 盖章版 scan: may always be replaced while a 补正 is open
 
 REPORT_TRANSITIONS: dict[str, Transition] = {
     "submit": Transition("报送", (R.DRAFT, R.RETURNED), R.REPORTED, Role.RECOMMENDER),
@@ -53,8 +76,21 @@ class TransitionError(Exception):
     """A refused transition; the message is shown to the user."""
 
 
-def is_editable(application: Application) -> bool:
-    return application.status in EDITABLE
+def is_editable(application: Application, section: str | None = None) -> bool:
+    """Draft and returned: every section. 需补正 (the province's 形式审查): until the 补正 deadline, only the sections
+    the province named, and the stamped scan (a new 盖章版 when the content changed); `section=None` asks whether
+    anything is."""
+    if application.status in EDITABLE:
+        return True
+    request = application.open_correction
+    if request is None or utcnow() > request.deadline:
+        return False
+    return section is None or section in request.sections or section == STAMPED_SCAN
+
+
+def can_open_section(application: Application, key: str) -> bool:
+    """The editor opens a section that can be changed; during a 补正, 八 also opens for the new 盖章版 alone."""
+    return is_editable(application, key) or (key == "attachments" and is_editable(application, STAMPED_SCAN))
 
 
 def _check(table: dict[str, Transition], current, action: str, user: User, comment: str | None,
@@ -83,7 +119,23 @@ def apply_transition(application: Application, action: str, user: User, comment:
     cannot both pass the state check.
     """
     db.session.refresh(application, with_for_update=True)
-    transition = check_transition(application, action, user, comment)
+    return _change(application, check_transition(application, action, user, comment), action, user, comment)
+
+
+def apply_transition_to_all(applications: list[Application], action: str, user: User,
+                            comment: str | None = None) -> list[StatusChange]:
+    """apply_transition for many applications at once (confirming an expert assignment moves about a thousand),
+    with one locking read of them all instead of one each; refused as a whole if any one is refused."""
+    if not applications:
+        return []
+    db.session.execute(db.select(Application).where(Application.id.in_([a.id for a in applications]))
+                       .with_for_update().execution_options(populate_existing=True)).all()
+    checked = [(a, check_transition(a, action, user, comment)) for a in applications]
+    return [_change(application, transition, action, user, comment) for application, transition in checked]
+
+
+def _change(application: Application, transition: Transition, action: str, user: User,
+            comment: str | None) -> StatusChange:
     change = StatusChange(application=application, action=action, from_status=application.status,
                           to_status=transition.target, actor_id=user.id, comment=(comment or "").strip() or None,
                           created_at=utcnow())

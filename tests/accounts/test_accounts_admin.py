@@ -9,6 +9,7 @@ from webapp.models import ApplicationStatus, AuditRecord, Enterprise, LoginCount
 
 from tests.conftest import PASSWORD, login, text
 from tests.factories import make_complete_application, make_enterprise
+from tests.selection.builders import expert
 
 
 def user_by_login(name: str) -> User:
@@ -235,3 +236,19 @@ def test_only_security_manages_accounts(app, login_as, role):
     assert client.post("/admin/accounts/1/reset-password").status_code == 403
     with app.app_context():
         assert db.session.execute(db.select(User).filter_by(login="evil")).scalar_one_or_none() is None
+
+
+def test_the_security_admin_resets_an_experts_password_but_creates_no_bare_expert(app, login_as):
+    """An expert's login comes from the 专家库 entry (issue_expert_login); afterwards it is an account like the others."""
+    with app.app_context():
+        entry = expert("重置专家", "株洲市", login="zj_reset")
+        db.session.commit()
+        target = entry.user_id
+    security = login_as("security")
+    password = one_time_password(security.post(f"/admin/accounts/{target}/reset-password"))
+    with app.app_context():
+        assert user_by_login("zj_reset").check_password(password)
+    response = security.post("/admin/accounts/new", data={"role": "expert", "login": "zj_bare", "display_name": "无库专家"})
+    assert response.status_code in (200, 403)
+    with app.app_context():
+        assert db.session.execute(db.select(User).filter_by(login="zj_bare")).scalar_one_or_none() is None

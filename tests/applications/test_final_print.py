@@ -21,7 +21,7 @@ from webapp.ops.demo_files import minimal_pdf
 
 from tests.conftest import login, text
 from tests.exports.archive_data import verify
-from tests.factories import make_application, make_complete_application, make_enterprise, resubmit, unit_reviewer
+from tests.factories import OPINION, make_application, make_complete_application, make_enterprise, resubmit, unit_reviewer
 from webapp.review.decisions import decide
 
 
@@ -119,7 +119,7 @@ def test_version_numbers_agree_on_page_footer_history_and_manifest(app, unstampe
         assert (snapshot.version, snapshot.fingerprint, snapshot.docx_sha256) == (1, final.fingerprint,
                                                                                  final.docx_sha256)
         reviewer = unit_reviewer(db.session, application.unit)
-        decide(application, "recommend", reviewer)
+        decide(application, "recommend", reviewer, OPINION)
         db.session.commit()
     unit = login_as("recommender")
     assert "第1版" in text(unit.get(f"/review/{unstamped.application_id}"))
@@ -254,7 +254,7 @@ def test_superseded_scans_are_in_the_history_but_not_in_either_zip(app, login_as
         application = make_application(db.session, status=S.RETURNED, write_files=True)
         application.profile = application.profile + "补充了近三年研发投入情况。"
         resubmit(db.session, application, write_files=True)
-        decide(application, "recommend", unit_reviewer(db.session, application.unit))
+        decide(application, "recommend", unit_reviewer(db.session, application.unit), OPINION)
         db.session.execute(db.update(UnitReport).filter_by(campaign_id=application.campaign_id,
                                                            unit_id=application.unit_id)      # made by the 推荐
                            .values(status=ReportStatus.REPORTED, reported_at=utcnow(), fill_date=local_today()))

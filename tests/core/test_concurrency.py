@@ -179,6 +179,9 @@ def test_same_version_many_writers_exactly_one_wins(app, accounts):
         assert row.version == 1
 
 
+OPINION = {"recommend-comment": "智能制造水平领先，推荐申报。"}
+
+
 def submitted(app, count=1):
     ids = complete_drafts(app, count, prefix="湖南并发决定")
     clients = []
@@ -211,7 +214,7 @@ def test_concurrent_decisions_on_one_application_cannot_both_pass_the_state_chec
     units = [login_as("recommender", login=f"cs_unit_{n}") for n in range(10)]
 
     def recommend(client):
-        return check_answer_status(client.post(f"/review/{application_id}/recommend"))
+        return check_answer_status(client.post(f"/review/{application_id}/recommend", data=OPINION))
 
     def withdraw():
         check_answer(applicant.post(f"/applications/{application_id}/withdraw"))
@@ -236,7 +239,7 @@ def test_recommend_and_return_at_once_keep_a_consistent_history(app, login_as):
 
     def act(number, client):
         if number % 2:
-            return "recommend", check_answer_status(client.post(f"/review/{application_id}/recommend"))
+            return "recommend", check_answer_status(client.post(f"/review/{application_id}/recommend", data=OPINION))
         response = client.post(f"/review/{application_id}/return", data={"return-comment": f"请补充材料（{number}）。"})
         return "return", check_answer_status(response)
 

@@ -55,7 +55,7 @@ def add_applications(app, first: int, count: int) -> list[int]:
             submit_application(application, enterprise.users[0])
             state = STATES[n % len(STATES)]
             if state == "recommended":
-                decide(application, "recommend", reviewer)
+                decide(application, "recommend", reviewer, "推荐意见：智能制造水平领先。")
             elif state == "returned":
                 decide(application, "return", reviewer, "请补充专项审计报告。")
             elif state == "rejected":

@@ -12,6 +12,7 @@ import pytest
 from webapp import create_app
 from webapp.core.extensions import db
 from webapp.models import Application, AuditRecord, User
+from webapp.ops.demo_files import minimal_pdf
 
 from tests.conftest import PASSWORD, login, text
 from tests.form_data import SECTION_POSTS, save_section, start_application
@@ -226,10 +227,12 @@ def test_the_audit_trail_covers_what_the_standard_asks(app, login_as, accounts):
     security.post(f"/admin/accounts/{target}/deactivate")
     security.post(f"/admin/accounts/{target}/activate")
     first, second = make_submitted(app, "湖南审计甲有限公司"), make_submitted(app, "湖南审计乙有限公司")
-    unit.post(f"/review/{first}/recommend")                               # decisions
+    unit.post(f"/review/{first}/recommend", data={"recommend-comment": "推荐。"})  # decisions
     unit.post(f"/review/{second}/return", data={"return-comment": "请补充审计报告。"})
     unit.get(f"/applications/{first}/document.docx")                      # a document download
     unit.get("/review/summary/export.xlsx")                                # an export
+    unit.post("/review/summary/letter-scan", content_type="multipart/form-data",  # the stamped 推荐函
+              data={"file": (io.BytesIO(minimal_pdf("推荐函")), "推荐函.pdf")})
     unit.post("/review/summary/report", data={"confirm_undecided": "y", "confirmed": "1"})  # a report
     with app.app_context():
         unit_id = db.session.get(Application, first).unit_id

@@ -16,6 +16,7 @@ from webapp.ops import word_template
 NOT_ON_FORM = {
     "id", "campaign_id", "enterprise_id", "unit_id", "edition_id", "status", "version", "submitted_at",
     "recommend_order", "created_at", "updated_at",   # bookkeeping (version is in the footer, tested apart)
+    "recommend_opinion",                              # the unit's 推荐意见: the unit's, not the enterprise's
     "county_adcode",                                  # 所在县市区: used by 附件3, not a field of 附件2
     "pledge_agreed",                                  # the commitment is made by signing and stamping the print
     "pledge_legal_rep",                               # 附件2 leaves the space for the handwritten signature

@@ -19,7 +19,7 @@ from webapp.ops import word_template
 
 ECONOMY_KEYS = ("total_assets", "debt_ratio", "revenue", "taxes", "profit")
 NOT_ON_FORM = {"id", "campaign_id", "enterprise_id", "unit_id", "edition_id", "status", "version", "submitted_at",
-               "recommend_order", "created_at", "updated_at", "county_adcode", "pledge_agreed"}
+               "recommend_order", "recommend_opinion", "created_at", "updated_at", "county_adcode", "pledge_agreed"}
 
 
 # ---------------------------------------------------------------- the factory others reuse

@@ -1,5 +1,7 @@
 """The inbox: each event reaches the people it concerns; the header's unread count; opening a notice (a POST that
 marks it read and goes to its link); the notice settings."""
+import io
+
 import pytest
 
 from webapp.applications.lifecycle import submit_application, withdraw_application
@@ -10,13 +12,15 @@ from webapp.models import (
     Application, ApplicationStatus as S, AuditRecord, MemberAccess, Notice, NoticePreference, OutboxMessage, User,
 )
 from webapp.review.decisions import decide
-from webapp.review.report import return_report, submit_report
+from webapp.ops.demo_files import minimal_pdf
+from webapp.review.letter import upload_scan
+from webapp.review.report import lock_unit_list, return_report, submit_report
 from webapp.status import TransitionError
 from webapp.core.timeutil import utcnow
 
 from tests.colleagues import colleague_client, make_colleague
 from tests.conftest import login, text
-from tests.factories import make_application, stamp, unit_reviewer
+from tests.factories import OPINION, make_application, stamp, unit_reviewer
 
 COMMENT = "请补充智能制造专项审计报告。"
 
@@ -75,7 +79,7 @@ def test_a_return_without_section_comments_reaches_everyone_who_may_edit(app):
 def test_decisions_reach_every_account_of_the_enterprise(app):
     application_id, admin = submitted(app)
     viewer = make_colleague(app, admin, name="钱七", access=MemberAccess.VIEW)
-    unit_decides(app, application_id, "recommend")
+    unit_decides(app, application_id, "recommend", OPINION)
     with app.app_context():
         assert [n.subject for n in notices_of(admin)] == ["申报书已获推荐"] == [n.subject for n in notices_of(viewer)]
         assert notices_of(admin)[0].link == f"/applications/{application_id}"
@@ -108,7 +112,9 @@ def test_resubmission_withdrawal_and_a_returned_list_reach_the_unit(app, login_a
         stamp(db.session, application, write_files=False)
         submit_application(application, enterprise_admin)
         reviewer = db.session.execute(db.select(User).filter_by(login=unit.login_name)).scalar_one()
-        decide(application, "recommend", reviewer)
+        decide(application, "recommend", reviewer, OPINION)
+        report = lock_unit_list(current_campaign().id, application.unit_id)
+        upload_scan(report, application.unit, reviewer, io.BytesIO(minimal_pdf("推荐函")), "推荐函.pdf", None)
         submit_report(current_campaign(), application.unit_id, reviewer)
         province = db.session.execute(db.select(User).filter_by(login=province_login)).scalar_one()
         return_report(current_campaign(), application.unit_id, province, "请补充推荐意见。")

@@ -54,7 +54,8 @@ def test_demo_creates_complete_applications_in_several_states(runner, app):
     assert result.exit_code == 0, result.output
     assert "已创建 6 份演示申报书" in result.output
     with app.app_context():
-        applications = db.session.execute(db.select(Application)).scalars().all()
+        applications = db.session.execute(db.select(Application).join(Campaign).filter(
+            Campaign.is_current)).scalars().all()
         assert len(applications) == 6
         assert len({a.unit_id for a in applications}) >= 2
         submitted = [a for a in applications if a.status is not ApplicationStatus.DRAFT]

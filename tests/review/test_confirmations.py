@@ -10,7 +10,8 @@ from webapp.models import (
 )
 
 from tests.conftest import login, text
-from tests.factories import make_application, resubmit
+from tests.factories import OPINION, make_application, resubmit
+from tests.review.test_recommender import recommend, upload_letter
 
 
 def make(app, name: str, status: S = S.SUBMITTED, county: str = "430104", **changes) -> int:
@@ -37,7 +38,8 @@ def test_reporting_shows_the_list_as_it_will_be_sent_and_asks(app, unit):
     second = make(app, "湖南确认乙有限公司", app_type=ApplicationType.WORKSHOP)
     make(app, "湖南确认待处理有限公司")
     for application_id in (first, second):
-        unit.post(f"/review/{application_id}/recommend")
+        recommend(unit, application_id)
+    upload_letter(unit)                                 # the stamped 推荐函, as 报送 needs it
     summary = text(unit.get("/review/summary"))
     assert 'href="/review/summary/report"' in summary and "报送省厅…" in summary
     page = text(unit.get("/review/summary/report"))
@@ -65,7 +67,7 @@ def test_bulk_decisions_show_the_affected_applications_first(app, unit):
     a = make(app, "湖南批量确认甲有限公司")
     b = make(app, "湖南批量确认乙有限公司")
     returned = make(app, "湖南批量确认已退回有限公司", status=S.RETURNED)
-    data = {"ids": [str(a), str(b), str(returned)], "action": "recommend", "return_to": "/review/"}
+    data = {"ids": [str(a), str(b), str(returned)], "action": "recommend", "comment": OPINION, "return_to": "/review/"}
     page = unit.post("/review/bulk", data=data)
     body = text(page)
     assert page.status_code == 200 and "确认批量推荐" in body
@@ -120,6 +122,7 @@ def test_the_overview_counts_only_reported_lists(app, login_as):
     changsha = [make(app, f"湖南长沙报送{n}有限公司", S.RECOMMENDED) for n in (1, 2)]
     zhuzhou = make(app, "株洲未报送有限公司", S.RECOMMENDED, county="430202")
     unit = login_as("recommender")
+    upload_letter(unit)
     assert unit.post("/review/summary/report", data={"confirmed": "1"}).status_code == 303
     with app.app_context():
         overview = build_overview(current_campaign())

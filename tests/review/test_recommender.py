@@ -65,8 +65,20 @@ def unit_id(app, prefecture: str = CHANGSHA) -> int:
         return db.session.execute(db.select(RecommendingUnit.id).filter_by(prefecture_adcode=prefecture)).scalar_one()
 
 
+OPINION = "该企业智能制造水平在本市同行业领先，推荐申报。"
+
+
 def recommend(client, application_id: int, htmx: bool = False):
-    return client.post(f"/review/{application_id}/recommend", headers=HTMX if htmx else {})
+    return client.post(f"/review/{application_id}/recommend", data={"recommend-comment": OPINION},
+                       headers=HTMX if htmx else {})
+
+
+def upload_letter(client):
+    """The stamped scan of the current 推荐函 (its fingerprint prefilled), as 报送 needs it."""
+    from webapp.ops.demo_files import minimal_pdf
+    response = client.post("/review/summary/letter-scan", data={
+        "file": (io.BytesIO(minimal_pdf("盖章推荐函")), "推荐函盖章扫描件.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 303, response.get_data(as_text=True)
 
 
 def set_quota(app, app_type: ApplicationType, quota: int, prefecture: str = CHANGSHA) -> None:
@@ -298,7 +310,7 @@ def test_return_needs_a_comment_and_is_audited(app, unit):
     page = text(unit.get(f"/review/{application_id}"))
     assert "请补充近三年审计报告。" in page and "已退回企业修改" in page
     # A returned application cannot be returned again or recommended until it is resubmitted.
-    assert unit.post(f"/review/{application_id}/recommend").status_code == 409
+    assert recommend(unit, application_id).status_code == 409
     assert status_of(app, application_id) is S.RETURNED
 
 
@@ -472,7 +484,8 @@ def test_bulk_decisions_each_row_on_its_own(app, unit):
     unit.post(f"/review/{returned}/return", data={"return-comment": "请修改"})
 
     response = unit.post("/review/bulk", data={"ids": [str(a), str(returned), str(b), str(c)], "action": "recommend",
-                                               "return_to": "/review/?sort=name&dir=asc", "confirmed": "1"})
+                                               "comment": OPINION, "return_to": "/review/?sort=name&dir=asc",
+                                               "confirmed": "1"})
     assert response.status_code == 303 and response.location.endswith("/review/?sort=name&dir=asc")
     page = text(unit.get("/review/"))
     assert "已推荐 2 份申报书：湖南批量甲有限公司、湖南批量乙有限公司" in page
@@ -597,6 +610,9 @@ def test_report_locks_the_list_until_the_admin_returns_it(app, unit, login_as):
     assert response.status_code == 409 and "尚未推荐任何申报书" in text(response)
     recommend(unit, a)
     response = unit.post("/review/summary/report", data={"confirmed": "1"})
+    assert response.status_code == 409 and "推荐函" in text(response)
+    upload_letter(unit)
+    response = unit.post("/review/summary/report", data={"confirmed": "1"})
     assert response.status_code == 409 and "还有 1 份已提交的申报书尚未处理" in text(response)
     assert unit.post("/review/summary/report", data={"confirm_undecided": "y", "confirmed": "1"}).status_code == 303
     with app.app_context():
@@ -638,6 +654,7 @@ def test_report_locks_the_list_until_the_admin_returns_it(app, unit, login_as):
 def test_a_list_returned_after_the_deadline_can_be_corrected(app, unit, login_as):
     a = make_submitted(app, "湖南逾期退回有限公司")
     recommend(unit, a)
+    upload_letter(unit)
     assert unit.post("/review/summary/report", data={"confirmed": "1"}).status_code == 303
     with app.app_context():
         current_campaign().unit_deadline = utcnow() - timedelta(days=1)

@@ -5,24 +5,32 @@ from flask.cli import with_appcontext
 from webapp.accounts import operations as accounts
 from webapp.core.extensions import db
 from webapp.models import Role, User
+from webapp.selection import experts
 
 
 @click.command("create-user")
 @click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.APPLICANT]), required=True)
 @click.option("--username", required=True)
-@click.option("--unit", "unit_name", help="推荐单位名称（或其中一部分，如“长沙”），推荐单位账号必填")
+@click.option("--unit", "unit_name", help="推荐单位名称（或其中一部分，如“长沙”），推荐单位账号必填；"
+                                          "评审专家账号填专家所在市州（如“株洲市”）")
 @click.option("--name", "display_name", default="", help="显示名称")
 @with_appcontext
 def create_user_command(role, username, unit_name, display_name):
-    """Create a staff account and print its one-time password (to be changed at first login)."""
+    """Create a staff account and print its one-time password (to be changed at first login).
+
+    An expert (评审专家) gets an entry in the 专家库 too; --unit names the prefecture the expert works in."""
     try:
-        user, password = accounts.create_staff_user(role=Role(role), login=username, unit_name=unit_name,
-                                                    display_name=display_name)
-    except accounts.AccountError as exc:
+        if Role(role) is Role.EXPERT:
+            user, password = experts.create_with_login(username, unit_name, display_name)
+            unit = f"（{experts.expert_of(user).prefecture.name}）"
+        else:
+            user, password = accounts.create_staff_user(role=Role(role), login=username, unit_name=unit_name,
+                                                        display_name=display_name)
+            unit = f"（{user.unit.name}）" if user.unit else ""
+    except (accounts.AccountError, experts.ExpertError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc))
     db.session.commit()
-    unit = f"（{user.unit.name}）" if user.unit else ""
     click.echo(f"已创建 {user.role.label}{unit} 账号 {user.login}，一次性密码：{password}")
     click.echo("首次登录后须修改密码。此密码不会再次显示。")
 

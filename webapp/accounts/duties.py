@@ -3,13 +3,13 @@ manage through the web (create, reset the password or the second factor, unlock,
 
 No web account can obtain another 三员 role's powers: the 安全管理员 (security) and 审计管理员 (auditor) accounts are
 created and reset only on the server console (`flask create-user`, `flask reset-password`), each act audited with
-the operating-system user who ran it. A new role is one entry here (e.g. the 安全管理员 issuing expert logins:
-add the expert role to the security administrator's set).
+the operating-system user who ran it. A new role is one entry here. Experts' logins are issued from their entry in
+the 专家库 (accounts_admin.issue_expert_login), never created bare, and then managed like the others.
 """
 from webapp.models import Role, User
 
 MANAGED_BY: dict[Role, frozenset[Role]] = {
-    Role.SECURITY: frozenset({Role.APPLICANT, Role.RECOMMENDER, Role.ADMIN}),
+    Role.SECURITY: frozenset({Role.APPLICANT, Role.RECOMMENDER, Role.ADMIN, Role.EXPERT}),
     # A unit issues a one-time password to an enterprise of its own prefecture, after checking the business licence.
     Role.RECOMMENDER: frozenset({Role.APPLICANT}),
 }
@@ -30,5 +30,9 @@ def may_manage(actor: User, user: User) -> bool:
     return True
 
 
+# Enterprises register themselves; an expert's login is issued from the expert's entry in the 专家库.
+NOT_CREATED_BARE: frozenset[Role] = frozenset({Role.APPLICANT, Role.EXPERT})
+
+
 def may_create(actor: User, role: Role) -> bool:
-    return role in managed_roles(actor) and role is not Role.APPLICANT     # enterprises register themselves
+    return role in managed_roles(actor) and role not in NOT_CREATED_BARE

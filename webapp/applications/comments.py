@@ -1,5 +1,6 @@
-"""The unit's comments on particular sections, answered where they are: each comment of the latest return gets a
-short reply from the enterprise, stored with it, which the unit reads beside "what changed" after resubmission."""
+"""Comments on particular sections, answered where they are: each comment of the latest round (the unit's 退回修改, or
+the province's 补正 request) gets a short reply from the enterprise, stored with it, which the reviewers read beside
+"what changed" after resubmission."""
 from webapp.applications.rules import Problem
 from webapp.audit import trail as audit
 from webapp.core.text_limits import over_limit_message, text_length
@@ -15,17 +16,26 @@ class ReplyRefused(TransitionError):
     """A reply that was not stored; the message is for the user."""
 
 
+ROUNDS = ("return", "request_correction")       # the status changes that come with section comments
+ANSWERING = (ApplicationStatus.RETURNED, ApplicationStatus.CORRECTION)
+
+
+def latest_round(application: Application):
+    """The status change of the latest 退回修改 or 补正 request, or None."""
+    return next((c for c in reversed(application.status_changes) if c.action in ROUNDS), None)
+
+
 def latest_return(application: Application):
     """The status change of the application's latest 退回修改, or None."""
     return next((c for c in reversed(application.status_changes) if c.action == "return"), None)
 
 
 def current_comments(application: Application) -> list[ReviewComment]:
-    """The section comments of the latest return (earlier rounds stay in the history)."""
-    returned = latest_return(application)
-    if returned is None:
+    """The section comments of the latest round (earlier rounds stay in the history)."""
+    asked = latest_round(application)
+    if asked is None:
         return []
-    return [c for c in application.review_comments if c.section and c.status_change_id == returned.id]
+    return [c for c in application.review_comments if c.section and c.status_change_id == asked.id]
 
 
 def resubmission_note(application: Application) -> str | None:
@@ -69,8 +79,8 @@ def reply_problem(text: str | None) -> str | None:
 def reply_to(comment: ReviewComment, text: str, user: User) -> None:
     """Store the enterprise's answer to a comment of the latest return (the caller commits)."""
     application = comment.application
-    if application.status is not ApplicationStatus.RETURNED or comment not in current_comments(application):
-        raise ReplyRefused("只能在退回修改期间答复最近一次退回的意见。")
+    if application.status not in ANSWERING or comment not in current_comments(application):
+        raise ReplyRefused("只能在退回修改或补正期间答复最近一次的意见。")
     problem = reply_problem(text)
     if problem:
         raise ReplyRefused(problem)

@@ -17,7 +17,7 @@ from functools import cached_property
 
 from webapp.applications.versions import WriteRefused
 from webapp.applications.word import content_fingerprint
-from webapp.models import Application, Attachment, AttachmentCategory, FinalPrint
+from webapp.models import Application, ApplicationStatus, Attachment, AttachmentCategory, FinalPrint
 from webapp.status import is_editable
 
 STAMP = "stamp"          # Problem.kind of the checklist items about the 盖章版 and its scan
@@ -79,13 +79,20 @@ class PrintState:
         final = self.final
         if final is None:
             return None
-        if final.version != self.version:
+        if final.version != self.version and not self.carried_over:
             return f"第{final.version}版已经提交过，重新提交的是第{self.version}版"
         if final.fingerprint != self.fingerprint:
             return "生成后申报书内容有修改"
         if final.attachments_digest != self.digest:
             return "生成后证明材料有增删或更换"
         return None
+
+    @property
+    def carried_over(self) -> bool:
+        """During the province's 补正 the submitted 盖章版 stays valid while nothing it shows changes (an answer that
+        only explains is no new version)."""
+        return (self.application.status is ApplicationStatus.CORRECTION
+                and self.final.version == self.application.version)
 
     @property
     def current(self) -> bool:

@@ -90,6 +90,11 @@ def submit_application(application: Application, user: User, prepared: PreparedS
         notices.application_resubmitted(application, change)
     application.version = version
     application.submitted_at, application.declared_on = prepared.generated_at, prepared.declared_on
+    return freeze(application, prepared)
+
+
+def freeze(application: Application, prepared: PreparedSubmission) -> Snapshot:
+    """The snapshot of the version just submitted: its data and the Word file of its 盖章版."""
     if prepared.final is not None:
         final = prepared.final
         frozen = {"fingerprint": final.fingerprint, "docx_stored_name": final.docx_stored_name,
@@ -97,7 +102,7 @@ def submit_application(application: Application, user: User, prepared: PreparedS
     else:
         frozen = store_frozen(prepared.document)
     with db.session.no_autoflush:
-        snapshot = Snapshot(application=application, version=version, data=serialize(application),
+        snapshot = Snapshot(application=application, version=application.version, data=serialize(application),
                             created_at=prepared.generated_at, **frozen)
     db.session.add(snapshot)
     return snapshot

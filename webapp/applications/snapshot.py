@@ -7,7 +7,7 @@ from webapp.models import Application
 from webapp.core.numbers import plain_decimal
 
 SKIP_COLUMNS = {"id", "campaign_id", "enterprise_id", "unit_id", "edition_id", "status", "version", "submitted_at",
-                "recommend_order", "created_at", "updated_at"}
+                "recommend_order", "recommend_opinion", "created_at", "updated_at"}
 
 
 def _plain(value):

@@ -30,7 +30,10 @@ class NotEditable(WriteRefused):
     """The application left the editable states (submitted meanwhile, or never editable)."""
 
     def __init__(self, application: Application, suffix: str = ""):
-        super().__init__(f"申报书当前状态为“{application.status.label}”，不能修改。{suffix}")
+        if is_editable(application):        # a 补正 is open, for other sections
+            super().__init__(f"省厅形式审查要求补正的部分不包括这一部分，不能修改。{suffix}")
+        else:
+            super().__init__(f"申报书当前状态为“{application.status.label}”，不能修改。{suffix}")
 
 
 class SaveConflict(WriteRefused):
@@ -121,13 +124,19 @@ def bump_section(application: Application, key: str, user: User | None, saved_as
 
 
 class SectionClaims:
-    """What a write of several sections claims, one section at a time (see sections_write)."""
+    """What a write of several sections claims, one section at a time (see sections_write). During a 补正 each
+    section must be one the province asked for (NotEditable otherwise: nothing is written)."""
 
     def __init__(self, application: Application, user: User):
         self.application, self.user = application, user
 
+    def _check(self, key: str) -> None:
+        if not is_editable(self.application, key):
+            raise NotEditable(self.application)
+
     def claim(self, key: str, version: int) -> int:
         """Claim `key` at the version the change was prepared from (SaveConflict if it moved on)."""
+        self._check(key)
         new_version = claim_section(self.application, key, version, self.user)
         # Who changed which section of which application (not the content: that is in the application's history).
         audit.record("application.section_save", obj=self.application, actor=self.user,
@@ -136,22 +145,24 @@ class SectionClaims:
 
     def bump(self, key: str, saved_as: str | None = None) -> None:
         """Record a change of `key` that never conflicts (a stored file; `saved_as` as in bump_section)."""
+        self._check(saved_as or key)
         bump_section(self.application, key, self.user, saved_as)
 
 
 @contextmanager
-def sections_write(application: Application, user: User) -> Iterator[SectionClaims]:
+def sections_write(application: Application, user: User, scope: str | None = None) -> Iterator[SectionClaims]:
     """Write to any sections of an application in one transaction (an import from Word writes several at once):
 
     take the write lock (objects read so far are read again), refuse if the application is no longer editable
-    (NotEditable), let the caller claim each section it changes (SaveConflict if someone saved it since: nothing is
-    written) and make the change, commit. An exception in the block rolls everything back.
+    (NotEditable; with `scope`, if that section is not: during a 补正 only the sections asked are), let the caller
+    claim each section it changes (SaveConflict if someone saved it since: nothing is written) and make the change,
+    commit. An exception in the block rolls everything back.
     """
     begin_writes()
     # The application row is locked before its state is checked: a submission at the same moment either commits
     # first (and this write is refused) or waits until this one is in (and in its snapshot).
     lock_row(application)
-    if not is_editable(application):
+    if not is_editable(application, scope):
         db.session.rollback()
         raise NotEditable(application)
     try:
@@ -163,10 +174,12 @@ def sections_write(application: Application, user: User) -> Iterator[SectionClai
 
 
 @contextmanager
-def section_write(application: Application, key: str, user: User, version: int | None = None) -> Iterator[int | None]:
+def section_write(application: Application, key: str, user: User, version: int | None = None, *,
+                  scope: str | None = None) -> Iterator[int | None]:
     """Write to one section of an application, the way the editor changes anything: sections_write, claiming the
     section's `version` first. Yields the new version. With `version` None nothing is claimed: uploads never
-    conflict and record each stored file with bump_section.
+    conflict and record each stored file with bump_section. `scope`: the section whose editability decides (during
+    a 补正), when it is not `key` (a 场景 picture or the stamped scan stored with 八).
     """
-    with sections_write(application, user) as claims:
+    with sections_write(application, user, scope or key) as claims:
         yield claims.claim(key, version) if version is not None else None

@@ -11,8 +11,8 @@ from sqlalchemy import func
 
 from webapp.core.extensions import db
 from webapp.models import (
-    Application, ApplicationLink, ApplicationScenario, ApplicationStatus, ApplicationType, Campaign, IndustryDivision,
-    Link, RecommendingUnit, ReportStatus, Scenario, UnitQuota, UnitReport,
+    RECOMMENDED_STATES, Application, ApplicationLink, ApplicationScenario, ApplicationStatus, ApplicationType, Campaign,
+    IndustryDivision, Link, RecommendingUnit, ReportStatus, Scenario, UnitQuota, UnitReport,
 )
 from webapp.core.timeutil import utcnow
 
@@ -145,7 +145,7 @@ def _unit_rows(units, rows, all_rows, quotas, reports, campaign: Campaign, now: 
             out[unit_id].counts[state] += number
             out[unit_id].total += number
     for unit_id, state, app_type, number in all_rows:
-        if unit_id in out and state is ApplicationStatus.RECOMMENDED and app_type is not None:
+        if unit_id in out and state in RECOMMENDED_STATES and app_type is not None:   # quota used, as review.report
             out[unit_id].recommended[app_type] += number
     for unit_id, app_type, number in quotas:
         if unit_id in out:

@@ -13,7 +13,7 @@ from webapp.forms.campaigns import ConfirmForm, ExtensionForm, OverviewFilterFor
 from webapp.forms.fields import options
 from webapp.core.htmx import redirect_after_post, render_page_or_block
 from webapp.models import (
-    Application, ApplicationStatus, ApplicationType, Campaign, CatalogueEdition, DeadlineExtension, Enterprise,
+    UNIT_STATES, Application, ApplicationStatus, ApplicationType, Campaign, CatalogueEdition, DeadlineExtension, Enterprise,
     RecommendingUnit, Role,
 )
 from webapp.campaigns.overview import TOP_INDUSTRIES, build_overview
@@ -183,8 +183,14 @@ def overview():
     status = next((s for s in ApplicationStatus if s.value == filters.status.data), None)
     data = build_overview(campaign, unit_id, status) if campaign else None
     return render_page_or_block("campaigns/overview.html", "results", filters=filters, campaign=campaign, data=data,
-                                statuses=list(ApplicationStatus),
+                                statuses=shown_statuses(data),
                                 top_industries=TOP_INDUSTRIES)
+
+
+def shown_statuses(data) -> list[ApplicationStatus]:
+    """The unit's states always; the province's selection states once an application is in one."""
+    totals = data.status_totals if data else {}
+    return [s for s in ApplicationStatus if s is ApplicationStatus.DRAFT or s in UNIT_STATES or totals.get(s)]
 
 
 # ---- the applicant's copy from last year ------------------------------------------------------------------------

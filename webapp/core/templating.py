@@ -39,9 +39,12 @@ def _nav_for(role: Role) -> list[tuple[str, str]]:
         Role.APPLICANT: [("main.home", "首页")],
         Role.RECOMMENDER: [("main.home", "首页"), ("review.queue", "申报书审核"),
                            ("review.summary", "推荐汇总表"), ("unit_accounts.index", "企业账号")],
-        Role.ADMIN: [("main.home", "首页"), ("campaigns.campaigns", "申报批次"), ("campaigns.overview", "全省概况")],
+        Role.ADMIN: [("main.home", "首页"), ("campaigns.campaigns", "申报批次"), ("campaigns.overview", "全省概况"),
+                     ("selection.index", "省级评审"), ("experts.index", "专家库")],
         Role.SECURITY: [("main.home", "首页"), ("accounts_admin.index", "账号管理"),
-                        ("accounts_admin.enterprises", "企业账号"), ("security_settings.settings", "安全设置")],
+                        ("accounts_admin.enterprises", "企业账号"), ("accounts_admin.experts", "专家账号"),
+                        ("security_settings.settings", "安全设置")],
         Role.AUDITOR: [("main.home", "首页"), ("audit.index", "审计日志")],
+        Role.EXPERT: [("expert.assignments", "评审任务")],
     }
     return items[role]

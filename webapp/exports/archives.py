@@ -27,22 +27,26 @@ from webapp.documents.archive import Archive, ArchiveIntegrityError, ArchivePlan
 from webapp.documents.docx_builder import docx_filename
 from webapp.documents.summary_xlsx import UnitSummary, build_province_workbook, build_unit_workbook
 from webapp.core.extensions import db
+from webapp.documents.letter_docx import build_letter, letter_filename
 from webapp.models import (
-    Application, ApplicationLink, ApplicationScenario, ApplicationStatus as S, Attachment, AttachmentCategory,
+    RECOMMENDED_STATES, Application, ApplicationLink, ApplicationScenario, ApplicationStatus as S, Attachment, AttachmentCategory,
     Campaign, RecommendingUnit, Snapshot,
 )
+from webapp.review.letter import letter_files
 from webapp.review.report import get_report
+from webapp.selection.review_export import review_documents
 from webapp.review.summary import export_filename, recommended_applications, unit_summary
 from webapp.core.storage import stored_path, upload_root
 from webapp.applications.word import frozen_path
 
-ARCHIVED = (S.SUBMITTED, S.RECOMMENDED, S.NOT_RECOMMENDED)
+ARCHIVED = (S.SUBMITTED, *RECOMMENDED_STATES, S.NOT_RECOMMENDED)
 OTHERS = (S.NOT_RECOMMENDED, S.SUBMITTED)
 OTHERS_FOLDER = "未推荐及其他"
 NOT_REPORTED_LABEL = "已推荐（未报送）"
 ZIP_TITLE = "{year}年湖南省智能制造标杆申报材料-{scope}.zip"
 PROVINCE_SUMMARY = "{year}年湖南省智能制造标杆推荐汇总表-全省.xlsx"
 PROVINCE = "全省"
+REVIEW_FOLDER = "评审"
 
 
 @dataclass
@@ -79,6 +83,7 @@ def campaign_archive(campaign: Campaign, unit: RecommendingUnit | None = None) -
     if unit is None:
         plan.add_bytes("", PROVINCE_SUMMARY.format(year=campaign.year),
                        build_province_workbook(campaign.year, [summary for *_, summary in parts]))
+        _add_review(plan, campaign)
     for number, u, recommended, summary in parts:
         _add_unit(plan, plan.folder("", f"{number:02d}-{u.name}"), campaign, u, recommended, summary, others=True,
                   reported=not summary.unreported)
@@ -118,6 +123,7 @@ def _export(plan: ArchivePlan, filename: str, campaign: Campaign, unit: Recommen
 def _add_unit(plan: ArchivePlan, folder: str, campaign: Campaign, unit: RecommendingUnit,
               recommended: list[Application], summary: UnitSummary, *, others: bool, reported: bool = True) -> None:
     plan.add_bytes(folder, export_filename(campaign, unit), build_unit_workbook(summary))
+    _add_letter(plan, folder, campaign, unit)
     snapshots = _latest_snapshots(campaign.id, unit.id)
     files = _attachments(campaign.id, unit.id)
     width = max(2, len(str(len(recommended))))
@@ -137,6 +143,31 @@ def _add_unit(plan: ArchivePlan, folder: str, campaign: Campaign, unit: Recommen
             label = NOT_REPORTED_LABEL if application.status is S.RECOMMENDED else application.status.label
             target = plan.folder(others_folder, f"{label}-{_company(application)}")
             _add_application(plan, target, application, snapshots.get(application.id), files.get(application.id, []))
+
+
+def _add_letter(plan: ArchivePlan, folder: str, campaign: Campaign, unit: RecommendingUnit) -> None:
+    """The unit's 推荐函 (Word) and its stamped scan, once the list is reported."""
+    report = get_report(campaign.id, unit.id)
+    if report is None or not report.is_reported:
+        return
+    data, scan = letter_files(campaign, unit, report)
+    plan.add_bytes(folder, letter_filename(data), build_letter(data))
+    if scan is not None:
+        plan.add_file(folder, f"推荐函盖章扫描件-{scan.original_name}", stored_path(upload_root(), scan.stored_name),
+                      scan.size, scan.sha256)
+
+
+def _add_review(plan: ArchivePlan, campaign: Campaign) -> None:
+    """评审/: the 评审汇总表 and 专家评分表/ with each expert's signed-sheet document."""
+    documents = review_documents(campaign)
+    if not documents:
+        return
+    folder = plan.folder("", REVIEW_FOLDER)
+    subfolders = {"": folder}
+    for sub, name, data in documents:
+        if sub not in subfolders:
+            subfolders[sub] = plan.folder(folder, sub)
+        plan.add_bytes(subfolders[sub], name, data)
 
 
 def _company(application: Application) -> str:

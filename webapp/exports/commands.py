@@ -1,5 +1,5 @@
-"""Export commands for the server console: `flask --app wsgi export-archive …`, `export-summary …` (the same
-functions as the download routes)."""
+"""Export commands for the server console: `flask --app wsgi export-archive …`, `export-summary …`, `export-review …`
+(the same functions as the download routes)."""
 from pathlib import Path
 
 import click
@@ -11,6 +11,8 @@ from webapp.core.files import write_atomically
 from webapp.documents.archive import ArchiveIntegrityError
 from webapp.exports.archives import campaign_archive, summary_workbook
 from webapp.models import Campaign, RecommendingUnit
+from webapp.selection.plan import get_plan
+from webapp.selection.review_export import review_workbook
 
 
 @click.command("export-archive")
@@ -52,6 +54,23 @@ def export_summary_command(year, unit_name, out):
     click.echo(f"已写入 {out}（{len(data) / 1e3:.0f} KB）。")
 
 
+@click.command("export-review")
+@click.option("--campaign", "year", type=int, required=True, help="申报批次年度，如 2024")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+@with_appcontext
+def export_review_command(year, out):
+    """Write the campaign's 评审汇总表 (sheets 评审汇总, 评分明细, 评语明细) to an .xlsx file."""
+    campaign, _unit = _export_scope(year, None, out)
+    plan = get_plan(campaign)
+    if plan is None:
+        raise click.ClickException(f"{year} 年的申报批次尚未制定评审方案。")
+    data, _name = review_workbook(campaign, plan)
+    audit.record("export.review", obj=campaign, detail={"campaign": year, "bytes": len(data), "cli": True})
+    db.session.commit()
+    write_atomically(out, data, private=False)
+    click.echo(f"已写入 {out}（{len(data) / 1e3:.0f} KB）。")
+
+
 def _export_scope(year: int, unit_name: str | None, out: Path) -> tuple[Campaign, RecommendingUnit | None]:
     if not out.parent.is_dir():
         raise click.ClickException(f"目录 {out.parent} 不存在。")
@@ -67,4 +86,4 @@ def _export_scope(year: int, unit_name: str | None, out: Path) -> tuple[Campaign
     return campaign, units[0]
 
 
-COMMANDS = (export_archive_command, export_summary_command)
+COMMANDS = (export_archive_command, export_summary_command, export_review_command)

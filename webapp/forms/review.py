@@ -77,8 +77,33 @@ for _section in SECTIONS:
                           validators=[MaxChars(SECTION_COMMENT_LIMIT)], render_kw={"rows": 2}))
 
 
+OPINION_LIMIT = 500
+
+
+def opinion_field() -> TextAreaField:
+    return TextAreaField("推荐意见", filters=TEXT, validators=[DataRequired(message="请填写推荐意见。"),
+                                                             MaxChars(OPINION_LIMIT)],
+                         description="对该企业（车间）的简要推荐意见，省厅组织专家评审时专家可见。500字以内。",
+                         render_kw={"rows": 3})
+
+
 class RecommendForm(BaseForm):
-    """推荐: nothing to fill in; the form carries CSRF."""
+    """推荐, with the unit's 推荐意见 (named `comment`, as the other decisions' text)."""
+
+    comment = opinion_field()
+
+
+class OpinionForm(BaseForm):
+    """The 推荐意见 of an application already recommended, changed before 报送."""
+
+    opinion = opinion_field()
+
+
+class LetterScanForm(BaseForm):
+    """The stamped scan of the 推荐函, with the 校验码 printed in its footer."""
+
+    fingerprint = StringField("推荐函页脚上的校验码", filters=TEXT, validators=[MaxChars(20)],
+                              description="打印的推荐函页脚上印有12位校验码；已预填当前推荐函的校验码，请与纸件核对。")
 
 
 class RejectForm(BaseForm):
@@ -91,7 +116,7 @@ BULK_ACTIONS = [("recommend", "推荐"), ("reject", "不予推荐"), ("return", 
 class BulkDecisionForm(BaseForm):
     action = SelectField("对选中的申报书", choices=options([("", "请选择操作")] + BULK_ACTIONS),
                          validators=[DataRequired(message="请选择要执行的操作。")])
-    comment = comment_field("意见", description="退回修改时必填；不予推荐时选填。")
+    comment = comment_field("意见", description="退回修改时必填；推荐时作为每份申报书的推荐意见，必填；不予推荐时选填。")
     return_to = HiddenField()
     confirmed = HiddenField()          # "1" once the user has seen the affected applications
 
@@ -105,6 +130,10 @@ class BulkDecisionForm(BaseForm):
     def validate_comment(self, field):
         if self.action.data == "return" and not (field.data or "").strip():
             raise ValidationError("退回修改时必须填写意见。")
+        if self.action.data == "recommend" and not (field.data or "").strip():
+            raise ValidationError("推荐时必须填写推荐意见。")
+        if self.action.data == "recommend" and len(field.data.strip()) > OPINION_LIMIT:
+            raise ValidationError(f"推荐意见不超过{OPINION_LIMIT}字。")
 
 
 class MoveForm(BaseForm):

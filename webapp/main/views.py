@@ -54,6 +54,8 @@ def home():
         return render_template("main/home_security.html", campaign=campaign)
     if role is Role.AUDITOR:
         return render_template("main/home_auditor.html", campaign=campaign)
+    if role is Role.EXPERT:
+        return redirect(url_for("expert.assignments"))
     counts = _status_counts(campaign.id) if campaign else {}
     return render_template("main/home_admin.html", campaign=campaign, counts=counts)
 

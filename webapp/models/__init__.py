@@ -1,8 +1,8 @@
 """All models, imported here so that Alembic and the app see one metadata."""
 from webapp.models.accounts import ROLE_LABELS, STAFF_ROLES, Enterprise, RecommendingUnit, Role, User  # noqa: F401
 from webapp.models.application import (  # noqa: F401
-    Application, ApplicationLink, ApplicationScenario, ApplicationStatus, Attachment, EconomicYear,
-    EnterpriseNature, ListItem, ListKind, ReviewComment, SectionVersion, Snapshot, StatusChange,
+    RECOMMENDED_STATES, UNIT_STATES, Application, ApplicationLink, ApplicationScenario, ApplicationStatus, Attachment,
+    EconomicYear, EnterpriseNature, ListItem, ListKind, ReviewComment, SectionVersion, Snapshot, StatusChange,
 )
 from webapp.models.audit import AuditArchive, AuditRecord, AuditSeal  # noqa: F401
 from webapp.models.final_print import FinalPrint  # noqa: F401
@@ -12,6 +12,10 @@ from webapp.models.campaign import (  # noqa: F401
 )
 from webapp.models.reference import (  # noqa: F401
     Area, CatalogueEdition, County, IndustryDivision, IndustryGroup, IndustrySection, Link, Prefecture, Scenario,
+)
+from webapp.models.selection import (  # noqa: F401
+    Aggregation, Assignment, AssignmentState, CorrectionRequest, Criterion, CriterionScore, Expert, ExpertReminder,
+    ExpertRelation, LetterScan, ReviewPlan, ScoreCard, ScoreSheet, SiteVisit, SiteVisitFile, SiteVisitKind,
 )
 from webapp.models.imports import WordImport  # noqa: F401
 from webapp.models.security import CaptchaUse, LoginCounter, SecondFactor, SecuritySetting  # noqa: F401

@@ -16,6 +16,7 @@ class Role(enum.Enum):
     ADMIN = "admin"            # 系统管理员 of the 省工信厅: campaigns, units, exports
     SECURITY = "security"      # 安全管理员: accounts, passwords, second factor policy
     AUDITOR = "auditor"        # 审计管理员: the only reader of the audit log
+    EXPERT = "expert"          # 评审专家: scores the applications assigned to them (login issued by the 安全管理员)
 
     @property
     def label(self) -> str:
@@ -28,9 +29,10 @@ ROLE_LABELS = {
     Role.ADMIN: "省厅管理员",
     Role.SECURITY: "安全管理员",
     Role.AUDITOR: "审计管理员",
+    Role.EXPERT: "评审专家",
 }
 
-STAFF_ROLES = (Role.RECOMMENDER, Role.ADMIN, Role.SECURITY, Role.AUDITOR)
+STAFF_ROLES = (Role.RECOMMENDER, Role.ADMIN, Role.SECURITY, Role.AUDITOR, Role.EXPERT)
 
 
 class RecommendingUnit(db.Model):

@@ -5,34 +5,10 @@ from webapp.core.extensions import db
 from webapp.models.types import enum_type
 from webapp.core.timeutil import utcnow
 from webapp.models.campaign import ApplicationType, AttachmentCategory
+from webapp.models.states import ApplicationStatus, RECOMMENDED_STATES, STATUS_LABELS, UNIT_STATES  # noqa: F401
 
 Money = db.Numeric(14, 2)      # 万元, at most 2 decimals
 Percent = db.Numeric(7, 2)     # %, at most 2 decimals
-
-
-class ApplicationStatus(enum.Enum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    RECOMMENDED = "recommended"
-    NOT_RECOMMENDED = "not_recommended"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self][0]
-
-    @property
-    def css(self) -> str:
-        return STATUS_LABELS[self][1]
-
-
-STATUS_LABELS = {
-    ApplicationStatus.DRAFT: ("草稿", "status-draft"),
-    ApplicationStatus.SUBMITTED: ("已提交", "status-submitted"),
-    ApplicationStatus.RETURNED: ("退回修改", "status-returned"),
-    ApplicationStatus.RECOMMENDED: ("已推荐", "status-recommended"),
-    ApplicationStatus.NOT_RECOMMENDED: ("未推荐", "status-not-recommended"),
-}
 
 
 class EnterpriseNature(enum.Enum):
@@ -73,6 +49,7 @@ class Application(db.Model):
     version = db.Column(db.Integer, nullable=False, default=0)
     submitted_at = db.Column(db.DateTime)
     recommend_order = db.Column(db.Integer)      # 序号 in the unit's 汇总表
+    recommend_opinion = db.Column(db.Text)       # the unit's 推荐意见, shown to the experts
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -199,6 +176,16 @@ class Application(db.Model):
                                       order_by="ReviewComment.id")
     final_prints = db.relationship("FinalPrint", cascade="all, delete-orphan", back_populates="application",
                                    order_by="FinalPrint.id")
+
+    correction_requests = db.relationship("CorrectionRequest", cascade="all, delete-orphan",
+                                          back_populates="application", order_by="CorrectionRequest.id")
+
+    @property
+    def open_correction(self):
+        """The province's 补正 request (a CorrectionRequest) the enterprise is answering (only in 需补正)."""
+        if self.status is not ApplicationStatus.CORRECTION or not self.correction_requests:
+            return None
+        return self.correction_requests[-1]
 
     def items(self, kind: ListKind) -> list["ListItem"]:
         return [i for i in self.list_items if i.kind is kind]
@@ -358,6 +345,14 @@ class ReviewComment(db.Model):
     replied_by_id = db.Column(db.ForeignKey("user_account.id"))
 
     application = db.relationship("Application", back_populates="review_comments")
+    status_change = db.relationship("StatusChange")
+
+    @property
+    def author_label(self) -> str:
+        """Who asked, as the pages name it: the province's 形式审查 (a 补正 request) or the recommending unit."""
+        if self.status_change is not None and self.status_change.action == "request_correction":
+            return "省工信厅形式审查意见"
+        return "推荐单位意见"
 
 
 class Snapshot(db.Model):

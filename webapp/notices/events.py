@@ -115,6 +115,34 @@ def report_returned(report: UnitReport, by: User) -> None:
         notify(user, "report.returned", "推荐汇总表被省厅退回", body, path_for("review.summary"))
 
 
+def correction_requested(application: Application, request) -> None:
+    """形式审查 需补正 (a CorrectionRequest): to the enterprise's administrator and the colleagues who may edit a named
+    section, and to the unit's recommenders (the list stays reported; they see what changes)."""
+    sections = "；".join(_section_title(key) for key in request.sections)
+    body = (f"湖南省工业和信息化厅形式审查要求补正申报书的以下部分：{sections}。\n意见：{request.comment}\n"
+            f"请在 {fmt(request.deadline)}（北京时间）前修改这些部分，内容有变化时重新上传盖章版，由企业管理员提交补正。")
+    for user in enterprise_people(application.enterprise_id):
+        own = [key for key in request.sections if may_edit_section(user, key)]
+        if not (is_enterprise_admin(user) or own):
+            continue
+        link = (path_for("application.edit_section", application_id=application.id, key=own[0]) if own
+                else path_for("application.view", application_id=application.id))
+        notify(user, "selection.correction", "省工信厅要求补正申报材料", body, link)
+    for user in unit_people(application.unit_id):
+        notify(user, "selection.correction", f"{_name(application)}需补正",
+               f"省厅形式审查要求{_name(application)}补正：{sections}。补正截止 {fmt(request.deadline)}。",
+               path_for("review.review", application_id=application.id))
+
+
+def correction_submitted(application: Application, change: StatusChange) -> None:
+    """The enterprise sent its 补正 back to the province: to the unit's recommenders."""
+    body = (f"{_name(application)}于 {fmt(change.created_at)} 提交了补正（第{application.version}版），"
+            "等待省厅再次形式审查。审核页面列出了补正修改的内容。")
+    for user in unit_people(application.unit_id):
+        notify(user, "selection.corrected", f"{_name(application)}已提交补正", body,
+               path_for("review.review", application_id=application.id))
+
+
 def notify_password_reset(user: User, by: User) -> None:
     """Someone else set a one-time password for the account (the security administrator, the enterprise's
     administrator, or the unit after checking the licence). The password itself is never in a notice."""

@@ -2,12 +2,13 @@
 
 - the enterprise deadline (with the enterprise's own extension): the members who may edit an application that is
   still a draft (草稿 or 退回修改);
-- the unit deadline: the recommenders of a unit whose 推荐汇总表 is not reported while it has applications.
+- the unit deadline: the recommenders of a unit whose 推荐汇总表 is not reported while it has applications;
+- the experts' deadline of a review plan (评审方案): the experts who still have assignments without a submitted
+  score sheet.
 
 Each reminder is written once: its dedupe key names the deadline (so a changed deadline reminds again), the days and
 the recipient. When a run comes late (the timer was stopped), only the nearest reminder still ahead is written, not
-every one that was missed. Another kind of deadline joins by adding a function to SOURCES that yields Reminders
-(the experts' score sheets do so in the selection package).
+every one that was missed. Another kind of deadline joins by adding a function to SOURCES that yields Reminders.
 """
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from webapp.accounts.members import may_edit_anything, members
 from webapp.core.extensions import db
 from webapp.core.timeutil import fmt
 from webapp.models import (
-    Application, ApplicationStatus as S, Campaign, Notice, ReportStatus, Role, UnitReport, User,
+    Application, ApplicationStatus as S, Assignment, AssignmentState, Campaign, Expert, Notice, ReportStatus,
+    ReviewPlan, Role, ScoreCard, UnitReport, User,
 )
 from webapp.notices.inbox import notify, path_for
 
@@ -100,7 +102,30 @@ def unit_reminders(now: datetime) -> Iterator[Reminder]:
                     path_for("review.summary"))
 
 
-SOURCES: list[Callable[[datetime], Iterator[Reminder]]] = [enterprise_reminders, unit_reminders]
+def expert_reminders(now: datetime) -> Iterator[Reminder]:
+    plans = db.session.execute(db.select(ReviewPlan).where(
+        ReviewPlan.deadline > now, ReviewPlan.deadline <= now + timedelta(days=max(DAYS)))).scalars()
+    for plan in plans:
+        days = nearest_days(plan.deadline, now)
+        campaign = db.session.get(Campaign, plan.campaign_id)
+        open_counts = db.session.execute(
+            db.select(Expert, func.count()).join(Assignment, Assignment.expert_id == Expert.id)
+            .outerjoin(ScoreCard, ScoreCard.assignment_id == Assignment.id)
+            .where(Assignment.campaign_id == plan.campaign_id, Assignment.state == AssignmentState.ACTIVE,
+                   ScoreCard.submitted_at.is_(None), Expert.user_id.is_not(None))
+            .group_by(Expert.id).order_by(Expert.id)).all()
+        for expert, count in open_counts:
+            user = expert.user
+            if days is None or not user.active:
+                continue
+            yield Reminder(
+                user, _key("expert", campaign, expert.id, plan.deadline, days, user),
+                f"距专家评审截止不到{days}天，尚有评分表未提交",
+                f"{campaign.title}的专家评审截止时间为 {fmt(plan.deadline)}（北京时间），距今不到{days}天。"
+                f"您还有 {count} 份申报书尚未提交评分表，请在截止前完成。", path_for("expert.assignments"))
+
+
+SOURCES: list[Callable[[datetime], Iterator[Reminder]]] = [enterprise_reminders, unit_reminders, expert_reminders]
 
 
 def write_due_reminders(now: datetime) -> list[Notice]:

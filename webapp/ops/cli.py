@@ -20,6 +20,7 @@ from webapp.campaigns.lookup import create_campaign, current_campaign
 from webapp.core.extensions import db
 from webapp.ops.demo import create_demo_applications
 from webapp.ops.demo_data import PASSWORD as DEMO_PASSWORD
+from webapp.ops.demo_selection import create_last_year
 from webapp.accounts.members import membership
 from webapp.applications.sections import SECTION_BY_KEY
 from webapp.models import Application, ApplicationStatus, County, Role, User
@@ -60,7 +61,8 @@ def register_cli(app: Flask) -> None:
     @click.option("--keep-deadlines", is_flag=True, help="不把申报截止时间调整到一周之内（make run 使用）")
     def demo_command(count, seed, if_empty, no_files, keep_deadlines):
         """Create N complete, realistic applications spread over units, types and states; e-mail for every account,
-        an enterprise with two colleagues, and (unless --keep-deadlines) the enterprise deadline within a week."""
+        an enterprise with two colleagues, and (unless --keep-deadlines) the enterprise deadline within a week; and
+        (once) last year's campaign through its whole life: reported lists, 形式审查, experts, scores, a ranking."""
         if app.config["PRODUCTION"]:
             raise click.ClickException("生产环境不创建演示申报书和演示企业账号。")
         if if_empty and db.session.execute(db.select(Application.id).limit(1)).first():
@@ -76,6 +78,7 @@ def register_cli(app: Flask) -> None:
             result.states.items(), key=lambda item: list(ApplicationStatus).index(item[0])))
         click.echo(f"已创建 {result.created} 份演示申报书（{states}），用时 {time.perf_counter() - started:.1f} 秒。")
         echo_demo_people(result)
+        echo_last_year(create_last_year(current_campaign(), seed=seed, write_files=not no_files))
 
     @app.cli.command("bootstrap")
     def bootstrap_command():
@@ -130,6 +133,14 @@ def echo_demo_people(result) -> None:
     click.echo("所有账号已设置 example.org 邮箱并开启邮件通知；配置 SMTP_HOST 后运行 flask --app wsgi send-notices 发送。")
     if result.deadline_moved:
         click.echo("演示：申报截止时间已调整到一周之内，截止提醒将由 send-notices 发送（不调整请加 --keep-deadlines）。")
+
+
+def echo_last_year(last) -> None:
+    if last is None:
+        return
+    click.echo(f"已创建上一年度（{last.campaign.year}年）完整评审流程：{last.applications} 份申报书已报送、形式审查"
+               f"（含补正和不通过），专家库 {last.experts} 位专家，{last.cards} 份评分表已提交。")
+    click.echo(f"  演示评审专家 登录名 {last.expert_login} 一次性密码 {last.expert_password}（首次登录须修改）")
 
 
 def _exists(login: str) -> bool:

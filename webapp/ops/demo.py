@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from webapp.applications.lifecycle import submit_application
 from webapp.campaigns.lookup import current_campaign
 from webapp.ops.demo_data import PASSWORD, make_complete_application, make_enterprise, stamp
+from webapp.ops.demo_texts import OPINIONS
 from webapp.ops.demo_people import add_demo_colleagues, bring_deadline_near, give_email, give_everyone_email
 from webapp.ops.demo_story import answer_edit_and_resubmit, return_with_comments
 from webapp.ops.demo_trades import TRADES
@@ -121,7 +122,7 @@ def _move_to(application, target, rng: random.Random, write_files: bool,
         elif target is ApplicationStatus.RETURNED:
             return_with_comments(application, reviewer, rng, section_comments)
         elif target is ApplicationStatus.RECOMMENDED:
-            decide(application, "recommend", reviewer)
+            decide(application, "recommend", reviewer, OPINIONS[application.id % len(OPINIONS)])
         elif target is ApplicationStatus.NOT_RECOMMENDED:
             decide(application, "reject", reviewer, "本年度名额有限，建议明年继续申报。")
     except ReviewError:

@@ -223,6 +223,10 @@ LIST_SENTENCES = {
     ],
 }
 
+# The unit's 推荐意见 given with each 推荐 (the experts read it).
+OPINIONS = ["该企业智能制造投入大、覆盖环节全，数据采集和系统集成水平在本市同行业领先，同意推荐。",
+            "企业数字化车间建设成效明显，关键工序数控化率和设备联网率较高，具有示范推广价值，推荐申报。",
+            "企业近三年持续投入智能化改造，质量和效率指标改善显著，经审核材料真实完整，同意推荐。"]
 
 # Own 场景 (not in the guide), by 环节 number: the names a factory would give them.
 OWN_SCENARIOS = {

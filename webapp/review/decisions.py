@@ -12,7 +12,9 @@ from sqlalchemy import func
 from webapp.audit import trail as audit
 from webapp.core.extensions import db
 from webapp.core.timeutil import utcnow
-from webapp.models import Application, ApplicationStatus as S, ReviewComment, Role, StatusChange, User
+from webapp.models import (
+    RECOMMENDED_STATES, Application, ApplicationStatus as S, ReviewComment, Role, StatusChange, User,
+)
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
 from webapp.notices import events as notices
 from webapp.review.report import ReviewError, check_quota, check_unlocked, lock_unit_list, quota_usage
@@ -49,10 +51,13 @@ def decide(application: Application, action: str, user: User, comment: str | Non
         raise ReviewError("只有退回修改时可以对具体部分提出意见。")
     check_transition(application, action, user, comment)
     if action == "recommend":
+        if not (comment or "").strip():
+            raise ReviewError("推荐时请填写推荐意见（专家评审时可见）。")
         check_quota(application)
     change = apply_transition(application, action, user, comment)
     if change.to_status is S.RECOMMENDED:
         application.recommend_order = (_max_order(application) or 0) + 1
+        application.recommend_opinion = change.comment
     elif change.from_status is S.RECOMMENDED:
         application.recommend_order = None
         _renumber(application.campaign_id, application.unit_id)
@@ -143,7 +148,7 @@ def _check_quota_with(application: Application, extra: dict) -> None:
 def _max_order(application: Application) -> int | None:
     return db.session.execute(db.select(func.max(Application.recommend_order)).where(
         Application.campaign_id == application.campaign_id, Application.unit_id == application.unit_id,
-        Application.status == S.RECOMMENDED, Application.id != application.id)).scalar()
+        Application.status.in_(RECOMMENDED_STATES), Application.id != application.id)).scalar()
 
 
 def _renumber(campaign_id: int, unit_id: int, ordered: list[Application] | None = None) -> list[Application]:

@@ -20,10 +20,12 @@ from webapp.core.extensions import db
 from webapp.core.locks import lock_or_create
 from webapp.core.timeutil import fmt, local_today
 from webapp.models import (
-    Application, ApplicationStatus as S, ApplicationType, Campaign, Role, UnitQuota, UnitReport, User,
+    RECOMMENDED_STATES, Application, ApplicationStatus as S, ApplicationType, Campaign, RecommendingUnit, Role,
+    UnitQuota, UnitReport, User,
 )
 from webapp.audit import trail as audit
 from webapp.notices import events as notices
+from webapp.review.letter import letter_status
 from webapp.status import TransitionError, apply_report_transition
 
 
@@ -80,7 +82,7 @@ def quota_usage(campaign: Campaign, unit_id: int) -> dict[ApplicationType, Quota
     used = dict(db.session.execute(
         db.select(Application.app_type, func.count()).where(
             Application.campaign_id == campaign.id, Application.unit_id == unit_id,
-            Application.status == S.RECOMMENDED).group_by(Application.app_type)).all())
+            Application.status.in_(RECOMMENDED_STATES)).group_by(Application.app_type)).all())
     quotas = dict(db.session.execute(db.select(UnitQuota.app_type, UnitQuota.quota).where(
         UnitQuota.campaign_id == campaign.id, UnitQuota.unit_id == unit_id)).all())
     return {t: QuotaUse(t, used.get(t, 0), quotas.get(t)) for t in ApplicationType}
@@ -123,6 +125,7 @@ def submit_report(campaign: Campaign, unit_id: int, user: User, confirm_undecide
     for use in usage.values():
         if use.over:
             raise ReviewError(f"{use.app_type.label}已推荐 {use.used} 项，超过名额 {use.quota} 项，请调整后再报送。")
+    check_opinions_and_letter(campaign, unit_id, report)
     undecided = undecided_count(campaign.id, unit_id)
     if undecided and not confirm_undecided:
         raise ReviewError(f"还有 {undecided} 份已提交的申报书尚未处理。报送后将不能再处理；"
@@ -134,6 +137,18 @@ def submit_report(campaign: Campaign, unit_id: int, user: User, confirm_undecide
     return report
 
 
+def check_opinions_and_letter(campaign: Campaign, unit_id: int, report: UnitReport | None) -> None:
+    """报送 needs a 推荐意见 for every recommended application and the stamped scan of the current 推荐函."""
+    without_opinion = db.session.execute(db.select(Application.company_name).where(
+        Application.campaign_id == campaign.id, Application.unit_id == unit_id, Application.status == S.RECOMMENDED,
+        func.coalesce(Application.recommend_opinion, "") == "")).scalars().all()
+    if without_opinion:
+        raise ReviewError(f"以下申报书尚未填写推荐意见：{'、'.join(without_opinion)}。请在审核页填写后再报送。")
+    letter = letter_status(campaign, db.session.get(RecommendingUnit, unit_id), report)
+    if letter.problem:
+        raise ReviewError(letter.problem)
+
+
 def return_report(campaign: Campaign, unit_id: int, admin: User, comment: str) -> UnitReport:
     """The province sends a reported list back to its unit, which may then change and re-report it."""
     if admin.role is not Role.ADMIN:
@@ -143,6 +158,10 @@ def return_report(campaign: Campaign, unit_id: int, admin: User, comment: str) -
     report = get_report(campaign.id, unit_id)
     if report is None or not report.is_reported:
         raise ReviewError("该推荐单位尚未报送推荐汇总表。")
+    if db.session.execute(db.select(Application.id).where(
+            Application.campaign_id == campaign.id, Application.unit_id == unit_id,
+            Application.status.in_(RECOMMENDED_STATES), Application.status != S.RECOMMENDED).limit(1)).first():
+        raise ReviewError("省厅已开始对该单位报送的申报书进行形式审查，不能再退回推荐汇总表。")
     apply_report_transition(report, "return", admin, comment,
                             detail={"unit_id": unit_id, "reported_at": report.reported_at, "comment": comment.strip()})
     notices.report_returned(report, admin)

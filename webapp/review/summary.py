@@ -4,8 +4,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from webapp.core.extensions import db
 from webapp.documents.summary_xlsx import SummaryRow, UnitSummary
 from webapp.models import (
-    Application, ApplicationLink, ApplicationScenario, ApplicationStatus as S, ApplicationType, Campaign,
-    RecommendingUnit,
+    RECOMMENDED_STATES, Application, ApplicationLink, ApplicationScenario, ApplicationType, Campaign, RecommendingUnit,
 )
 from webapp.review.report import get_report
 
@@ -13,7 +12,7 @@ from webapp.review.report import get_report
 def recommended_query(campaign_id: int, unit_id: int):
     return db.select(Application).where(
         Application.campaign_id == campaign_id, Application.unit_id == unit_id,
-        Application.status == S.RECOMMENDED,
+        Application.status.in_(RECOMMENDED_STATES),
     ).order_by(Application.recommend_order.is_(None), Application.recommend_order, Application.submitted_at,
                Application.id)
 

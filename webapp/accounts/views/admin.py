@@ -18,8 +18,10 @@ from webapp.core.extensions import db
 from webapp.forms.campaigns import ConfirmForm, EnterpriseFilterForm, StaffAccountForm
 from webapp.forms.fields import options
 from webapp.core.htmx import redirect_after_post, render_page_or_block
-from webapp.models import Application, Enterprise, RecommendingUnit, Role, User
+from webapp.forms.selection.experts import IssueLoginForm, expert_filters
+from webapp.models import Application, Enterprise, Expert, RecommendingUnit, Role, User
 from webapp.core.timeutil import utcnow
+from webapp.selection.experts import ExpertError, filtered_experts, issue_login
 from webapp.permissions import roles_required
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/admin/accounts")
@@ -183,3 +185,35 @@ def activate(user_id):
         db.session.commit()
         flash(f"账号 {user.login} 已重新启用。", "success")
     return redirect_after_post(url_for(".detail", user_id=user.id))
+
+
+# ---- expert logins: the 专家库 is the admin's; its logins are issued here ----------------------------------------
+
+@bp.get("/experts")
+@security_only
+def experts():
+    filters = expert_filters(request.args)
+    found = filtered_experts(filters.q.data, filters.prefecture.data, filters.field.data, filters.state.data)
+    pages = max(1, -(-len(found) // PER_PAGE))
+    page = request.args.get("page", "1")
+    page = min(max(int(page) if page.isdigit() else 1, 1), pages)
+    args = {k: v for k, v in request.args.items() if v and k != "page"}
+    return render_template("accounts/expert_logins.html", filters=filters, count=len(found), page=page, pages=pages,
+                           rows=found[(page - 1) * PER_PAGE:page * PER_PAGE],
+                           page_url=lambda number: url_for(".experts", **args, page=number))
+
+
+@bp.route("/experts/<int:expert_id>/login", methods=["GET", "POST"])
+@security_only
+def issue_expert_login(expert_id):
+    expert = db.session.get(Expert, expert_id) or abort(404)
+    form = IssueLoginForm()
+    if request.method == "GET" or not form.validate():
+        return render_template("accounts/expert_login_new.html", expert=expert, form=form)
+    try:
+        user, password = issue_login(expert, form.login.data, current_user)
+    except ExpertError as exc:
+        db.session.rollback()
+        return render_template("accounts/expert_login_new.html", expert=expert, form=form, error=str(exc)), 409
+    db.session.commit()
+    return render_template("accounts/one_time_password.html", user=user, password=password, created=True)

@@ -29,6 +29,7 @@ from webapp.applications.uploads import (
 )
 from webapp.core.timeutil import utcnow
 from webapp.applications.versions import NotEditable, bump_section, section_write
+from webapp.status import STAMPED_SCAN
 
 bp = Blueprint("attachments", __name__)
 SECTION_KEY = "attachments"
@@ -140,7 +141,7 @@ def upload(application_id):
     next_url = _safe_next()
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
-    if not can_edit_application(current_user, application):
+    if not can_edit_application(current_user, application, _section_of(category)):
         return _not_editable(application, category, next_url)
     files = [file for file in request.files.getlist("file") if file.filename]  # an empty input still sends a part
     received = []
@@ -149,7 +150,7 @@ def upload(application_id):
         for file in files:
             received.append((file.filename, receive_upload(file.stream, application.campaign)))
         try:
-            with section_write(application, SECTION_KEY, current_user):
+            with section_write(application, SECTION_KEY, current_user, scope=_section_of(category)):
                 stored, errors = _store_all(application, category, received)
         except NotEditable:                 # submitted meanwhile: checked again on current data
             return _not_editable(application, category, next_url)
@@ -207,6 +208,11 @@ def _store_all(application, category, received) -> tuple[list[str], list[str]]:
     return stored, errors
 
 
+def _section_of(category: AttachmentCategory) -> str:
+    """The section an upload changes, for a 补正 that allows only some (the stamped scan is always allowed)."""
+    return attachment_section(category) or STAMPED_SCAN
+
+
 def _not_editable(application: Application, category: AttachmentCategory, next_url: str | None):
     message = f"申报书当前状态为“{application.status.label}”，不能上传或删除附件。"
     return _refused(application, category, message, next_url)
@@ -261,14 +267,14 @@ def delete(attachment_id):
     next_url = _safe_next()
     if category is AttachmentCategory.SOLUTION_PICTURE and next_url is None:
         next_url = url_for("application.edit_section", application_id=application.id, key="implementation")
-    if not can_edit_application(current_user, application):
+    if not can_edit_application(current_user, application, _section_of(category)):
         return _not_editable(application, category, next_url)
     name = attachment.original_name
     refusal = deletion_refusal(attachment)
     if refusal:
         return _refused(application, category, refusal, next_url)
     try:
-        with section_write(application, SECTION_KEY, current_user):    # the file goes once the deletion commits
+        with section_write(application, SECTION_KEY, current_user, scope=_section_of(category)):    # the file goes once the deletion commits
             audit.record("attachment.delete", obj=attachment, detail={
                 "application_id": application.id, "category": category.value, "name": name,
                 "size": attachment.size, "sha256": attachment.sha256})

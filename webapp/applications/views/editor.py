@@ -17,7 +17,7 @@ from webapp.core.htmx import is_htmx, redirect_after_post, render_page_or_block
 from webapp.models import Role
 from webapp.permissions import get_application_or_404, require_enterprise_admin, require_section, roles_required
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
-from webapp.status import TRANSITIONS, TransitionError, is_editable
+from webapp.status import TRANSITIONS, TransitionError, can_open_section, is_editable
 from webapp.core.timeutil import fmt, utcnow
 from webapp.accounts.members import may_edit_anything, may_edit_section
 from webapp.applications.presence import touch
@@ -74,8 +74,8 @@ def edit_section(application_id, key):
     application = get_application_or_404(application_id)
     section = _section_or_404(key)
     require_section(section.key)
-    if not is_editable(application):
-        flash(f"申报书当前状态为“{application.status.label}”，不能修改。", "info")
+    if not can_open_section(application, key):
+        flash(str(NotEditable(application)), "info")
         return redirect(url_for(".view", application_id=application.id))
     touch(application, section.key, current_user)
     form = section.build_form(application, from_request=False) if section.form else None
@@ -99,7 +99,7 @@ def save_section(application_id, key):
         abort(404)
     require_section(section.key)
     form = section.build_form(application, from_request=True)
-    if not is_editable(application):
+    if not is_editable(application, key):
         return _not_editable(application, section, form)
     if request.form.get("refresh"):
         # Without JavaScript: a dependent list follows the chosen parent; nothing is saved, nothing is lost.

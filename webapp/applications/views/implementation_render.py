@@ -35,7 +35,7 @@ def fragment(template: str, editor: Editor, *, changed: bool, status: int = 200,
              **context):
     """One block. After a change also, out of band: the new version for every form, the counts, the section list."""
     application = editor.application
-    html = render_template(template, editor=editor, application=application, editable=is_editable(application),
+    html = render_template(template, editor=editor, application=application, editable=is_editable(application, SECTION_KEY),
                            **context)
     if changed:
         html += macro("out_of_band", editor)
@@ -61,7 +61,7 @@ def notice_at(editor: Editor, dom_id: str, notice: Notice, status: int = 409):
 
 def not_editable(application: Application, suffix: str = "") -> Notice | None:
     """A quick check before the write lock (section_write checks again on current data)."""
-    return None if is_editable(application) else Notice("error", str(NotEditable(application, suffix)))
+    return None if is_editable(application, SECTION_KEY) else Notice("error", str(NotEditable(application, suffix)))
 
 
 def refusal_notice(refused: WriteRefused, *, typed: bool = True, suffix: str = "") -> Notice:

@@ -12,6 +12,8 @@ pytest.importorskip("playwright.sync_api")
 
 from playwright.sync_api import expect  # noqa: E402
 
+from webapp.ops.demo_files import minimal_pdf  # noqa: E402
+
 from tests.browser import ui
 from tests.browser.applicant import stamp_and_scan  # noqa: E402
 from tests.browser.content import WITH_JS as ENTERPRISE  # noqa: E402
@@ -20,6 +22,7 @@ from tests.browser.documents import sheet_title, summary_rows  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
+OPINION = "该企业智能制造投入大、覆盖环节全，在本市同行业领先，同意推荐。"
 RETURN_COMMENT = "请在“四、智能制造实施成效”中补充量化指标，并核对投入构成与专项审计报告一致后重新提交。"
 SECTION = "四、 智能制造实施成效"
 SECTION_COMMENT = "成效部分缺少关键工序数控化率和人均产值的数据，请补充。"
@@ -157,6 +160,7 @@ def test_journey3_unit_returns_recommends_and_reports(live_server, new_context, 
     expect(scans.get_by_role("link")).to_have_count(1)
     expect(scans).to_contain_text(f"盖章版第2版，校验码 {fingerprint}")
     shot(unit, "review-what-changed")
+    unit.locator("#decisions").get_by_label("推荐意见").fill(OPINION)
     unit.locator("#decisions").get_by_role("button", name="推荐", exact=True).click()
     expect(unit.get_by_text(f"已推荐“{name}”，列入推荐汇总表第 1 位。")).to_be_visible()
     expect(unit.locator(".rv-facts .status")).to_have_text("已推荐")
@@ -166,6 +170,7 @@ def test_journey3_unit_returns_recommends_and_reports(live_server, new_context, 
     for other in others:
         unit.get_by_label(f"选择 {other}").check()
     unit.get_by_label("对选中的申报书").select_option(label="推荐")
+    unit.get_by_label("意见", exact=True).fill(OPINION)
     shot(unit, "queue-bulk", at=unit.get_by_role("button", name="执行"))
     unit.get_by_role("button", name="执行").click()
     expect(unit.get_by_role("heading", name="确认批量推荐")).to_be_visible()      # the affected ones first
@@ -208,6 +213,17 @@ def test_journey3_unit_returns_recommends_and_reports(live_server, new_context, 
     mine = next(r for r in rows if r[1] == name)
     assert mine[3] == "标杆企业" and "；" in mine[7] and "：" in mine[7], mine
 
+    # The 推荐函: generated from the list, printed, stamped, scanned and uploaded before 报送.
+    letter = unit.locator("#letter")
+    with unit.expect_download() as info:
+        letter.get_by_role("link", name="下载推荐函（Word）").click()
+    assert info.value.suggested_filename.endswith(".docx"), info.value.suggested_filename
+    scan = tmp_path / "推荐函盖章扫描件.pdf"
+    scan.write_bytes(minimal_pdf("长沙市工业和信息化局推荐函（盖章）"))
+    letter.get_by_label("盖章推荐函扫描件（PDF、JPG、PNG）").set_input_files(str(scan))
+    letter.get_by_role("button", name="上传扫描件").click()
+    expect(unit.locator("#letter")).to_contain_text("与当前推荐函一致")
+    shot(unit, "summary-letter", at=unit.locator("#letter"))
     unit.get_by_role("link", name="报送省厅…").click()
     expect(unit.get_by_role("heading", name="确认报送推荐汇总表")).to_be_visible()     # the list as it will be sent
     expect(unit.locator("table.data tbody th")).to_have_text(order)

@@ -1,0 +1,84 @@
+"""The command line of the selection (an expert's account, the 评审汇总表) and the demo's last year's campaign,
+which runs through every step so that every page has realistic data; the archive's 评审 folder."""
+
+from openpyxl import load_workbook
+
+from webapp.core.extensions import db
+from webapp.models import (
+    Application, ApplicationStatus as S, Assignment, AssignmentState as A, Campaign, CorrectionRequest, Expert, Role, ScoreCard,
+    User,
+)
+from webapp.selection.plan import get_plan
+from webapp.selection.ranking import ranking, results
+
+from tests.zip_tools import names_as_read
+
+
+def test_create_user_makes_an_expert_of_the_pool_in_a_prefecture(runner, app):
+    result = runner.invoke(args=["create-user", "--role", "expert", "--username", "zz_expert", "--unit", "株洲市"])
+    assert result.exit_code == 0, result.output
+    assert "评审专家（株洲市） 账号 zz_expert" in result.output and "一次性密码" in result.output
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(login="zz_expert")).scalar_one()
+        expert = db.session.execute(db.select(Expert).filter_by(user_id=user.id)).scalar_one()
+        assert user.role is Role.EXPERT and user.must_change_password and expert.prefecture_adcode == "430200"
+    missing = runner.invoke(args=["create-user", "--role", "expert", "--username", "zz2"])
+    assert missing.exit_code != 0 and "--unit" in missing.output
+    unknown = runner.invoke(args=["create-user", "--role", "expert", "--username", "zz3", "--unit", "火星"])
+    assert unknown.exit_code != 0 and "找不到" in unknown.output
+
+
+def test_demo_builds_last_years_campaign_through_its_whole_life(runner, app, tmp_path):
+    result = runner.invoke(args=["demo", "--applications", "3", "--seed", "5", "--no-files"])
+    assert result.exit_code == 0, result.output
+    assert "完整评审流程" in result.output and "演示评审专家 登录名 zj01" in result.output
+    with app.app_context():
+        current = db.session.execute(db.select(Campaign).filter_by(is_current=True)).scalar_one()
+        last = db.session.execute(db.select(Campaign).filter_by(year=current.year - 1)).scalar_one()
+        assert not last.is_open and not last.is_current
+        experts = db.session.execute(db.select(Expert)).scalars().all()
+        assert len(experts) >= 15 and len({e.prefecture_adcode for e in experts}) >= 5
+        assert all(e.user_id for e in experts)
+        states = list(db.session.execute(db.select(Application.status).filter_by(campaign_id=last.id)).scalars())
+        assert S.FORM_FAILED in states and states.count(S.UNDER_REVIEW) >= 10
+        request = db.session.execute(db.select(CorrectionRequest)).scalar_one()
+        assert request.answered_at is not None
+        rows = db.session.execute(db.select(Assignment).filter_by(campaign_id=last.id)).scalars().all()
+        assert any(r.state is A.DECLINED for r in rows)
+        cards = db.session.execute(db.select(ScoreCard).where(ScoreCard.submitted_at.is_not(None))).scalars().all()
+        assert len(cards) == sum(1 for r in rows if r.state is A.ACTIVE)
+        plan = get_plan(last)
+        everything = results(last, plan)
+        assert any(r.disagreement for r in everything)
+        ranked = [r for t in {r.app_type for r in everything} for r in ranking(everything, t)]
+        assert all(r.rank for r in ranked)
+        for rule, assignments in ((r, [a for a in rows if a.application_id == r.application_id]) for r in ranked):
+            units = {a.expert.prefecture_adcode for a in assignments if a.state is A.ACTIVE}
+            assert rule.prefecture_adcode not in units                     # 回避: never their own 市州
+    again = runner.invoke(args=["demo", "--applications", "1", "--no-files"])
+    assert again.exit_code == 0 and "完整评审流程" not in again.output          # built once
+
+    out = tmp_path / "review.xlsx"
+    exported = runner.invoke(args=["export-review", "--campaign", str(current.year - 1), "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    book = load_workbook(out)
+    assert {"评审汇总", "评分明细"} <= set(book.sheetnames)
+    header = [c.value for c in book["评分明细"][1]]
+    for column in ("申报企业名称", "申报单位所在市州", "专家", "专家所在市州", "场景建设水平", "合计"):
+        assert column in header, column
+    assert book["评审汇总"].max_row == 12                                     # 11 in review + the header
+    refused = runner.invoke(args=["export-review", "--campaign", str(current.year), "--out", str(out)])
+    assert refused.exit_code != 0 and "尚未制定评审方案" in refused.output
+
+
+def test_the_archive_carries_the_letters_and_the_review_folder(runner, app, login_as):
+    runner.invoke(args=["demo", "--applications", "1", "--seed", "3"])
+    with app.app_context():
+        year = db.session.execute(db.select(Campaign.year).filter_by(is_current=False)).scalar_one()
+    response = login_as("admin").get(f"/admin/archive/{year}.zip")
+    assert response.status_code == 200
+    names = names_as_read(response.data)["7-Zip/WinRAR/unzip"]
+    assert f"评审/{year}年湖南省智能制造标杆评审汇总表.xlsx" in names
+    assert sum(1 for n in names if n.startswith("评审/专家评分表/") and n.endswith(".docx")) >= 15
+    assert any(n.endswith(f"{year}年湖南省智能制造标杆推荐函-长沙市工业和信息化局.docx") for n in names)
+    assert any("推荐函盖章扫描件-" in n for n in names)
