@@ -223,3 +223,13 @@ def test_a_write_of_several_sections_takes_only_those_asked_during_a_correction(
         assert section_version(db.session.get(Application, application_id), "investment").version == 0
         with sections_write(application, user) as claims:      # the section asked alone: written
             assert claims.claim("investment", 0) == 1
+
+
+def test_the_hub_counts_what_the_form_check_queue_shows(app, login_as):
+    """An application recommended on a list not yet reported is not the province's to check: not counted."""
+    admin = login_as("admin")
+    make(app, "湖南概览已报送装备有限公司")
+    make(app, "株洲概览未报送装备有限公司", "株洲市", reported=False)
+    page = admin.get(f"/admin/selection/{campaign_id(app)}/").get_data(as_text=True)
+    assert re.search(r"已推荐</[a-z]+>\s*<[a-z]+[^>]*>1<", page), page
+    assert "<strong>1</strong> / 14 个推荐单位已报送" in page

@@ -31,9 +31,10 @@ def index():
 @admin_only
 def hub(campaign_id):
     campaign = campaign_or_404(campaign_id)
+    reported = reported_unit_ids(campaign)          # the 形式审查 counts what its queue shows: reported lists
     counts = dict(db.session.execute(db.select(Application.status, func.count()).where(
-        Application.campaign_id == campaign.id, Application.status.in_(RECOMMENDED_STATES))
-        .group_by(Application.status)).all())
+        Application.campaign_id == campaign.id, Application.unit_id.in_(reported),
+        Application.status.in_(RECOMMENDED_STATES)).group_by(Application.status)).all())
     assignments = dict(db.session.execute(db.select(Assignment.state, func.count()).where(
         Assignment.campaign_id == campaign.id).group_by(Assignment.state)).all())
     submitted = db.session.execute(db.select(func.count()).select_from(ScoreCard).join(Assignment).where(
@@ -42,6 +43,6 @@ def hub(campaign_id):
     experts = db.session.execute(db.select(func.count()).select_from(Expert).where(Expert.active)).scalar_one()
     campaigns = list(db.session.execute(db.select(Campaign).order_by(Campaign.year.desc())).scalars())
     return render_template("selection/hub.html", campaign=campaign, campaigns=campaigns, counts=counts,
-                           reported=len(reported_unit_ids(campaign)), assignments=assignments,
+                           reported=len(reported), assignments=assignments,
                            submitted=submitted, experts=experts, plan=plan_of(campaign),
                            states=RECOMMENDED_STATES)
