@@ -185,7 +185,7 @@ def application_total(application: Application) -> int:
     ).scalar_one())
 
 
-def _stream_to_temp(stream: BinaryIO, incoming: Path, limit: int) -> tuple[Path, int, str]:
+def stream_to_temp(stream: BinaryIO, incoming: Path, limit: int) -> tuple[Path, int, str]:
     """Copy `stream` into a new temporary file while hashing and counting; stop writing past `limit` bytes.
 
     Returns (path, size, sha256). The size is the full size even when over the limit (so the message can say it);
@@ -250,7 +250,7 @@ def receive_upload(stream: BinaryIO, campaign: Campaign) -> ReceivedFile:
     incoming = upload_root() / INCOMING
     incoming.mkdir(parents=True, exist_ok=True)
     _sweep_stale(incoming)
-    return ReceivedFile(*_stream_to_temp(stream, incoming, campaign.max_file_mb * MB))
+    return ReceivedFile(*stream_to_temp(stream, incoming, campaign.max_file_mb * MB))
 
 
 def store_upload(application: Application, category: AttachmentCategory, upload: BinaryIO | ReceivedFile,

@@ -5,16 +5,14 @@ The same rules as the enterprise's uploads (webapp/applications/uploads.py, whos
 content decides the type, the extension must agree, a size limit, clamd's scan, and the file moves into place only
 once whole.
 """
-import hashlib
 import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from webapp.applications.uploads import (
-    CONTENT_TYPES, KINDS, UploadError, clean_name, detect_kind, format_size, scan_and_check,
+    CONTENT_TYPES, KINDS, UploadError, clean_name, detect_kind, format_size, scan_and_check, stream_to_temp,
 )
 from webapp.core.files import fsync_dir
 from webapp.core.storage import attachment_path_for, discard_unless_committed, upload_root
@@ -49,10 +47,8 @@ def store_file(stream: BinaryIO, name: str | None, *, kinds: set[str] = frozense
     name = clean_name(name)
     incoming = upload_root() / INCOMING
     incoming.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=incoming, prefix="upload-", suffix=".part")
-    path = Path(temp)
+    path, size, digest = stream_to_temp(stream, incoming, max_bytes)
     try:
-        size, digest = _copy(fd, stream, max_bytes)
         if size == 0:
             raise StoredFileError(f"“{name}”是空文件，请重新选择。")
         if size > max_bytes:
@@ -67,19 +63,6 @@ def store_file(stream: BinaryIO, name: str | None, *, kinds: set[str] = frozense
         return StoredFile(name, stored_name, content_type, size, digest)
     finally:
         path.unlink(missing_ok=True)
-
-
-def _copy(fd: int, stream: BinaryIO, limit: int) -> tuple[int, str]:
-    digest, size = hashlib.sha256(), 0
-    with os.fdopen(fd, "wb") as out:
-        while chunk := stream.read(CHUNK):
-            size += len(chunk)
-            if size <= limit:
-                digest.update(chunk)
-                out.write(chunk)
-        out.flush()
-        os.fsync(out.fileno())
-    return size, digest.hexdigest()
 
 
 def _content_type(path: Path, name: str, kinds: set[str], kinds_text: str) -> str:
