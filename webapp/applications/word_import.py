@@ -40,6 +40,11 @@ class ImportPlan:
     def importable(self) -> int:
         return sum(1 for _section, row in self.rows() if row.importable)
 
+    @property
+    def implementation_importable(self) -> bool:
+        """三 has something new or different to import (else its "import the whole part" box is not offered)."""
+        return any(row.importable for link in self.links for row in link.all_rows)
+
     def versions(self) -> dict[str, int]:
         versions = {plan.section.key: plan.version for plan in self.sections}
         versions[IMPLEMENTATION] = self.implementation_version

@@ -193,3 +193,15 @@ def test_the_preview_and_the_console_agree(app, applicant, source):
     with app.app_context():
         plan = build_plan(application(app, applicant.application_id), read_docx(data))
         assert f"共 <strong>{plan.importable}</strong> 项可以导入" in page
+
+
+def test_a_part_with_nothing_new_offers_no_box_to_import_it_whole(app, applicant, source):
+    """Once a file is imported, the same file again has nothing new: 三 (its 环节 and 场景 shown) offers no box to
+    import the whole part; before, it did."""
+    data, _ = source
+    token, page = uploaded(applicant, applicant.application_id, data)
+    assert 'value="section:implementation"' in page
+    assert import_rows(applicant, applicant.application_id, token, page, [], action="all").status_code == 303
+    _, page = uploaded(applicant, applicant.application_id, data)
+    assert "文件中的环节1：" in page
+    assert 'value="section:implementation"' not in page
