@@ -59,7 +59,7 @@ def submit_correction(application: Application, user: User, reply: str | None = 
         raise CorrectionError(f"还有{len(check.blockers)}项需要处理，暂不能提交补正：{check.blockers[0].message}")
     snapshot = None
     if check.changed:
-        prepared = prepare_submission(application)
+        prepared = prepare_submission(application, deadline_applies=False)
         version = working_version(application)
         change = apply_transition(application, "submit_correction", user, reply)
         application.version = version
