@@ -35,6 +35,7 @@ def check_office_container(path: Path) -> None:
             for entry in entries:
                 if entry.filename.lower().endswith(XML_SUFFIXES):
                     _check_xml(archive, entry)
+    # NotImplementedError: zipfile says so for a compression method it does not support (not unfinished code here).
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise ContentRefused("文件已损坏或无法读取，请用 Office 重新另存后上传。") from exc
 
