@@ -181,16 +181,6 @@ def test_no_submission_after_the_deadline(app, complete):
         assert application_of(complete).status is ApplicationStatus.DRAFT
 
 
-def test_a_correction_prepares_its_version_after_the_campaign_deadline(app, complete):
-    """The province's 补正 has its own deadline: preparing its new version ignores the campaign's."""
-    with app.app_context():
-        current_campaign().enterprise_deadline = utcnow() - timedelta(minutes=1)
-        db.session.commit()
-        application = application_of(complete)
-        assert [p.kind for p in prepare_submission(application).blockers] == ["deadline"]
-        assert prepare_submission(application, deadline_applies=False).blockers == []
-
-
 def test_deadline_extension_for_one_enterprise(app, complete):
     from webapp.models import DeadlineExtension
     with app.app_context():

@@ -121,6 +121,9 @@ def test_correction_goes_to_the_enterprise_alone_for_the_sections_asked(app, log
     assert response.status_code == 409 and "补正截止日期须晚于今天" in text(response)
     assert correction(admin, app, application_id, {"investment": "国产占比与清单不一致。"}).status_code == 303
     assert status(app, application_id) is S.CORRECTION
+    with app.app_context():             # 形式审查 comes after the campaign's deadline: the 补正 has its own
+        current_campaign().enterprise_deadline = utcnow() - timedelta(days=20)
+        db.session.commit()
 
     home = text(enterprise.get("/home"))
     assert "省工业和信息化厅形式审查要求补正" in home and "请核对投入构成。" in home

@@ -54,12 +54,10 @@ class PreparedSubmission:
     final: FinalPrint | None = None
 
 
-def prepare_submission(application: Application, *, deadline_applies: bool = True) -> PreparedSubmission:
-    """Check and render without writing. A 补正 answered after the campaign's deadline passes `deadline_applies`
-    False: it has its own."""
+def prepare_submission(application: Application) -> PreparedSubmission:
+    """Check and render without writing."""
     stamp = (application.updated_at, application.version)
-    blockers = [p for p in submission_blockers(application, application.campaign)
-                if deadline_applies or p.kind != "deadline"]
+    blockers = submission_blockers(application, application.campaign)
     state = print_state(application)
     now, today = utcnow(), local_today()
     if state.current:

@@ -13,7 +13,7 @@ from webapp.applications.final_print import print_state, working_version
 from webapp.applications.lifecycle import check_enterprise_admin, freeze, prepare_submission
 from webapp.applications.rules import Problem
 from webapp.audit import trail as audit
-from webapp.core.timeutil import fmt, utcnow
+from webapp.core.timeutil import utcnow
 from webapp.models import Application, CorrectionRequest, Snapshot, User
 from webapp.notices import events as notices
 from webapp.status import TransitionError, apply_transition
@@ -38,15 +38,12 @@ class CorrectionCheck:
 
 
 def check_correction(application: Application) -> CorrectionCheck:
-    """What stands in the way of sending the correction back (the campaign's own deadline does not apply)."""
+    """What stands in the way of sending the correction back (its own deadline, not the campaign's)."""
     request = application.open_correction
     if request is None:
         return CorrectionCheck(None, [Problem("", "当前没有需要补正的内容。", kind="state")], False)
     unchanged = stamp_unchanged(application)
-    blockers = [p for p in submission_blockers(application, application.campaign) if p.kind != "deadline"]
-    if utcnow() > request.deadline:
-        blockers.insert(0, Problem("", f"补正截止时间（{fmt(request.deadline)}）已过，不能再提交补正。请联系省工信厅。",
-                                   kind="deadline"))
+    blockers = submission_blockers(application, application.campaign)
     return CorrectionCheck(request, blockers, not unchanged)
 
 
@@ -59,7 +56,7 @@ def submit_correction(application: Application, user: User, reply: str | None = 
         raise CorrectionError(f"还有{len(check.blockers)}项需要处理，暂不能提交补正：{check.blockers[0].message}")
     snapshot = None
     if check.changed:
-        prepared = prepare_submission(application, deadline_applies=False)
+        prepared = prepare_submission(application)
         version = working_version(application)
         change = apply_transition(application, "submit_correction", user, reply)
         application.version = version
