@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from webapp.core.extensions import db
 from webapp.models import (
     Application, ApplicationStatus as S, Assignment, AssignmentState as A, Campaign, CorrectionRequest, Expert, Role, ScoreCard,
-    User,
+    StatusChange, UnitReport, User,
 )
 from webapp.selection.plan import get_plan
 from webapp.selection.ranking import ranking, results
@@ -55,6 +55,7 @@ def test_demo_builds_last_years_campaign_through_its_whole_life(runner, app, tmp
         for rule, assignments in ((r, [a for a in rows if a.application_id == r.application_id]) for r in ranked):
             units = {a.expert.prefecture_adcode for a in assignments if a.state is A.ACTIVE}
             assert rule.prefecture_adcode not in units                     # 回避: never their own 市州
+        _happened_last_year(last)
     again = runner.invoke(args=["demo", "--applications", "1", "--no-files"])
     assert again.exit_code == 0 and "完整评审流程" not in again.output          # built once
 
@@ -69,6 +70,23 @@ def test_demo_builds_last_years_campaign_through_its_whole_life(runner, app, tmp
     assert book["评审汇总"].max_row == 12                                     # 11 in review + the header
     refused = runner.invoke(args=["export-review", "--campaign", str(current.year), "--out", str(out)])
     assert refused.exit_code != 0 and "尚未制定评审方案" in refused.output
+
+
+def _happened_last_year(campaign: Campaign) -> None:
+    """Every step of last year's story carries its own date, in the campaign's year and in the right order."""
+    applications = db.session.execute(db.select(Application).filter_by(campaign_id=campaign.id)).scalars().all()
+    changes = db.session.execute(db.select(StatusChange).join(Application).filter_by(campaign_id=campaign.id)
+                                 .order_by(StatusChange.id)).scalars().all()
+    assert {c.created_at.year for c in changes} == {campaign.year}
+    submitted = [c.created_at for c in changes if c.action == "submit"]
+    assert len(submitted) == len(applications) and max(submitted) < campaign.enterprise_deadline
+    reports = db.session.execute(db.select(UnitReport).filter_by(campaign_id=campaign.id)).scalars().all()
+    assert all(r.reported_at < campaign.unit_deadline and r.fill_date.year == campaign.year for r in reports)
+    first_decision = min(c.created_at for c in changes if c.action == "recommend")
+    assert max(submitted) < first_decision
+    assert max(c.created_at for c in changes if c.action == "recommend") < min(r.reported_at for r in reports)
+    cards = db.session.execute(db.select(ScoreCard)).scalars().all()
+    assert all(c.submitted_at.year == campaign.year for c in cards)
 
 
 def test_the_archive_carries_the_letters_and_the_review_folder(runner, app, login_as):

@@ -15,7 +15,7 @@ from webapp.accounts.passwords import generate_one_time_password
 from webapp.applications.lifecycle import submit_application
 from webapp.campaigns.lookup import create_campaign
 from webapp.core.extensions import db
-from webapp.core.timeutil import from_local, local_today, utcnow
+from webapp.core.timeutil import clock_set_to, from_local, local_today
 from webapp.models import (
     Application, ApplicationStatus as S, ApplicationType, Assignment, AssignmentState, Campaign,
     County, RecommendingUnit, Role, SiteVisitKind, User,
@@ -61,28 +61,35 @@ class LastYear:
 
 
 def create_last_year(current: Campaign, *, seed: int = 2024, write_files: bool = True) -> LastYear | None:
-    """Build year-1's campaign once (None when it exists already)."""
+    """Build year-1's campaign once (None when it exists already), each step on the date it would have happened."""
     year = current.year - 1
     if db.session.execute(db.select(Campaign.id).filter_by(year=year)).first():
         return None
     rng = random.Random(seed)
-    campaign = create_campaign(year=year, title=f"{year}年湖南省智能制造标杆申报", edition=current.edition,
-                               enterprise_deadline=utcnow() + timedelta(days=30),
-                               unit_deadline=utcnow() + timedelta(days=45), make_current=False)
-    admin = _staff(Role.ADMIN, None, "demo-admin", "省工信厅演示管理员")
+    with on_day(year, 9, 1):
+        campaign = create_campaign(year=year, title=f"{year}年湖南省智能制造标杆申报", edition=current.edition,
+                                   enterprise_deadline=from_local(datetime(year, 9, 30, 17, 0)),
+                                   unit_deadline=from_local(datetime(year, 10, 20, 17, 0)), make_current=False)
+        admin = _staff(Role.ADMIN, None, "demo-admin", "省工信厅演示管理员")
     applications = _recommend_and_report(campaign, write_files)
-    _form_check(applications, admin, write_files)
-    experts, login, password = make_experts(rng, applications, admin)
-    plan = create_plan(campaign, admin)
-    plan.deadline = from_local(datetime(year, 11, 30, 17, 0))
-    db.session.flush()
+    with on_day(year, 10, 24):
+        _form_check(applications, admin, write_files)
+    with on_day(year, 11, 3):
+        experts, login, password = make_experts(rng, applications, admin)
+        plan = create_plan(campaign, admin)
+        plan.deadline = from_local(datetime(year, 11, 30, 17, 0))
+        db.session.flush()
     cards = _review(campaign, plan, admin, rng)
-    _site_visit(campaign, admin)
-    campaign.enterprise_deadline = from_local(datetime(year, 9, 30, 17, 0))
-    campaign.unit_deadline = from_local(datetime(year, 10, 20, 17, 0))
+    with on_day(year, 11, 26):
+        _site_visit(campaign, admin)
     campaign.is_open = False
     db.session.commit()
     return LastYear(campaign, len(applications), len(experts), cards, login, password)
+
+
+def on_day(year: int, month: int, day: int, hour: int = 9):
+    """The application's clock at that Beijing morning, for one step of last year's story."""
+    return clock_set_to(from_local(datetime(year, month, day, hour, 0)))
 
 
 def _staff(role: Role, unit_id: int | None, login: str, name: str) -> User:
@@ -107,25 +114,34 @@ def _recommend_and_report(campaign: Campaign, write_files: bool) -> list[Applica
                                   .where(County.adcode == county)).scalar_one()
         reviewer = _staff(Role.RECOMMENDER, unit.id, f"demo-reviewer-{unit.prefecture_adcode}", f"{city}演示审核员")
         for number, (name, kind) in enumerate(entries):
-            app_type = ApplicationType(kind)
-            enterprise = make_enterprise(db.session, name=name, county_adcode=county)
-            application = make_complete_application(
-                db.session, enterprise=enterprise, campaign=campaign, app_type=app_type, write_files=write_files,
-                links=9 if app_type is ApplicationType.ENTERPRISE else 5, scenarios_per_link=2)
-            application.industry_division_code, application.industry_group_code = INDUSTRIES[len(made)]
-            db.session.flush()
-            db.session.expire(application, ["industry_division", "industry_group"])    # printed on the 盖章版
-            stamp(db.session, application, write_files)
-            submit_application(application, enterprise.users[0])
-            decide(application, "recommend", reviewer, OPINIONS[number % len(OPINIONS)])
+            with on_day(campaign.year, 9, 10 + len(made), 10):
+                application = _apply(campaign, name, ApplicationType(kind), county, INDUSTRIES[len(made)], write_files)
+            with on_day(campaign.year, 10, 8 + number):
+                decide(application, "recommend", reviewer, OPINIONS[number % len(OPINIONS)])
             made.append(application)
-        report = lock_unit_list(campaign.id, unit.id)
-        report.fill_date = local_today()
-        upload_scan(report, unit, reviewer, io.BytesIO(minimal_pdf(f"{unit.name}推荐函（盖章）")),
-                    f"{unit.name}推荐函（盖章）.pdf", None)
-        submit_report(campaign, unit.id, reviewer)
-        db.session.flush()
+        with on_day(campaign.year, 10, 15, 15):
+            report = lock_unit_list(campaign.id, unit.id)
+            report.fill_date = local_today()
+            upload_scan(report, unit, reviewer, io.BytesIO(minimal_pdf(f"{unit.name}推荐函（盖章）")),
+                        f"{unit.name}推荐函（盖章）.pdf", None)
+            submit_report(campaign, unit.id, reviewer)
+            db.session.flush()
     return made
+
+
+def _apply(campaign: Campaign, name: str, app_type: ApplicationType, county: str, industry: tuple[str, str],
+           write_files: bool) -> Application:
+    """An enterprise writes, stamps and submits its application (in September)."""
+    enterprise = make_enterprise(db.session, name=name, county_adcode=county)
+    application = make_complete_application(
+        db.session, enterprise=enterprise, campaign=campaign, app_type=app_type, write_files=write_files,
+        links=9 if app_type is ApplicationType.ENTERPRISE else 5, scenarios_per_link=2)
+    application.industry_division_code, application.industry_group_code = industry
+    db.session.flush()
+    db.session.expire(application, ["industry_division", "industry_group"])    # printed on the 盖章版
+    stamp(db.session, application, write_files)
+    submit_application(application, enterprise.users[0])
+    return application
 
 
 def _form_check(applications: list[Application], admin: User, write_files: bool) -> None:
@@ -147,24 +163,28 @@ def _correct(application: Application, admin: User, write_files: bool) -> None:
                        local_today() + timedelta(days=7))
     db.session.flush()
     user = application.enterprise.users[0]
-    application.domestic_share = Decimal("84.20")
-    stamp(db.session, application, write_files)            # the changed content: a new 盖章版 (第2版) and its scan
-    submit_correction(application, user, "已按设备软件清单重新核算国产软硬件投资占比。")
-    pass_form_check(application, admin)
+    with on_day(application.campaign.year, 10, 28, 16):
+        application.domestic_share = Decimal("84.20")
+        stamp(db.session, application, write_files)        # the changed content: a new 盖章版 (第2版) and its scan
+        submit_correction(application, user, "已按设备软件清单重新核算国产软硬件投资占比。")
+    with on_day(application.campaign.year, 10, 30):
+        pass_form_check(application, admin)
 
 
 def _review(campaign: Campaign, plan, admin: User, rng: random.Random) -> int:
     """Propose and confirm; one expert declares a conflict and the application is refilled; everyone scores."""
-    propose(campaign, plan, admin)
-    confirm(campaign, admin)
-    rows = _active(campaign)
-    declining = rows[0]
-    decline(declining, declining.expert.user, "本人近三年为该企业的智能制造项目提供过咨询服务。")
-    db.session.flush()
-    refill(declining.application, plan, admin)
+    with on_day(campaign.year, 11, 5):
+        propose(campaign, plan, admin)
+        confirm(campaign, admin)
+    declining = _active(campaign)[0]
+    with on_day(campaign.year, 11, 6):
+        decline(declining, declining.expert.user, "本人近三年为该企业的智能制造项目提供过咨询服务。")
+        db.session.flush()
+        refill(declining.application, plan, admin)
     cards = 0
     for index, row in enumerate(_active(campaign)):
-        _score(row, plan, rng, index)
+        with on_day(campaign.year, 11, 10 + index % 15, 14):
+            _score(row, plan, rng, index)
         cards += 1
     return cards
 
