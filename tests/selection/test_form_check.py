@@ -16,6 +16,10 @@ from webapp.models import (
 )
 from webapp.ops.demo_files import minimal_pdf
 
+from webapp.applications.word_import_apply import NOT_ASKED
+
+from tests.applications.word_import.files import word_file
+from tests.applications.word_import.pages import import_rows, uploaded
 from tests.conftest import login, text
 from tests.selection.builders import recommended, report
 
@@ -226,6 +230,37 @@ def test_a_write_of_several_sections_takes_only_those_asked_during_a_correction(
         assert section_version(db.session.get(Application, application_id), "investment").version == 0
         with sections_write(application, user) as claims:      # the section asked alone: written
             assert claims.claim("investment", 0) == 1
+
+
+def test_an_import_from_word_during_a_correction_takes_the_sections_asked_and_says_so_for_the_rest(app, login_as):
+    """During a 补正 an import takes what was asked (简介 here): the preview says which parts cannot be imported,
+    “导入全部” leaves them out, and a part ticked anyway is reported; nothing else moves."""
+    application_id, code = make(app, "湖南补正导入简介装备有限公司")
+    correction(login_as("admin"), app, application_id, {"profile": "请精简企业简介。"})
+    with app.app_context():
+        source = db.session.get(Application, application_id)
+        project, profile = source.project_name, source.profile
+        source.project_name, source.profile = "文件中的新项目名称", "文件中精简后的企业简介。"
+        data = word_file(source)
+        db.session.rollback()
+    enterprise = app.test_client()
+    login(enterprise, code)
+    token, page = uploaded(enterprise, application_id, data)
+    assert "省厅形式审查要求补正的部分不包括这一部分，此部分只能查看、不能导入" in page
+    response = import_rows(enterprise, application_id, token, page, ["section:cover", "section:profile"])
+    assert response.status_code == 303
+    assert NOT_ASKED in text(enterprise.get(response.location))
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        assert application.profile == "文件中精简后的企业简介。" and application.project_name == project != profile
+        application.profile = profile
+        db.session.commit()
+    token, page = uploaded(enterprise, application_id, data)
+    assert import_rows(enterprise, application_id, token, page, [], action="all").status_code == 303
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        assert application.profile == "文件中精简后的企业简介。" and application.project_name == project
+        assert application.status is S.CORRECTION
 
 
 def test_the_hub_counts_what_the_form_check_queue_shows(app, login_as):

@@ -20,6 +20,7 @@ from webapp.core.extensions import db
 from webapp.documents.word_reader import ParsedDocument
 from webapp.models import Application, ApplicationLink, AttachmentCategory, User, WordImport
 from webapp.permissions import SECTION_DENIED
+from webapp.status import is_editable
 
 PICTURES_SECTION = "attachments"        # where stored files are counted (as the upload views do)
 
@@ -72,12 +73,17 @@ def apply_import(application: Application, parsed: ParsedDocument, source: Sourc
 
 
 CHANGED = "此部分在您预览之后已被他人保存，为避免覆盖未导入。请重新上传文件预览后再导入。"
+NOT_ASKED = "省厅形式审查要求补正的部分不包括这一部分，未导入。"
 
 
 def _refused(key: str, application: Application, seen: dict[str, int] | None, result: ImportResult) -> bool:
-    """The section may not be written (no right to it, or saved since the preview): reported, True."""
+    """The section may not be written (no right to it, not asked for by an open 补正, or saved since the preview):
+    reported, True. The rest of the import goes on."""
     if result.allowed is not None and key not in result.allowed:
         result.skip(key, SECTION_DENIED)
+        return True
+    if not is_editable(application, key):
+        result.skip(key, NOT_ASKED)
         return True
     if seen is not None and seen.get(key) != section_version(application, key).version:
         result.skip(key, CHANGED)

@@ -26,6 +26,7 @@ from webapp.documents.word_reader import WordFileError
 from webapp.forms.applications.word_import import WordImportForm, WordUploadForm
 from webapp.models import Role, WordImport
 from webapp.permissions import SECTION_DENIED, can_edit_application, get_application_or_404, roles_required
+from webapp.status import is_editable
 
 bp = Blueprint("word_import", __name__, url_prefix="/applications")
 applicant_only = roles_required(Role.APPLICANT)
@@ -35,6 +36,11 @@ EXPIRED = "上传的文件已过期或不存在（文件保留一天），请重
 def _rights() -> set[str]:
     """The sections the current applicant may edit (a colleague's rights; all for the administrator)."""
     return {section.key for section in SECTIONS if may_edit_section(current_user, section.key)}
+
+
+def _open_now(application) -> set[str]:
+    """Of those, the ones that can change now: during the province's 补正, only the sections it asked for."""
+    return {key for key in _rights() if is_editable(application, key)}
 
 
 def _require_rights() -> None:
@@ -53,7 +59,7 @@ def _page(application, *, status=200, upload_form=None, pending=None, choices=No
     done = next((r for r in history if str(r.id) == request.args.get("done")), None)
     return render_template("applications/word_import.html", application=application, editable=editable,
                            upload_form=upload_form or WordUploadForm(), pending=pending, plan=plan, picks=picks,
-                           error=error, history=history, done=done, titles=section_titles(), may_edit=_rights(),
+                           error=error, history=history, done=done, titles=section_titles(), may_edit=_open_now(application),
                            office=office_binary() is not None, stamp=print_state(application)), status
 
 
@@ -111,8 +117,8 @@ def apply(application_id):
         return _page(application, pending=pending, choices=choices, picks=picks, error=error)
     parsed = pending.read()
     received = _receive_pictures(application, parsed)            # the slow part, before the write lock
-    rights = _rights()
-    everything = {f"section:{key}" for key in rights} if len(rights) < len(SECTIONS) else {"all"}
+    rights, open_now = _rights(), _open_now(application)
+    everything = {f"section:{key}" for key in open_now} if len(open_now) < len(SECTIONS) else {"all"}
     try:
         result = apply_import(application, parsed, SourceFile(pending.name, pending.size, pending.sha256),
                               current_user, choices=choices, selection=Selection(everything if action == "all" else picks),
