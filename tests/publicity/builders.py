@@ -1,13 +1,17 @@
 """Builders of the 拟认定名单 and 公示 for tests: a ranked campaign (applications under review with submitted scores),
 an opened 公示, and a public client answering the captcha as a person would."""
+import io
 from datetime import timedelta
-from decimal import Decimal
 
 from webapp.core.extensions import db
 from webapp.core.timeutil import local_today
-from webapp.models import Aggregation, ApplicationStatus as S, ApplicationType, Publicity, Role
+from webapp.models import (
+    Aggregation, ApplicationStatus as S, ApplicationType, Objection, ObjectionFile, Publicity, PublicityEntry, Role,
+)
+from webapp.ops.demo_files import minimal_pdf
 from webapp.publicity.opening import PublicityValues, default_notice, open_publicity
 from webapp.publicity.proposal import compose_list
+from webapp.selection.files import store_file
 from webapp.selection.form_check import pass_form_check
 
 from tests.conftest import captcha_answer
@@ -67,4 +71,20 @@ def objection_fields(client, token: str, **values) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-SCORE = Decimal
+
+def access_world(application) -> dict:
+    """What the access test needs: a running 公示 of the application's campaign (its one line named neutrally, so
+    that public pages never show the access test's markers) with an objection carrying a file."""
+    publicity = Publicity(campaign_id=application.campaign_id, token="P" * 32, starts_on=local_today(),
+                          ends_on=local_today() + timedelta(days=7), contact_name="王科长",
+                          contact_phone="0731-88888888", notice_text="公示内容", opened_by_id=staff(Role.ADMIN).id)
+    entry = PublicityEntry(publicity=publicity, application_id=application.id, position=1,
+                           company_name="湖南公示名单企业有限公司", app_type=application.app_type, prefecture="长沙市")
+    objection = Objection(publicity=publicity, entry=entry, reference="YY-ACCESS", name="李明", employer="某单位",
+                          phone="13912345678", grounds="异议理由")
+    stored = store_file(io.BytesIO(minimal_pdf("证明材料")), "证明材料.pdf")
+    objection.files.append(ObjectionFile(**stored.columns()))
+    db.session.add_all([publicity, entry, objection])
+    db.session.flush()
+    return {"publicity_token": publicity.token, "objection_id": [objection.id],
+            "objection_file_id": [objection.files[0].id]}
