@@ -4,6 +4,9 @@ from datetime import date
 
 import pytest
 
+from webapp.campaigns.lookup import current_campaign
+from webapp.publicity.views import admin as admin_views
+
 from webapp.publicity.opening import PublicityError, PublicityValues, period_of
 from webapp.publicity.period import (
     NoCalendarData, end_of_period, first_working_day, has_ended, is_running, is_working_day, working_days_between,
@@ -50,3 +53,14 @@ def test_running_from_the_first_to_the_end_of_the_last_day():
     assert is_running(publicity, date(2026, 9, 30)) and is_running(publicity, date(2026, 10, 12))
     assert not is_running(publicity, date(2026, 10, 13)) and has_ended(publicity, date(2026, 10, 13))
     assert not has_ended(publicity, date(2026, 10, 12)) and not has_ended(None)
+
+
+
+def test_the_admin_is_told_before_opening_when_the_calendar_has_no_data(app, login_as, monkeypatch):
+    client = login_as("admin")
+    with app.app_context():
+        url = f"/admin/selection/{current_campaign().id}/publicity"
+    assert "的法定节假日和调休安排" not in client.get(url).get_data(as_text=True)
+    monkeypatch.setattr(admin_views, "local_today", lambda: date(2031, 3, 2))
+    page = client.get(url).get_data(as_text=True)
+    assert "日历库尚无 2031 年的法定节假日和调休安排" in page and "请直接填写公示截止日期" in page

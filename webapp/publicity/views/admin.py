@@ -15,7 +15,9 @@ from webapp.publicity.balance import balance
 from webapp.publicity.documents import notice_docx, objections_xlsx
 from webapp.publicity.objections import ObjectionError, conclude_objection, objections_of
 from webapp.publicity.opening import PublicityError, PublicityValues, default_notice, notice_text, open_publicity
-from webapp.publicity.period import DEFAULT_WORKING_DAYS, NoCalendarData, first_working_day, publicity_of
+from webapp.publicity.period import (
+    DEFAULT_WORKING_DAYS, NoCalendarData, end_of_period, first_working_day, publicity_of,
+)
 from webapp.publicity.proposal import (
     OUTCOMES, ProposalError, apply_line, decide_outcome, is_locked, planned_numbers, rows_of, set_planned, undecided,
 )
@@ -112,6 +114,15 @@ def _publicity_form(campaign) -> PublicityForm:
     return form
 
 
+def _calendar_note() -> str | None:
+    """Said before the admin fills in the form: the calendar cannot count the coming weeks' working days."""
+    try:
+        end_of_period(first_working_day(local_today()), DEFAULT_WORKING_DAYS)
+    except NoCalendarData as missing:
+        return str(missing)
+    return None
+
+
 def _values(form: PublicityForm) -> PublicityValues:
     return PublicityValues(starts_on=form.starts_on.data, working_days=form.working_days.data,
                            ends_on=form.ends_on.data, contact_name=form.contact_name.data,
@@ -123,7 +134,8 @@ def _publicity_page(campaign, form=None, status=200):
     return render_template(
         "publicity/publicity.html", campaign=campaign, publicity=publicity, form=form or _publicity_form(campaign),
         text=notice_text(publicity) if publicity else None, undecided=undecided(campaign),
-        objections=objections_of(publicity) if publicity else [], today=local_today()), status
+        objections=objections_of(publicity) if publicity else [], today=local_today(),
+        calendar_note=None if publicity else _calendar_note()), status
 
 
 @bp.get("/publicity")
