@@ -9,7 +9,7 @@ from webapp.audit import trail as audit
 from webapp.core.extensions import db
 from webapp.core.timeutil import local_today
 from webapp.models import (
-    Application, ApplicationType, Campaign, Prefecture, Publicity, PublicityEntry, RecommendingUnit, User,
+    Application, ApplicationStatus as S, ApplicationType, Campaign, Prefecture, Publicity, PublicityEntry, RecommendingUnit, User,
 )
 from webapp.publicity.events import outcome_published, period_text
 from webapp.publicity.period import NoCalendarData, end_of_period, publicity_of, working_days_between
@@ -69,6 +69,9 @@ def notice_text(publicity: Publicity) -> str:
 
 def open_publicity(campaign: Campaign, values: PublicityValues, user: User) -> Publicity:
     """Open the 公示: every application under review has its outcome, at least one is 拟认定. The caller commits."""
+    # The list's applications locked (FOR UPDATE where the database has it): no decision slips in meanwhile.
+    db.session.execute(db.select(Application.id).where(
+        Application.campaign_id == campaign.id, Application.status.in_((S.UNDER_REVIEW, *DECIDED))).with_for_update())
     if publicity_of(campaign) is not None:
         raise PublicityError("本批次已开始公示。")
     if undecided(campaign):
@@ -103,7 +106,7 @@ def _entries(campaign: Campaign) -> list[PublicityEntry]:
     rows = db.session.execute(
         db.select(Application, Prefecture.name).join(RecommendingUnit, RecommendingUnit.id == Application.unit_id)
         .join(Prefecture, Prefecture.adcode == RecommendingUnit.prefecture_adcode)
-        .where(Application.campaign_id == campaign.id, Application.status == DECIDED[0])
+        .where(Application.campaign_id == campaign.id, Application.status == S.PROPOSED)
         .order_by(Application.app_type != ApplicationType.ENTERPRISE, Prefecture.adcode, Application.company_name,
                   Application.id)).all()
     return [PublicityEntry(application_id=a.id, position=n, company_name=a.company_name or a.enterprise.name,

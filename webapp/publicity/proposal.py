@@ -40,7 +40,12 @@ def is_locked(campaign: Campaign) -> bool:
     return publicity_of(campaign) is not None
 
 
-def _unlocked(campaign: Campaign) -> None:
+def _unlocked(campaign: Campaign, applications: list[Application] = ()) -> None:
+    """Refused once the 公示 is open. The applications about to change are locked first (FOR UPDATE where the
+    database has it), as opening the 公示 locks them all: a decision and the opening never overlap."""
+    if applications:
+        db.session.execute(db.select(Application.id).where(Application.id.in_([a.id for a in applications]))
+                           .with_for_update())
     if is_locked(campaign):
         raise ProposalError(LOCKED)
 
@@ -95,7 +100,7 @@ def _latest_decisions(ids: list[int]) -> dict[int, StatusChange]:
 def decide_outcome(campaign: Campaign, application: Application, action: str, user: User,
                    reason: str | None = None) -> StatusChange:
     """Give one application of the ranking its outcome (or change it, until the 公示 opens)."""
-    _unlocked(campaign)
+    _unlocked(campaign, [application])
     if action not in OUTCOMES:
         raise ProposalError("未知的操作。")
     if application.campaign_id != campaign.id:
@@ -120,15 +125,15 @@ def decide_outcome(campaign: Campaign, application: Application, action: str, us
 
 def apply_line(campaign: Campaign, app_type: ApplicationType, user: User) -> int:
     """拟认定 for every application inside the line that has no outcome yet; the others are left to the admin."""
-    _unlocked(campaign)
     if planned_numbers(campaign)[app_type] is None:
+        _unlocked(campaign)
         raise ProposalError("请先填写该类型的计划数。")
-    count = 0
-    for row in rows_of(campaign, app_type):
-        if row.in_line and row.status is S.UNDER_REVIEW:
-            apply_transition(db.session.get(Application, row.result.application_id), "propose", user, IN_LINE_REASON)
-            count += 1
-    return count
+    chosen = [db.session.get(Application, row.result.application_id) for row in rows_of(campaign, app_type)
+              if row.in_line and row.status is S.UNDER_REVIEW]
+    _unlocked(campaign, chosen)
+    for application in chosen:
+        apply_transition(application, "propose", user, IN_LINE_REASON)
+    return len(chosen)
 
 
 def compose_list(campaign: Campaign, user: User, planned: dict[ApplicationType, int], *,
