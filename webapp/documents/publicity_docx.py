@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from docx.shared import Cm
+
 from webapp.documents.simple_docx import new_document, paragraph, table, title, to_bytes
 
 ISSUER = "湖南省工业和信息化厅"
@@ -53,8 +55,15 @@ def _list(document, heading: str, lines: list[NoticeLine], *, workshop: bool) ->
     if workshop:
         rows = [["序号", "申报企业名称", "车间名称", "所在市州"]] + [
             [str(n), line.company, line.workshop, line.prefecture] for n, line in enumerate(lines, start=1)]
-        table(document, rows, [1.5, 6.5, 5, 3])
+        _widths(table(document, rows, [1.5, 6.5, 5, 3]), [1.5, 6.5, 5, 3])
     else:
         rows = [["序号", "申报企业名称", "所在市州"]] + [
             [str(n), line.company, line.prefecture] for n, line in enumerate(lines, start=1)]
-        table(document, rows, [1.5, 11.5, 3])
+        _widths(table(document, rows, [1.5, 11.5, 3]), [1.5, 11.5, 3])
+
+
+def _widths(grid, widths_cm: list[float]) -> None:
+    """The table grid's own column widths (LibreOffice and WPS lay out by the grid, not the cells)."""
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths_cm):
+        column.width = Cm(width)

@@ -12,8 +12,12 @@ MESSAGES = {
 }
 
 
+def day_text(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def period_text(publicity: Publicity) -> str:
-    return f"{publicity.starts_on:%Y年%m月%d日}至{publicity.ends_on:%Y年%m月%d日}"
+    return f"{day_text(publicity.starts_on)}至{day_text(publicity.ends_on)}"
 
 
 def outcome_published(application: Application, publicity: Publicity) -> None:

@@ -19,7 +19,7 @@ from webapp.audit import trail as audit
 from webapp.core.extensions import db
 from webapp.core.timeutil import fmt, utcnow
 from webapp.models import Objection, ObjectionFile, ObjectionState, Publicity, PublicityEntry, User
-from webapp.publicity.events import removed_after_objection
+from webapp.publicity.events import day_text, removed_after_objection
 from webapp.publicity.opening import listed
 from webapp.publicity.period import has_ended, is_running
 from webapp.selection.files import StoredFileError, store_file
@@ -64,7 +64,7 @@ def admission_refusal(publicity: Publicity, ip: str | None, token: str | None, a
     commits even when refused (the counter and the used captcha must stay)."""
     if not is_running(publicity):
         return ("公示期已结束，不再受理异议。" if has_ended(publicity)
-                else f"公示期自 {publicity.starts_on:%Y年%m月%d日} 开始，届时方可提出异议。")
+                else f"公示期自{day_text(publicity.starts_on)}开始，届时方可提出异议。")
     if ip:
         limit, window = _limits()
         count = throttles.bump(THROTTLE_KEY, ip, window, utcnow())

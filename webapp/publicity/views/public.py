@@ -18,6 +18,7 @@ from webapp.models import Publicity
 from webapp.permissions import public
 from webapp.publicity.documents import notice_data, notice_docx
 from webapp.publicity.objections import ObjectionError, ObjectionValues, admission_refusal, file_objection
+from webapp.publicity.events import period_text
 from webapp.publicity.opening import listed
 from webapp.publicity.period import has_ended, is_running
 
@@ -48,7 +49,7 @@ def index():
 def page(token):
     publicity = _publicity(token)
     return render_template("publicity/public_page.html", publicity=publicity, data=notice_data(publicity),
-                           running=is_running(publicity), ended=has_ended(publicity))
+                           running=is_running(publicity), ended=has_ended(publicity), period=period_text(publicity))
 
 
 @bp.get("/<token>/notice.docx")
@@ -64,7 +65,8 @@ def _form_page(publicity, form, status=200, error=None):
     form.captcha.data = ""
     form.captcha_token.data = captcha.new_token()
     return render_template("publicity/public_objection.html", publicity=publicity, form=form, error=error,
-                           running=is_running(publicity), ended=has_ended(publicity)), status
+                           running=is_running(publicity), ended=has_ended(publicity),
+                           period=period_text(publicity)), status
 
 
 @bp.get("/<token>/objection")
