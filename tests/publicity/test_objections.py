@@ -16,6 +16,7 @@ from webapp.models import (
 from webapp.ops.demo_files import minimal_pdf
 from webapp.publicity.objections import ObjectionError, ObjectionValues, conclude_objection, file_objection
 from webapp.publicity.opening import listed
+from webapp.publicity.period import publicity_over
 
 from tests.conftest import text
 from tests.publicity.builders import composed, objection_fields, opened, ranked_world
@@ -191,3 +192,22 @@ def test_unknown_and_malformed_tokens_get_the_same_answer(app, client, running, 
     assert len({CSRF.sub(r"\1", r.get_data(as_text=True)) for r in answers}) == 1     # the session's token aside
     posted = client.post(f"/gongshi/{unknown}/objection", data={"name": "李明"})
     assert posted.status_code == 404
+
+
+def test_a_supporting_file_goes_through_the_upload_checks(app, client, running):
+    token = running[0]
+    response, body = file_one(client, token, files=[(io.BytesIO(b"MZ\x90\x00not a pdf at all"), "证明.pdf")])
+    assert response.status_code == 422 and "证明.pdf" in body and "文件内容与类型不符" in body
+    with app.app_context():
+        assert db.session.execute(db.select(Objection)).first() is None
+
+
+def test_publicity_over_once_the_last_day_has_passed(app, running):
+    with app.app_context():
+        campaign = current_campaign()
+        publicity = db.session.execute(db.select(Publicity)).scalar_one()
+        assert not publicity_over(campaign)
+        assert publicity_over(campaign, publicity.ends_on + timedelta(days=1))
+        assert not publicity_over(campaign, publicity.ends_on)
+        publicity.ends_on = local_today() - timedelta(days=1)
+        assert publicity_over(campaign)
