@@ -81,6 +81,7 @@ from tests.factories import (                                # noqa: E402
     add_solution_picture, make_complete_application, make_enterprise, make_png, stamp,
 )
 from tests.selection.builders import review_world                     # noqa: E402
+from tests.publicity.builders import access_world                     # noqa: E402
 
 A_NAME = "湖南甲独有智能装备股份有限公司"
 A_MARKERS = ("甲独有", "QX7Z9")         # in A's name, profile, a 场景 and a file name: never shown to anyone else
@@ -146,6 +147,10 @@ def world(app, login_as):
     with app.app_context():
         # A in the province's selection: a plan, an assignment to `expert` (株洲) with a score, a letter scan, …
         ids.update(review_world(db.session.get(Application, ids["application_id"][0]), "expert_user"))
+        # … and a running 公示 with an objection (a file attached) against a line of A's campaign.
+        published = access_world(db.session.get(Application, ids["application_id"][0]))
+        ids["token"].append(published.pop("publicity_token"))
+        ids.update(published)
         db.session.commit()
         ids["staff_user_id"] = [db.session.execute(db.select(User.id).filter_by(login="cs_reviewer")).scalar_one()]
         ids["b_application_id"] = db.session.execute(db.select(Application.id).where(

@@ -4,13 +4,14 @@ import pytest
 
 from webapp.core.extensions import db
 from webapp.models import (
-    Application, ApplicationStatus as S, AuditRecord, RecommendingUnit, ReportStatus as R, Role, StatusChange,
-    UnitReport, User,
+    Application, ApplicationStatus as S, AuditRecord, Objection, ObjectionState, Publicity, PublicityEntry,
+    RecommendingUnit, ReportStatus as R, Role, StatusChange, UnitReport, User,
 )
+from webapp.core.timeutil import local_today
 from webapp.campaigns.lookup import current_campaign
 from webapp.status import (
-    EDITABLE, REPORT_TRANSITIONS, TRANSITIONS, TransitionError, apply_report_transition, apply_transition,
-    check_report_transition, check_transition, is_editable,
+    EDITABLE, OBJECTION_TRANSITIONS, REPORT_TRANSITIONS, TRANSITIONS, TransitionError, apply_objection_transition,
+    apply_report_transition, apply_transition, check_report_transition, check_transition, is_editable,
 )
 
 from tests.factories import make_application, unit_reviewer
@@ -227,3 +228,48 @@ def test_a_resubmission_after_a_return_needs_its_explanation(app):
         assert check_transition(returned, "submit", returned.enterprise.users[0], "已补充。") is transition
         draft = make_application(db.session, name="湖南草稿提交有限公司")
         assert check_transition(draft, "submit", draft.enterprise.users[0]) is transition
+
+
+# ---- 实名异议 (webapp/publicity/objections.py): concluded once, by the province, with a reply ------------------------
+
+OBJECTION_CASES = [(action, state, role) for action in OBJECTION_TRANSITIONS for state in ObjectionState
+                   for role in Role]
+
+
+@pytest.fixture
+def objection(app):
+    """A pending objection against a line of a 公示 (rows made directly: the state table is what is tested)."""
+    with app.app_context():
+        application = make_application(db.session)
+        publicity = Publicity(campaign_id=application.campaign_id, token="t" * 32, starts_on=local_today(),
+                              ends_on=local_today(), contact_name="王", contact_phone="0731-1", notice_text="公示")
+        entry = PublicityEntry(publicity=publicity, application_id=application.id, position=1, company_name="甲",
+                               app_type=application.app_type, prefecture="长沙市")
+        item = Objection(publicity=publicity, entry=entry, reference="YY-TEST", name="李明", employer="某单位",
+                         phone="13912345678", grounds="理由")
+        db.session.add_all([publicity, entry, item])
+        db.session.flush()
+        yield item
+
+
+@pytest.mark.parametrize(("action", "state", "role"), OBJECTION_CASES,
+                         ids=[f"{a}-{s.value}-{r.value}" for a, s, r in OBJECTION_CASES])
+def test_objection_transition(app, objection, action, state, role):
+    transition = OBJECTION_TRANSITIONS[action]
+    allowed = state in transition.sources and role is transition.role
+    objection.state = state
+    db.session.flush()
+    application = objection.entry.application
+    user = actor(role, application.unit, application.enterprise)
+    if not allowed:
+        with pytest.raises(TransitionError) as refused:
+            apply_objection_transition(objection, action, user, "经核实。")
+        assert refused.value.args[0].endswith("。") and objection.state is state
+        return
+    with pytest.raises(TransitionError, match="必须填写答复"):
+        apply_objection_transition(objection, action, user, " ")
+    apply_objection_transition(objection, action, user, "经核实。")
+    assert (objection.state, objection.reply, objection.concluded_by_id) == (transition.target, "经核实。", user.id)
+    db.session.commit()
+    record = db.session.execute(db.select(AuditRecord).order_by(AuditRecord.id.desc())).scalars().first()
+    assert record.action == f"objection.{action}" and "李明" not in (record.detail or "")

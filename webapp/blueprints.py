@@ -19,6 +19,7 @@ from webapp.campaigns.views import bp as campaigns, carry_over
 from webapp.exports.views import bp as exports
 from webapp.main.views import bp as main
 from webapp.notices.views import bp as notices
+from webapp.publicity.views import admin as publicity_admin, public as publicity_public
 from webapp.reference.views import bp as options
 from webapp.review.recommendation_views import bp as recommendation
 from webapp.review.views import bp as review
@@ -31,7 +32,9 @@ BLUEPRINTS = (main, auth, options, application, attachments, implementation, rev
               activity, final, comments, word_import, recommendation,
               # The province's selection after 报送, and the experts' portal.
               hub.bp, form_check.bp, correction.bp, experts.bp, plan.bp, assignments.bp, results.bp, site_visits.bp,
-              portal.bp, sheet.bp)
+              portal.bp, sheet.bp,
+              # 拟认定名单 and 公示 (admin), the public 公示 pages and 实名异议.
+              publicity_admin.bp, publicity_public.bp)
 
 
 def register_blueprints(app: Flask) -> None:

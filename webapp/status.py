@@ -12,7 +12,8 @@ from webapp.audit import trail as audit
 from webapp.core.extensions import db
 from webapp.core.timeutil import utcnow
 from webapp.models import (
-    Application, ApplicationStatus as S, ReportStatus as R, Role, StatusChange, UnitReport, User,
+    Application, ApplicationStatus as S, Objection, ObjectionState as O, ReportStatus as R, Role, StatusChange,
+    UnitReport, User,
 )
 
 
@@ -67,6 +68,13 @@ STAMPED_SCAN = "stamped_scan"      # the 盖章版 scan: may always be replaced 
 REPORT_TRANSITIONS: dict[str, Transition] = {
     "submit": Transition("报送", (R.DRAFT, R.RETURNED), R.REPORTED, Role.RECOMMENDER),
     "return": Transition("退回推荐汇总表", (R.REPORTED,), R.RETURNED, Role.ADMIN, comment_required=True),
+}
+# A named objection (实名异议) during the 公示: concluded once by the province, with its reply (webapp/publicity).
+OBJECTION_TRANSITIONS: dict[str, Transition] = {
+    "sustain": Transition("认定异议成立", (O.PENDING,), O.SUSTAINED, Role.ADMIN, comment_required=True,
+                          comment_name="答复"),
+    "dismiss": Transition("认定异议不成立", (O.PENDING,), O.DISMISSED, Role.ADMIN, comment_required=True,
+                          comment_name="答复"),
 }
 # While reported, the unit can change neither its decisions, nor the order, nor the 填报日期.
 REPORT_LOCKED: frozenset[R] = frozenset({R.REPORTED})
@@ -164,5 +172,23 @@ def apply_report_transition(report: UnitReport, action: str, user: User, comment
         report.reported_at, report.reported_by_id = None, None
         report.returned_at, report.return_comment = now, (comment or "").strip()
     audit.record(f"report.{action}", obj=report, actor=user,
+                 detail={"from": previous.value, "to": transition.target.value, **(detail or {})})
+    return transition
+
+
+def check_objection_transition(objection: Objection, action: str, user: User,
+                               comment: str | None = None) -> Transition:
+    return _check(OBJECTION_TRANSITIONS, objection.state, action, user, comment, "异议")
+
+
+def apply_objection_transition(objection: Objection, action: str, user: User, comment: str | None = None,
+                               detail: dict | None = None) -> Transition:
+    """Conclude an objection (成立 / 不成立) with its reply, stamp who and when, record it; the caller commits."""
+    db.session.refresh(objection, with_for_update=True)
+    transition = check_objection_transition(objection, action, user, comment)
+    previous = objection.state
+    objection.state, objection.reply = transition.target, (comment or "").strip()
+    objection.concluded_at, objection.concluded_by_id = utcnow(), user.id
+    audit.record(f"objection.{action}", obj=objection, actor=user,
                  detail={"from": previous.value, "to": transition.target.value, **(detail or {})})
     return transition

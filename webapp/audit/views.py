@@ -72,13 +72,19 @@ ACTION_LABELS = {
     "colleague.create": "添加同事账号", "colleague.rights": "修改同事权限", "colleague.reset_password": "重置同事密码",
     "colleague.activate": "启用同事账号", "colleague.deactivate": "停用同事账号",
     "enterprise.admin_handover": "移交企业管理员", "notice.settings": "修改消息设置",
+    # 拟认定名单, 公示 and 实名异议 (webapp/publicity).
+    "proposal.planned": "设定拟认定计划数", "publicity.open": "开始公示（锁定拟认定名单）",
+    "objection.file": "收到实名异议", "objection.sustain": "认定异议成立", "objection.dismiss": "认定异议不成立",
+    "export.publicity_notice": "下载公示（Word）", "export.objections": "导出异议及处理情况",
+    "export.objection_file": "下载异议证明材料",
 }
 OBJECT_LABELS = {"user_account": "账号", "application": "申报书", "campaign": "申报批次", "enterprise": "企业",
                  "deadline_extension": "企业延期", "unit_report": "推荐汇总表", "attachment": "附件",
                  "audit_record": "审计日志", "endpoint": "功能页面", "security_setting": "安全设置",
                  "letter_scan": "推荐函扫描件", "expert": "评审专家", "review_plan": "评审方案", "criterion": "评分项",
                  "score_sheet": "评分表", "assignment": "评审任务", "score_card": "专家评分", "site_visit": "现场答辩/核查",
-                 "login_counter": "登录失败计数", "implementation_block": "环节/场景", "registration": "注册"}
+                 "login_counter": "登录失败计数", "implementation_block": "环节/场景", "registration": "注册",
+                 "publicity": "公示", "objection": "实名异议"}
 ROLE_NAMES = {**{role.value: label for role, label in ROLE_LABELS.items()}, "console": "服务器控制台"}
 
 
