@@ -20,6 +20,7 @@ from webapp.exports.views import bp as exports
 from webapp.main.views import bp as main
 from webapp.notices.views import bp as notices
 from webapp.reference.views import bp as options
+from webapp.recognition.views import admin as recognition_admin, public as verify, results as recognition_results
 from webapp.review.recommendation_views import bp as recommendation
 from webapp.review.views import bp as review
 from webapp.selection.views import (
@@ -31,7 +32,9 @@ BLUEPRINTS = (main, auth, options, application, attachments, implementation, rev
               activity, final, comments, word_import, recommendation,
               # The province's selection after 报送, and the experts' portal.
               hub.bp, form_check.bp, correction.bp, experts.bp, plan.bp, assignments.bp, results.bp, site_visits.bp,
-              portal.bp, sheet.bp)
+              portal.bp, sheet.bp,
+              # 认定: the admin's pages, the public verification page, what enterprises and units see.
+              recognition_admin.bp, verify.bp, recognition_results.bp)
 
 
 def register_blueprints(app: Flask) -> None:

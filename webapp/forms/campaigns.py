@@ -172,9 +172,9 @@ def campaign_form(units, editions, campaign: Campaign | None = None, **kwargs) -
 
     for slot in ALL_RULE_SLOTS:
         if slot.has_threshold:
-            field = (NumberField(f"{slot.label}（{slot.app_type.label}）", decimals=slot.decimals)
-                     if slot.decimals else CountField(f"{slot.label}（{slot.app_type.label}）",
-                                                      maximum=Decimal(9999)))
+            which = slot.app_type.label if slot.app_type else "两类"
+            field = (NumberField(f"{slot.label}（{which}）", decimals=slot.decimals)
+                     if slot.decimals else CountField(f"{slot.label}（{which}）", maximum=Decimal(9999)))
             setattr(Form, f"{slot.name}_threshold", field)
         label = f"{slot.label}（{slot.app_type.label if slot.app_type else '两类'}）的检查方式"
         setattr(Form, f"{slot.name}_mode",

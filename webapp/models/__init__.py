@@ -21,3 +21,6 @@ from webapp.models.imports import WordImport  # noqa: F401
 from webapp.models.security import CaptchaUse, LoginCounter, SecondFactor, SecuritySetting  # noqa: F401
 from webapp.models.members import EnterpriseMember, MemberAccess, SectionPresence, SectionSave  # noqa: F401
 from webapp.models.notices import Channel, DeliveryStatus, Notice, NoticePreference, OutboxMessage  # noqa: F401
+from webapp.models.recognition import (  # noqa: F401
+    Certificate, PriorRecognition, RecheckFile, RecheckRequest, RecheckStatus, RecognitionDecision,
+)
