@@ -32,6 +32,7 @@ from webapp.models import (
     RECOMMENDED_STATES, Application, ApplicationLink, ApplicationScenario, ApplicationStatus as S, Attachment, AttachmentCategory,
     Campaign, RecommendingUnit, Snapshot,
 )
+from webapp.recognition.archive_part import add_recognition
 from webapp.review.letter import letter_files
 from webapp.review.report import get_report
 from webapp.selection.review_export import review_documents
@@ -84,6 +85,7 @@ def campaign_archive(campaign: Campaign, unit: RecommendingUnit | None = None) -
         plan.add_bytes("", PROVINCE_SUMMARY.format(year=campaign.year),
                        build_province_workbook(campaign.year, [summary for *_, summary in parts]))
         _add_review(plan, campaign)
+        add_recognition(plan, campaign)
     for number, u, recommended, summary in parts:
         _add_unit(plan, plan.folder("", f"{number:02d}-{u.name}"), campaign, u, recommended, summary, others=True,
                   reported=not summary.unreported)
