@@ -51,7 +51,7 @@ def test_recording_the_document_recognises_the_list_and_issues_certificates(app,
     assert "拟认定名单共 <strong>2</strong> 家" in page
     bad = admin.post(f"/admin/recognition/{campaign_id}/record",
                      data={"document_no": "123号", "document_date": WHEN.isoformat()})
-    assert bad.status_code == 422 and "以“湘工信”开头" in text(bad)
+    assert bad.status_code == 200 and "以“湘工信”开头" in text(bad)
     future = admin.post(f"/admin/recognition/{campaign_id}/record",
                         data={"document_no": DOCUMENT_NO, "document_date": (local_today() + timedelta(days=1)).isoformat()})
     assert future.status_code == 409 and "不能晚于今天" in text(future)

@@ -65,7 +65,7 @@ def test_the_admin_revokes_a_recognition(app, login_as, client):
     assert "撤销认定" in text(admin.get(url))
     today = local_today()
     missing = admin.post(f"{url}/revoke", data={"document_no": REVOKE_NO, "revoked_on": today.isoformat(), "reason": ""})
-    assert missing.status_code == 422 and "请填写撤销原因" in text(missing)
+    assert missing.status_code == 200 and "请填写撤销原因" in text(missing)
     early = admin.post(f"{url}/revoke", data={"document_no": REVOKE_NO, "reason": "弄虚作假",
                                               "revoked_on": "2020-01-01"})
     assert early.status_code == 409 and "不能早于认定日期" in text(early)

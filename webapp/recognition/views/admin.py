@@ -47,7 +47,7 @@ def record(campaign_id):
     campaign = _campaign(campaign_id)
     form = RecordForm()
     if not form.validate():
-        return _page(campaign, form, status=422)
+        return _page(campaign, form, status=200)
     try:
         result = recognise_campaign(campaign, form.document_no.data, form.document_date.data, current_user)
     except RecognitionError as exc:
@@ -85,7 +85,7 @@ def revoke_view(certificate_id):
     item = _certificate(certificate_id)
     form = RevokeForm()
     if not form.validate():
-        return render_template("recognition/certificate_admin.html", certificate=item, form=form), 422
+        return render_template("recognition/certificate_admin.html", certificate=item, form=form), 200
     try:
         revoke(item, Revocation(form.reason.data, form.document_no.data, form.revoked_on.data), current_user)
     except CertificateError as exc:
@@ -127,15 +127,15 @@ def prior():
         return _prior_page(form)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _prior_page(form, error="请选择要导入的 Excel 文件。", status=422)
+        return _prior_page(form, error="请选择要导入的 Excel 文件。", status=200)
     try:
         result = import_prior(upload.stream.read(MAX_BYTES + 1), upload.filename, current_user)
     except PriorListError as exc:
         db.session.rollback()
-        return _prior_page(form, error=str(exc), status=422)
+        return _prior_page(form, error=str(exc), status=200)
     if result.errors:
         db.session.rollback()
-        return _prior_page(form, result=result, status=422)
+        return _prior_page(form, result=result, status=200)
     db.session.commit()
     flash(f"导入完成：新增 {result.added} 条，已有 {result.kept} 条未重复导入。", "success")
     return redirect_after_post(url_for(".prior"))

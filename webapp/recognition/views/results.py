@@ -116,7 +116,7 @@ def save_report(recheck_id):
     item = _recheck(recheck_id)
     form = RecheckReportForm()
     if not form.validate():
-        return _recheck_page(item, status=422, report_form=form)
+        return _recheck_page(item, status=200, report_form=form)
     submitting = request.form.get("submit") == "1"
 
     def act():
@@ -133,7 +133,7 @@ def upload(recheck_id):
     item = _recheck(recheck_id)
     files = [f for f in request.files.getlist("file") if f.filename]
     if not files or not ConfirmForm().validate():
-        return _recheck_page(item, "请选择要上传的附件。", 422)
+        return _recheck_page(item, "请选择要上传的附件。", 200)
 
     def act():
         for file in files:
@@ -141,17 +141,18 @@ def upload(recheck_id):
     return _done(item, act, f"已上传 {len(files)} 个附件。")
 
 
-@bp.get("/rechecks/<int:recheck_id>/files/<int:file_id>")
+@bp.get("/rechecks/<int:recheck_id>/files/<int:recheck_file_id>")
 @parties
-def download(recheck_id, file_id):
+def download(recheck_id, recheck_file_id):
     item = _recheck(recheck_id)
-    stored = db.session.get(RecheckFile, file_id)
+    stored = db.session.get(RecheckFile, recheck_file_id)
     if stored is None or stored.request_id != item.id or not attachment_path_for(stored.stored_name).is_file():
         abort(404)
     audit.record("export.recheck_file", obj=item, detail={"name": stored.original_name})
     db.session.commit()
     response = send_file(attachment_path_for(stored.stored_name), mimetype=stored.content_type, max_age=0)
-    response.headers["Content-Disposition"] = content_disposition(stored.original_name, fallback=f"recheck-{file_id}")
+    response.headers["Content-Disposition"] = content_disposition(stored.original_name,
+                                                                  fallback=f"recheck-{recheck_file_id}")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -163,7 +164,7 @@ def unit_decide(recheck_id):
     form = OpinionForm()
     action = request.form.get("action", "")
     if not form.validate():
-        return _recheck_page(item, status=422, opinion_form=form)
+        return _recheck_page(item, status=200, opinion_form=form)
     return _done(item, lambda: rechecks.unit_decide(item, action, form.opinion.data, current_user),
                  "已退回企业修改。" if action == "return" else "推荐单位意见已提交省厅。", opinion_form=form)
 
@@ -175,6 +176,6 @@ def conclude(recheck_id):
     form = ConclusionForm()
     action = request.form.get("action", "")
     if not form.validate():
-        return _recheck_page(item, status=422, conclusion_form=form)
+        return _recheck_page(item, status=200, conclusion_form=form)
     return _done(item, lambda: rechecks.conclude(item, action, form.comment.data, current_user),
                  "复核结论已记录。", conclusion_form=form)
