@@ -230,7 +230,7 @@ def expected(caller: str, view, rule, office: bool) -> str:
         return "refused"
     if caller != "applicant_a" and rule.arguments & OWNER_ARGS:
         return "refused"
-    if rule.endpoint == "documents.pdf" and not office:
+    if rule.endpoint in ("documents.pdf", "recognition_results.certificate_pdf_view") and not office:
         return "refused"                  # no LibreOffice on this server: the PDF is not offered to anyone
     return "allowed"
 

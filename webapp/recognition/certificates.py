@@ -43,6 +43,11 @@ def issue_certificate(application: Application, decision: RecognitionDecision) -
     return certificate
 
 
+def issue_certificates(applications: list[Application], decision: RecognitionDecision) -> list[Certificate]:
+    """One certificate per application, numbered in the list's order."""
+    return [issue_certificate(application, decision) for application in applications]
+
+
 def _unused_code() -> str:
     """A code no certificate has (a collision is astronomically rare, but checked)."""
     while True:

@@ -12,7 +12,7 @@ from webapp.models import (
     Application, ApplicationStatus as S, Campaign, Certificate, RecognitionDecision, RecommendingUnit, User,
 )
 from webapp.recognition import notices
-from webapp.recognition.certificates import issue_certificate
+from webapp.recognition.certificates import issue_certificates
 from webapp.recognition.codes import clean_document_no
 from webapp.status import apply_transition_to_all
 
@@ -73,7 +73,7 @@ def recognise_campaign(campaign: Campaign, document_no: str, document_date: date
                                    recorded_by_id=actor.id)
     db.session.add(decision)
     apply_transition_to_all(applications, "recognise", actor, f"认定文号：{number}")
-    certificates = [issue_certificate(application, decision) for application in applications]
+    certificates = issue_certificates(applications, decision)
     db.session.flush()
     audit.record("recognition.record", obj=decision, actor=actor,
                  detail={"campaign": campaign.year, "document_no": number, "document_date": when.isoformat(),
