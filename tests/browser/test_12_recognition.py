@@ -16,6 +16,7 @@ from playwright.sync_api import expect  # noqa: E402
 from webapp.ops.demo_data import PASSWORD  # noqa: E402
 
 from tests.browser import ui  # noqa: E402
+from tests.browser.axe import axe_path, describe, violations  # noqa: E402
 from tests.browser.conftest import ADMIN_LOGIN, STAFF_PASSWORD  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -38,6 +39,14 @@ def proposed_list(live_server) -> dict:
                          app_type=ApplicationType.WORKSHOP, links=4, workshop_name="轨道交通装备智能车间")
         db.session.commit()
         return {"campaign": current_campaign().id, "login": first.enterprise.users[0].login}
+
+
+def accessible(page) -> None:
+    """WCAG 2.1 A/AA by axe-core, where it is installed (.ci/run installs it)."""
+    if axe_path() is not None:
+        page.wait_for_load_state("networkidle")
+        found = violations(page)
+        assert not found, describe(found)
 
 
 def admin_login(page, live_server) -> None:
@@ -71,6 +80,7 @@ def test_journey12_recognition_certificate_and_public_verification(live_server, 
     expect(admin.get_by_text("已认定 2 家（湘工信装备〔2026〕123号）")).to_be_visible()
     expect(admin.get_by_role("heading", name="认定名单及电子证书")).to_be_visible()
     shot(admin, "admin-recognised", full_page=True)
+    accessible(admin)
 
     enterprise = ui.open_page(new_context(), "/login")
     ui.login(enterprise, world["login"], PASSWORD)
@@ -78,6 +88,7 @@ def test_journey12_recognition_certificate_and_public_verification(live_server, 
     expect(results).to_contain_text("湖南省智能制造标杆企业")
     expect(results).to_contain_text("湘工信装备〔2026〕123号")
     shot(enterprise, "enterprise-home-result", at=results)
+    accessible(enterprise)
     with enterprise.expect_download() as download:
         results.get_by_role("link", name="Word").click()
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(open(download.value.path(), "rb").read())).paragraphs)
@@ -93,8 +104,10 @@ def test_journey12_recognition_certificate_and_public_verification(live_server, 
     expect(visitor.locator("main")).to_contain_text("有效")
     expect(visitor.locator("main")).to_contain_text("湘工信装备〔2026〕123号")
     shot(visitor, "visitor-verified")
+    accessible(visitor)
     visitor.get_by_label("证书验证码").fill("AAAAA-BBBBB")
     visitor.get_by_role("button", name="核验").click()
     expect(visitor.get_by_role("heading", name="未找到")).to_be_visible()
     expect(visitor.locator("main")).not_to_contain_text(ENTERPRISE)
     shot(visitor, "visitor-not-found")
+    accessible(visitor)

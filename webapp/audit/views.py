@@ -72,13 +72,21 @@ ACTION_LABELS = {
     "colleague.create": "添加同事账号", "colleague.rights": "修改同事权限", "colleague.reset_password": "重置同事密码",
     "colleague.activate": "启用同事账号", "colleague.deactivate": "停用同事账号",
     "enterprise.admin_handover": "移交企业管理员", "notice.settings": "修改消息设置",
+    # 认定 and after (webapp/recognition)
+    "recognition.record": "记录认定文号", "recognition.revoke": "撤销认定", "recognition.import_prior": "导入往年认定名单",
+    "export.recognition_list": "导出认定名单", "recheck.request": "发出复核要求", "recheck.save": "保存复核报告",
+    "recheck.file": "上传复核附件", "export.recheck_file": "下载复核附件", "recheck.submit": "提交复核报告",
+    "recheck.return": "退回复核报告", "recheck.endorse": "推荐单位出具复核意见", "recheck.pass": "复核通过",
+    "recheck.fail": "复核不通过",
 }
 OBJECT_LABELS = {"user_account": "账号", "application": "申报书", "campaign": "申报批次", "enterprise": "企业",
                  "deadline_extension": "企业延期", "unit_report": "推荐汇总表", "attachment": "附件",
                  "audit_record": "审计日志", "endpoint": "功能页面", "security_setting": "安全设置",
                  "letter_scan": "推荐函扫描件", "expert": "评审专家", "review_plan": "评审方案", "criterion": "评分项",
                  "score_sheet": "评分表", "assignment": "评审任务", "score_card": "专家评分", "site_visit": "现场答辩/核查",
-                 "login_counter": "登录失败计数", "implementation_block": "环节/场景", "registration": "注册"}
+                 "login_counter": "登录失败计数", "implementation_block": "环节/场景", "registration": "注册",
+                 "recognition_decision": "认定文件", "certificate": "电子证书", "prior_recognition": "往年认定名单",
+                 "recheck_request": "复核"}
 ROLE_NAMES = {**{role.value: label for role, label in ROLE_LABELS.items()}, "console": "服务器控制台"}
 
 

@@ -57,7 +57,7 @@ def _certificate(certificate_id: int) -> Certificate:
 @parties
 def certificate_word(certificate_id):
     item = _certificate(certificate_id)
-    audit.record("document.certificate", obj=item, detail={"format": "docx", "number": item.number})
+    audit.record("document.download", obj=item, detail={"format": "docx", "name": item.number})
     db.session.commit()
     return send_bytes(certificate_docx(item), certificate_filename(certificate_data(item)), DOCX,
                       fallback="certificate")
@@ -71,7 +71,7 @@ def certificate_pdf_view(certificate_id):
         data = certificate_pdf(item)
     except NoOffice as exc:
         abort(404, description=str(exc))
-    audit.record("document.certificate", obj=item, detail={"format": "pdf", "number": item.number})
+    audit.record("document.download", obj=item, detail={"format": "pdf", "name": item.number})
     db.session.commit()
     return send_bytes(data, certificate_filename(certificate_data(item), "pdf"), PDF, fallback="certificate")
 
