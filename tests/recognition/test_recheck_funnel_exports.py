@@ -64,6 +64,7 @@ def test_a_recheck_runs_through_the_unit_to_the_province(app, login_as):
     with app.app_context():
         request = db.session.get(RecheckRequest, first)
         assert request.status is C.FAILED and request.unit_opinion == "情况属实，同意。" and len(request.files) == 1
+        assert request.report == "补充：生产效率提升20%。" and request.conclusion_comment == "智能化水平明显下降。"
         actions = db.session.execute(db.select(AuditRecord.action).where(AuditRecord.action.like("recheck.%"))
                                      .order_by(AuditRecord.id)).scalars().all()
         assert [a for a in actions if a not in ("recheck.save", "recheck.file", "recheck.request")] == [

@@ -61,6 +61,7 @@ def save_report(request: RecheckRequest, text: str, user: User) -> None:
     if len(text or "") > REPORT_LIMIT:
         raise RecheckError("复核报告" + over_limit_message(REPORT_LIMIT, len(text)))
     request.report = (text or "").strip()
+    db.session.flush()                  # written before a submission in the same request locks and re-reads the row
     audit.record("recheck.save", obj=request, actor=user, detail={"chars": len(request.report)})
 
 
