@@ -115,6 +115,7 @@ class RecheckRequest(db.Model):
     requested_by_id = db.Column(db.ForeignKey("user_account.id"))
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
+    campaign = db.relationship("Campaign")
     certificate = db.relationship("Certificate")
     enterprise = db.relationship("Enterprise")
     unit = db.relationship("RecommendingUnit")
