@@ -7,8 +7,13 @@ from webapp.models import Application, ApplicationStatus as S, ApplicationType, 
 from webapp.ops.demo_data import PASSWORD, make_complete_application, make_enterprise, stamp  # noqa: F401
 from webapp.ops.demo_files import add_solution_picture, make_png  # noqa: F401
 from webapp.review.decisions import decide
+from webapp.status import apply_transition
 
 DECISION_FOR = {S.RECOMMENDED: "recommend", S.NOT_RECOMMENDED: "reject", S.RETURNED: "return"}
+# The province's steps after a recommendation, by its admin (through the state table, as the pages do).
+PROVINCE_PATH = {S.FORM_PASSED: ["pass_form_check"], S.UNDER_REVIEW: ["pass_form_check", "start_review"],
+                 S.PROPOSED: ["pass_form_check", "start_review", "propose"],
+                 S.RECOGNISED: ["pass_form_check", "start_review", "propose", "recognise"]}
 OPINION = "该企业智能制造基础扎实，示范作用明显，同意推荐。"       # the unit's 推荐意见, required with 推荐
 
 
@@ -18,6 +23,17 @@ def unit_reviewer(session, unit: RecommendingUnit) -> User:
     user = session.query(User).filter_by(login=login).one_or_none()
     if user is None:
         user = User(login=login, role=Role.RECOMMENDER, unit=unit, display_name=f"{unit.name}审核员")
+        user.set_password(PASSWORD)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def province_admin(session) -> User:
+    """The province's admin account of the tests' steps (made once)."""
+    user = session.query(User).filter_by(login="factory-admin").one_or_none()
+    if user is None:
+        user = User(login="factory-admin", role=Role.ADMIN, display_name="省厅管理员")
         user.set_password(PASSWORD)
         session.add(user)
         session.flush()
@@ -42,11 +58,13 @@ def make_application(session, *, name: str = "湖南测试智能装备有限公�
     if status is S.DRAFT:
         return application
     submit_application(application, enterprise.users[0])
-    action = DECISION_FOR.get(status)
+    action = DECISION_FOR.get(S.RECOMMENDED if status in PROVINCE_PATH else status)
     if action:
         reviewer = unit_reviewer(session, application.unit)
         decide(application, action, reviewer, OPINION if action == "recommend" else
                comment if action == "return" else None)
+    for step in PROVINCE_PATH.get(status, []):
+        apply_transition(application, step, province_admin(session))
     assert application.status is status, f"cannot build an application in state {status}"
     session.flush()
     return application

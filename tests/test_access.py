@@ -82,12 +82,13 @@ from tests.factories import (                                # noqa: E402
 )
 from tests.selection.builders import review_world                     # noqa: E402
 from tests.publicity.builders import access_world                     # noqa: E402
+from tests.recognition.access_world import recognition_world           # noqa: E402
 
 A_NAME = "湖南甲独有智能装备股份有限公司"
 A_MARKERS = ("甲独有", "QX7Z9")         # in A's name, profile, a 场景 and a file name: never shown to anyone else
 # A's own objects (and A's account): B, the other unit and the expert not assigned to A are refused.
 OBJECT_ARGS = {"application_id", "attachment_id", "block_id", "assignment_id", "scan_id", "colleague_id", "notice_id",
-               "user_id", "final_id", "comment_id"}
+               "user_id", "final_id", "comment_id", "certificate_id", "recheck_id", "recheck_file_id"}
 OWNER_ARGS = {"notice_id"}          # a user's own: everyone but its owner is refused
 ALLOWED = {200, 204, 302, 303, 409}
 REFUSED = {403, 404}
@@ -151,6 +152,7 @@ def world(app, login_as):
         published = access_world(db.session.get(Application, ids["application_id"][0]))
         ids["token"].append(published.pop("publicity_token"))
         ids.update(published)
+        ids.update(recognition_world(db.session.get(Application, ids["application_id"][0])))
         db.session.commit()
         ids["staff_user_id"] = [db.session.execute(db.select(User.id).filter_by(login="cs_reviewer")).scalar_one()]
         ids["b_application_id"] = db.session.execute(db.select(Application.id).where(
@@ -233,7 +235,7 @@ def expected(caller: str, view, rule, office: bool) -> str:
         return "refused"
     if caller != "applicant_a" and rule.arguments & OWNER_ARGS:
         return "refused"
-    if rule.endpoint == "documents.pdf" and not office:
+    if rule.endpoint in ("documents.pdf", "recognition_results.certificate_pdf_view") and not office:
         return "refused"                  # no LibreOffice on this server: the PDF is not offered to anyone
     return "allowed"
 

@@ -4,14 +4,16 @@ import pytest
 
 from webapp.core.extensions import db
 from webapp.models import (
-    Application, ApplicationStatus as S, AuditRecord, Objection, ObjectionState, Publicity, PublicityEntry,
+    Application, ApplicationStatus as S, AuditRecord, Certificate, Objection, ObjectionState, Publicity,
+    PublicityEntry, RecheckRequest, RecheckStatus as C,
     RecommendingUnit, ReportStatus as R, Role, StatusChange, UnitReport, User,
 )
 from webapp.core.timeutil import local_today
 from webapp.campaigns.lookup import current_campaign
 from webapp.status import (
-    EDITABLE, OBJECTION_TRANSITIONS, REPORT_TRANSITIONS, TRANSITIONS, TransitionError, apply_objection_transition,
-    apply_report_transition, apply_transition, check_report_transition, check_transition, is_editable,
+    EDITABLE, OBJECTION_TRANSITIONS, RECHECK_TRANSITIONS, REPORT_TRANSITIONS, TRANSITIONS, TransitionError,
+    apply_objection_transition, apply_recheck_transition, apply_report_transition, apply_transition,
+    check_recheck_transition, check_report_transition, check_transition, is_editable,
 )
 
 from tests.factories import make_application, unit_reviewer
@@ -273,3 +275,66 @@ def test_objection_transition(app, objection, action, state, role):
     db.session.commit()
     record = db.session.execute(db.select(AuditRecord).order_by(AuditRecord.id.desc())).scalars().first()
     assert record.action == f"objection.{action}" and "李明" not in (record.detail or "")
+
+
+# ---- 复核 of a recognition (RECHECK_TRANSITIONS) -----------------------------------------------------------------
+
+RECHECK_CASES = [(action, state, role) for action in RECHECK_TRANSITIONS for state in C for role in Role]
+
+
+@pytest.fixture
+def recheck(app):
+    with app.app_context():
+        application = make_application(db.session, name="湖南复核状态有限公司", status=S.RECOGNISED)
+        certificate = Certificate(campaign_id=application.campaign_id, application=application, year=2000,
+                                  number="湘智标〔2000〕企-001", code="ABCDEFGHJK", company_name="x",
+                                  app_type=application.app_type, credit_code=application.enterprise.credit_code,
+                                  document_no="湘工信〔2000〕1号", document_date=application.created_at.date())
+        request = RecheckRequest(campaign_id=application.campaign_id, certificate=certificate,
+                                 enterprise_id=application.enterprise_id, unit_id=application.unit_id)
+        db.session.add_all([certificate, request])
+        db.session.flush()
+        yield request
+
+
+@pytest.mark.parametrize("action", list(RECHECK_TRANSITIONS))
+def test_recheck_transition(app, recheck, action):
+    """Every 复核 action from every state by every role: allowed exactly where the table says, audited."""
+    transition = RECHECK_TRANSITIONS[action]
+    application = recheck.certificate.application
+    users = {role: acting(role, application) for role in Role}
+    failures = []
+    for state in C:
+        for role in Role:
+            recheck.status = state
+            db.session.commit()
+            before = db.session.query(AuditRecord).count()
+            allowed = state in transition.sources and role is transition.role
+            try:
+                apply_recheck_transition(recheck, action, users[role], "意见")
+                db.session.commit()
+            except TransitionError as refused:
+                db.session.rollback()
+                if allowed or recheck.status is not state or not refused.args[0].endswith("。"):
+                    failures.append(f"{action} from {state.value} by {role.value}: refused ({refused})")
+                continue
+            if not allowed:
+                failures.append(f"{action} from {state.value} by {role.value}: allowed, but the table refuses it")
+            elif recheck.status is not transition.target or db.session.query(AuditRecord).count() != before + 1:
+                failures.append(f"{action} from {state.value} by {role.value}: not moved or not audited")
+    assert failures == []
+
+
+@pytest.mark.parametrize("action", [a for a, t in RECHECK_TRANSITIONS.items() if t.comment_required])
+def test_a_recheck_comment_is_required(app, recheck, action):
+    transition = RECHECK_TRANSITIONS[action]
+    recheck.status = transition.sources[0]
+    with pytest.raises(TransitionError, match="必须填写意见"):
+        check_recheck_transition(recheck, action, acting(transition.role, recheck.certificate.application), " ")
+
+
+def test_recognise_and_revoke_through_the_table(app, application):
+    """认定 and 撤销认定 (webapp/recognition): from 拟认定 only, and 撤销 with its reason."""
+    changes = walk(application, [action for action, _ in SELECTION] + ["propose", "recognise", "revoke"])
+    assert [c.to_status for c in changes[-3:]] == [S.PROPOSED, S.RECOGNISED, S.REVOKED]
+    assert application.status is S.REVOKED

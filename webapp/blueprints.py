@@ -21,6 +21,7 @@ from webapp.main.views import bp as main
 from webapp.notices.views import bp as notices
 from webapp.publicity.views import admin as publicity_admin, public as publicity_public
 from webapp.reference.views import bp as options
+from webapp.recognition.views import admin as recognition_admin, public as verify, results as recognition_results
 from webapp.review.recommendation_views import bp as recommendation
 from webapp.review.views import bp as review
 from webapp.selection.views import (
@@ -34,7 +35,9 @@ BLUEPRINTS = (main, auth, options, application, attachments, implementation, rev
               hub.bp, form_check.bp, correction.bp, experts.bp, plan.bp, assignments.bp, results.bp, site_visits.bp,
               portal.bp, sheet.bp,
               # 拟认定名单 and 公示 (admin), the public 公示 pages and 实名异议.
-              publicity_admin.bp, publicity_public.bp)
+              publicity_admin.bp, publicity_public.bp,
+              # 认定: the admin's pages, the public verification page, what enterprises and units see.
+              recognition_admin.bp, verify.bp, recognition_results.bp)
 
 
 def register_blueprints(app: Flask) -> None:

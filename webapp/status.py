@@ -12,8 +12,8 @@ from webapp.audit import trail as audit
 from webapp.core.extensions import db
 from webapp.core.timeutil import utcnow
 from webapp.models import (
-    Application, ApplicationStatus as S, Objection, ObjectionState as O, ReportStatus as R, Role, StatusChange,
-    UnitReport, User,
+    Application, ApplicationStatus as S, Objection, ObjectionState as O, RecheckRequest, RecheckStatus as C,
+    ReportStatus as R, Role, StatusChange, UnitReport, User,
 )
 
 
@@ -78,6 +78,17 @@ OBJECTION_TRANSITIONS: dict[str, Transition] = {
 }
 # While reported, the unit can change neither its decisions, nor the order, nor the 填报日期.
 REPORT_LOCKED: frozenset[R] = frozenset({R.REPORTED})
+
+
+# 复核 of a recognition (webapp/recognition/recheck.py): the enterprise reports, its unit gives an opinion (or sends it
+# back), the province concludes; a 不通过 may be followed by revoking the recognition (the `revoke` transition).
+RECHECK_TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition("提交复核报告", (C.REQUESTED, C.RETURNED), C.SUBMITTED, Role.APPLICANT),
+    "return": Transition("退回复核报告", (C.SUBMITTED,), C.RETURNED, Role.RECOMMENDER, comment_required=True),
+    "endorse": Transition("出具推荐单位意见", (C.SUBMITTED,), C.ENDORSED, Role.RECOMMENDER, comment_required=True),
+    "pass": Transition("复核通过", (C.ENDORSED,), C.PASSED, Role.ADMIN),
+    "fail": Transition("复核不通过", (C.ENDORSED,), C.FAILED, Role.ADMIN, comment_required=True),
+}
 
 
 class TransitionError(Exception):
@@ -191,4 +202,21 @@ def apply_objection_transition(objection: Objection, action: str, user: User, co
     objection.concluded_at, objection.concluded_by_id = utcnow(), user.id
     audit.record(f"objection.{action}", obj=objection, actor=user,
                  detail={"from": previous.value, "to": transition.target.value, **(detail or {})})
+    return transition
+
+
+def check_recheck_transition(request: RecheckRequest, action: str, user: User,
+                             comment: str | None = None) -> Transition:
+    return _check(RECHECK_TRANSITIONS, request.status, action, user, comment, "复核")
+
+
+def apply_recheck_transition(request: RecheckRequest, action: str, user: User, comment: str | None = None) -> Transition:
+    """Move a 复核 to the action's target state and record it; the caller commits."""
+    db.session.refresh(request, with_for_update=True)
+    transition = check_recheck_transition(request, action, user, comment)
+    previous = request.status
+    request.status = transition.target
+    audit.record(f"recheck.{action}", obj=request, actor=user,
+                 detail={"from": previous.value, "to": transition.target.value,
+                         "comment": (comment or "").strip() or None})
     return transition

@@ -12,6 +12,7 @@ from webapp.applications.rules import (
 )
 from webapp.applications.final_print import STAMP, print_state
 from webapp.core.numbers import plain_decimal
+from webapp.recognition.repeat_rule import repeat_problems
 from webapp.core.text_limits import over_limit_message
 from webapp.forms.applications.situation import COSTS
 from webapp.models import (
@@ -253,4 +254,4 @@ def eligibility_problems(application: Application, campaign: Campaign,
           "investment", "workshop_invest_3y" if workshop else "invest_3y", pending=investment is None)
     check(RuleKey.NO_MAJOR_ACCIDENT, lambda t: application.major_accident is not True,
           "企业近三年发生过重大安全生产事故或重大环境事故。", "honours", "major_accident")
-    return problems
+    return problems + repeat_problems(application, campaign)

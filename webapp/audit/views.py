@@ -77,6 +77,12 @@ ACTION_LABELS = {
     "objection.file": "收到实名异议", "objection.sustain": "认定异议成立", "objection.dismiss": "认定异议不成立",
     "export.publicity_notice": "下载公示（Word）", "export.objections": "导出异议及处理情况",
     "export.objection_file": "下载异议证明材料",
+    # 认定 and after (webapp/recognition)
+    "recognition.record": "记录认定文号", "recognition.revoke": "撤销认定", "recognition.import_prior": "导入往年认定名单",
+    "export.recognition_list": "导出认定名单", "recheck.request": "发出复核要求", "recheck.save": "保存复核报告",
+    "recheck.file": "上传复核附件", "export.recheck_file": "下载复核附件", "recheck.submit": "提交复核报告",
+    "recheck.return": "退回复核报告", "recheck.endorse": "推荐单位出具复核意见", "recheck.pass": "复核通过",
+    "recheck.fail": "复核不通过",
 }
 OBJECT_LABELS = {"user_account": "账号", "application": "申报书", "campaign": "申报批次", "enterprise": "企业",
                  "deadline_extension": "企业延期", "unit_report": "推荐汇总表", "attachment": "附件",
@@ -84,7 +90,9 @@ OBJECT_LABELS = {"user_account": "账号", "application": "申报书", "campaign
                  "letter_scan": "推荐函扫描件", "expert": "评审专家", "review_plan": "评审方案", "criterion": "评分项",
                  "score_sheet": "评分表", "assignment": "评审任务", "score_card": "专家评分", "site_visit": "现场答辩/核查",
                  "login_counter": "登录失败计数", "implementation_block": "环节/场景", "registration": "注册",
-                 "publicity": "公示", "objection": "实名异议"}
+                 "publicity": "公示", "objection": "实名异议",
+                 "recognition_decision": "认定文件", "certificate": "电子证书", "prior_recognition": "往年认定名单",
+                 "recheck_request": "复核"}
 ROLE_NAMES = {**{role.value: label for role, label in ROLE_LABELS.items()}, "console": "服务器控制台"}
 
 

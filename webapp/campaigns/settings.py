@@ -50,7 +50,9 @@ RULE_SLOTS = [RuleSlot(key, app_type, label, unit, decimals)
               for key, label, unit, decimals in RULE_ROWS for app_type in (E, W)]
 ACCIDENT_SLOT = RuleSlot(RuleKey.NO_MAJOR_ACCIDENT, None, "近三年未发生重大安全生产事故、重大环境事故",
                          has_threshold=False)
-ALL_RULE_SLOTS = RULE_SLOTS + [ACCIDENT_SLOT]
+# 已认定的企业（车间）N 年内不得重复申报: N in years, for both types (webapp/recognition/repeat_rule.py).
+REPEAT_SLOT = RuleSlot(RuleKey.RECENT_RECOGNITION, None, "已认定的企业（车间）不得重复申报的年限", "年")
+ALL_RULE_SLOTS = RULE_SLOTS + [ACCIDENT_SLOT, REPEAT_SLOT]
 
 #: Categories an admin may require; 技术方案配图 belongs to a 场景 and is never required as such.
 REQUIRABLE_ATTACHMENTS = [c for c in AttachmentCategory if c is not AttachmentCategory.SOLUTION_PICTURE]

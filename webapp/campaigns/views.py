@@ -16,6 +16,7 @@ from webapp.models import (
     UNIT_STATES, Application, ApplicationStatus, ApplicationType, Campaign, CatalogueEdition, DeadlineExtension, Enterprise,
     RecommendingUnit, Role,
 )
+from webapp.campaigns.funnel import build_funnel
 from webapp.campaigns.overview import TOP_INDUSTRIES, build_overview
 from webapp.permissions import require_enterprise_admin, roles_required
 from webapp.applications.sections import SECTIONS
@@ -184,7 +185,8 @@ def overview():
     data = build_overview(campaign, unit_id, status) if campaign else None
     return render_page_or_block("campaigns/overview.html", "results", filters=filters, campaign=campaign, data=data,
                                 statuses=shown_statuses(data),
-                                top_industries=TOP_INDUSTRIES)
+                                top_industries=TOP_INDUSTRIES,
+                                funnel=build_funnel(campaign, unit_id) if campaign else None)
 
 
 def shown_statuses(data) -> list[ApplicationStatus]:

@@ -73,6 +73,9 @@ def load_config() -> dict:
         # Registrations per client address (an office behind one address registers a few, not thousands).
         "REGISTRATION_ADDRESS_LIMIT": 5,
         "REGISTRATION_WINDOW_MINUTES": 60,
+        # The public certificate verification page (/verify): unknown codes per client address before it pauses.
+        "VERIFY_ADDRESS_LIMIT": 30,
+        "VERIFY_WINDOW_MINUTES": 15,
         # The largest legitimate upload is one attachment (20 MB by default); a little headroom for the form fields.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH_MB", "210")) * 1024 * 1024,
         # Long Chinese sections: 2 MB of url-encoded form is ~220,000 characters.

@@ -33,6 +33,7 @@ from webapp.models import (
     Campaign, RecommendingUnit, Snapshot,
 )
 from webapp.publicity.archive import add_publicity
+from webapp.recognition.archive_part import add_recognition
 from webapp.review.letter import letter_files
 from webapp.review.report import get_report
 from webapp.selection.review_export import review_documents
@@ -86,6 +87,7 @@ def campaign_archive(campaign: Campaign, unit: RecommendingUnit | None = None) -
                        build_province_workbook(campaign.year, [summary for *_, summary in parts]))
         _add_review(plan, campaign)
         add_publicity(plan, campaign)
+        add_recognition(plan, campaign)
     for number, u, recommended, summary in parts:
         _add_unit(plan, plan.folder("", f"{number:02d}-{u.name}"), campaign, u, recommended, summary, others=True,
                   reported=not summary.unreported)

@@ -12,7 +12,7 @@ from webapp.campaigns.settings import (
 )
 from webapp.core.extensions import db
 from webapp.accounts.duties import MANAGED_BY
-from webapp.models import STAFF_ROLES, ApplicationStatus, ApplicationType, Campaign, Role, RuleMode, User
+from webapp.models import STAFF_ROLES, ApplicationStatus, ApplicationType, Campaign, Role, RuleKey, RuleMode, User
 from webapp.core.timeutil import from_local, to_local
 from webapp.forms.base import BaseForm
 from webapp.forms.fields import CountField, MaxChars, NoInvisible, NumberField, options, strip_filter
@@ -172,13 +172,14 @@ def campaign_form(units, editions, campaign: Campaign | None = None, **kwargs) -
 
     for slot in ALL_RULE_SLOTS:
         if slot.has_threshold:
-            field = (NumberField(f"{slot.label}（{slot.app_type.label}）", decimals=slot.decimals)
-                     if slot.decimals else CountField(f"{slot.label}（{slot.app_type.label}）",
-                                                      maximum=Decimal(9999)))
+            which = slot.app_type.label if slot.app_type else "两类"
+            field = (NumberField(f"{slot.label}（{which}）", decimals=slot.decimals)
+                     if slot.decimals else CountField(f"{slot.label}（{which}）", maximum=Decimal(9999)))
             setattr(Form, f"{slot.name}_threshold", field)
         label = f"{slot.label}（{slot.app_type.label if slot.app_type else '两类'}）的检查方式"
-        setattr(Form, f"{slot.name}_mode",
-                SelectField(label, choices=options(MODE_CHOICES), default=RuleMode.BLOCK.value))
+        # A rule the form did not post (a form from before the rule existed) is not checked, not blocking.
+        default = RuleMode.BLOCK if slot.key is not RuleKey.RECENT_RECOGNITION else RuleMode.OFF
+        setattr(Form, f"{slot.name}_mode", SelectField(label, choices=options(MODE_CHOICES), default=default.value))
     for unit in units:
         for app_type in ApplicationType:
             setattr(Form, quota_field(unit.id, app_type),

@@ -8,6 +8,7 @@ from webapp.core.extensions import db
 from webapp.ops import readiness
 from webapp.models import Application, ApplicationStatus, Role, UnitReport
 from webapp.permissions import any_user, public
+from webapp.recognition.listing import enterprise_certificates, unit_certificates
 
 bp = Blueprint("main", __name__)
 
@@ -42,14 +43,16 @@ def home():
         if campaign:
             application = db.session.execute(db.select(Application).filter_by(
                 campaign_id=campaign.id, enterprise_id=current_user.enterprise_id)).scalar_one_or_none()
-        return render_template("main/home_applicant.html", campaign=campaign, application=application)
+        return render_template("main/home_applicant.html", campaign=campaign, application=application,
+                               certificates=enterprise_certificates(current_user.enterprise_id))
     if role is Role.RECOMMENDER:
         counts, report = {}, None
         if campaign:
             counts = _status_counts(campaign.id, Application.unit_id == current_user.unit_id)
             report = db.session.execute(db.select(UnitReport).filter_by(
                 campaign_id=campaign.id, unit_id=current_user.unit_id)).scalar_one_or_none()
-        return render_template("main/home_recommender.html", campaign=campaign, counts=counts, report=report)
+        return render_template("main/home_recommender.html", campaign=campaign, counts=counts, report=report,
+                               certificates=unit_certificates(current_user.unit_id))
     if role is Role.SECURITY:
         return render_template("main/home_security.html", campaign=campaign)
     if role is Role.AUDITOR:

@@ -24,3 +24,6 @@ from webapp.models.notices import Channel, DeliveryStatus, Notice, NoticePrefere
 from webapp.models.publicity import (  # noqa: F401
     Objection, ObjectionFile, ObjectionState, ProposalQuota, Publicity, PublicityEntry,
 )
+from webapp.models.recognition import (  # noqa: F401
+    Certificate, PriorRecognition, RecheckFile, RecheckRequest, RecheckStatus, RecognitionDecision,
+)

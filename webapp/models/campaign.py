@@ -34,6 +34,8 @@ class RuleKey(enum.Enum):
     MIN_REVENUE = "min_revenue"            # 最近一年主营业务收入 ≥ (万元)
     MIN_INVESTMENT = "min_investment"      # 近3年智能制造投入 ≥ (万元; 车间 uses the workshop's)
     NO_MAJOR_ACCIDENT = "no_major_accident"
+    # 已认定的企业（车间）N 年内不得重复申报: threshold = N (years); see webapp/recognition/repeat_rule.py
+    RECENT_RECOGNITION = "recent_recognition"
 
 
 class AttachmentCategory(enum.Enum):

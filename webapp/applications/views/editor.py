@@ -15,6 +15,7 @@ from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import begin_writes, db, finish_writes, reads_first
 from webapp.core.htmx import is_htmx, redirect_after_post, render_page_or_block
 from webapp.models import Role
+from webapp.recognition.repeat_rule import start_warnings
 from webapp.permissions import get_application_or_404, require_enterprise_admin, require_section, roles_required
 from webapp.applications.sections import SECTION_BY_KEY, SECTIONS
 from webapp.status import TRANSITIONS, TransitionError, can_open_section, is_editable
@@ -38,6 +39,8 @@ def start():
         abort(403)
     application = start_application(current_user.enterprise, campaign, current_user)
     db.session.commit()
+    for warning in start_warnings(current_user.enterprise, campaign):     # 已认定 N 年内不得重复申报
+        flash(warning, "warning")
     return redirect(url_for(".edit", application_id=application.id), code=303)
 
 

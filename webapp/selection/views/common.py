@@ -11,7 +11,8 @@ admin_only = roles_required(Role.ADMIN)
 # (endpoint, label) of the tabs of a campaign's selection pages.
 TABS = [("selection.hub", "概览"), ("form_check.queue", "形式审查"), ("plan.plan_page", "评审方案"),
         ("assignments.overview", "专家分配"), ("results.progress", "评审进度"), ("results.ranking_page", "评审排名"),
-        ("publicity_admin.proposal", "拟认定名单"), ("publicity_admin.publicity", "公示与异议")]
+        ("publicity_admin.proposal", "拟认定名单"), ("publicity_admin.publicity", "公示与异议"),
+        ("recognition_admin.campaign_page", "认定")]
 
 
 def campaign_or_404(campaign_id: int) -> Campaign:
