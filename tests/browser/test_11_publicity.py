@@ -34,7 +34,7 @@ def last_year(live_server) -> int:
 
     with live_server.app.app_context():
         current = current_campaign()
-        create_last_year(current, write_files=False)
+        create_last_year(current, write_files=False, recognised=False)
         return db.session.execute(db.select(Campaign.id).filter_by(year=current.year - 1)).scalar_one()
 
 

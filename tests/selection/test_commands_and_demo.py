@@ -5,8 +5,8 @@ from openpyxl import load_workbook
 
 from webapp.core.extensions import db
 from webapp.models import (
-    Application, ApplicationStatus as S, Assignment, AssignmentState as A, Campaign, CorrectionRequest, Expert, Role, ScoreCard,
-    StatusChange, UnitReport, User,
+    Application, ApplicationStatus as S, Assignment, AssignmentState as A, Campaign, Certificate, CorrectionRequest, Expert, Objection,
+    ObjectionState, Publicity, Role, ScoreCard, StatusChange, UnitReport, User,
 )
 from webapp.selection.plan import get_plan
 from webapp.selection.ranking import ranking, results
@@ -32,6 +32,7 @@ def test_demo_builds_last_years_campaign_through_its_whole_life(runner, app, tmp
     result = runner.invoke(args=["demo", "--applications", "3", "--seed", "5", "--no-files"])
     assert result.exit_code == 0, result.output
     assert "完整评审流程" in result.output and "演示评审专家 登录名 zj01" in result.output
+    assert "拟认定名单已公示" in result.output and "/verify/" in result.output
     with app.app_context():
         current = db.session.execute(db.select(Campaign).filter_by(is_current=True)).scalar_one()
         last = db.session.execute(db.select(Campaign).filter_by(year=current.year - 1)).scalar_one()
@@ -40,7 +41,10 @@ def test_demo_builds_last_years_campaign_through_its_whole_life(runner, app, tmp
         assert len(experts) >= 15 and len({e.prefecture_adcode for e in experts}) >= 5
         assert all(e.user_id for e in experts)
         states = list(db.session.execute(db.select(Application.status).filter_by(campaign_id=last.id)).scalars())
-        assert S.FORM_FAILED in states and states.count(S.UNDER_REVIEW) >= 10
+        assert S.FORM_FAILED in states and S.UNDER_REVIEW not in states      # the review is over: all decided
+        assert states.count(S.RECOGNISED) >= 3 and states.count(S.REVOKED) == 1
+        assert S.INCUBATION in states and S.NOT_SELECTED in states
+        _publicity_and_recognition(last)
         request = db.session.execute(db.select(CorrectionRequest)).scalar_one()
         assert request.answered_at is not None
         rows = db.session.execute(db.select(Assignment).filter_by(campaign_id=last.id)).scalars().all()
@@ -72,12 +76,28 @@ def test_demo_builds_last_years_campaign_through_its_whole_life(runner, app, tmp
     assert refused.exit_code != 0 and "尚未制定评审方案" in refused.output
 
 
+def _publicity_and_recognition(campaign: Campaign) -> None:
+    """The 公示 over five working days in December, one 实名异议 成立 (its application off the list), one 不成立; the
+    认定 after the period with a certificate per recognised application, one revoked the next spring."""
+    publicity = db.session.execute(db.select(Publicity).filter_by(campaign_id=campaign.id)).scalar_one()
+    assert (publicity.starts_on.isoformat(), publicity.working_days) == (f"{campaign.year}-12-02", 5)
+    objections = {o.state: o for o in db.session.execute(db.select(Objection)).scalars()}
+    assert set(objections) == {ObjectionState.SUSTAINED, ObjectionState.DISMISSED}
+    assert objections[ObjectionState.SUSTAINED].entry.application.status is S.NOT_SELECTED
+    assert objections[ObjectionState.SUSTAINED].entry.removed_at is not None
+    certificates = db.session.execute(db.select(Certificate).filter_by(campaign_id=campaign.id)).scalars().all()
+    assert all(c.document_date > publicity.ends_on for c in certificates)
+    assert [c.application.status for c in certificates if not c.is_valid] == [S.REVOKED]
+    assert {c.application.status for c in certificates if c.is_valid} == {S.RECOGNISED}
+
+
 def _happened_last_year(campaign: Campaign) -> None:
     """Every step of last year's story carries its own date, in the campaign's year and in the right order."""
     applications = db.session.execute(db.select(Application).filter_by(campaign_id=campaign.id)).scalars().all()
     changes = db.session.execute(db.select(StatusChange).join(Application).filter_by(campaign_id=campaign.id)
                                  .order_by(StatusChange.id)).scalars().all()
-    assert {c.created_at.year for c in changes} == {campaign.year}
+    assert {c.created_at.year for c in changes if c.action != "revoke"} == {campaign.year}
+    assert [c.created_at.year for c in changes if c.action == "revoke"] == [campaign.year + 1]
     submitted = [c.created_at for c in changes if c.action == "submit"]
     assert len(submitted) == len(applications) and max(submitted) < campaign.enterprise_deadline
     reports = db.session.execute(db.select(UnitReport).filter_by(campaign_id=campaign.id)).scalars().all()

@@ -143,6 +143,12 @@ def echo_last_year(last) -> None:
     click.echo(f"已创建上一年度（{last.campaign.year}年）完整评审流程：{last.applications} 份申报书已报送、形式审查"
                f"（含补正和不通过），专家库 {last.experts} 位专家，{last.cards} 份评分表已提交。")
     click.echo(f"  演示评审专家 登录名 {last.expert_login} 一次性密码 {last.expert_password}（首次登录须修改）")
+    if last.recognition is not None:
+        valid = next((c for c in last.recognition.certificates if c.is_valid), None)
+        click.echo(f"  拟认定名单已公示（含实名异议成立、不成立各 1 件），已认定 {len(last.recognition.certificates)} 项"
+                   f"（撤销 1 项）。公示页面：/gongshi/{last.recognition.publicity_token}")
+        if valid is not None:
+            click.echo(f"  证书验证：/verify/{valid.code}（{valid.company_name}）")
 
 
 def _exists(login: str) -> bool:

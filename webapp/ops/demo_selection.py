@@ -15,7 +15,7 @@ from webapp.accounts.passwords import generate_one_time_password
 from webapp.applications.lifecycle import submit_application
 from webapp.campaigns.lookup import create_campaign
 from webapp.core.extensions import db
-from webapp.core.timeutil import clock_set_to, from_local, local_today
+from webapp.core.timeutil import from_local, local_today
 from webapp.models import (
     Application, ApplicationStatus as S, ApplicationType, Assignment, AssignmentState, Campaign,
     County, RecommendingUnit, Role, SiteVisitKind, User,
@@ -24,6 +24,7 @@ from webapp.ops.demo_data import make_complete_application, make_enterprise, sta
 from webapp.ops.demo_files import minimal_pdf
 from webapp.ops.demo_texts import OPINIONS
 from webapp.ops.demo_experts import make_experts
+from webapp.ops.demo_recognition import Recognition, on_day, recognise_last_year
 from webapp.review.letter import upload_scan
 from webapp.review.decisions import decide
 from webapp.review.report import lock_unit_list, submit_report
@@ -58,10 +59,13 @@ class LastYear:
     cards: int
     expert_login: str | None = None
     expert_password: str | None = None
+    recognition: Recognition | None = None
 
 
-def create_last_year(current: Campaign, *, seed: int = 2024, write_files: bool = True) -> LastYear | None:
-    """Build year-1's campaign once (None when it exists already), each step on the date it would have happened."""
+def create_last_year(current: Campaign, *, seed: int = 2024, write_files: bool = True,
+                     recognised: bool = True) -> LastYear | None:
+    """Build year-1's campaign once (None when it exists already), each step on the date it would have happened:
+    through the expert review, then (`recognised`) the 公示 and the 认定 (demo_recognition)."""
     year = current.year - 1
     if db.session.execute(db.select(Campaign.id).filter_by(year=year)).first():
         return None
@@ -83,13 +87,9 @@ def create_last_year(current: Campaign, *, seed: int = 2024, write_files: bool =
     with on_day(year, 11, 26):
         _site_visit(campaign, admin)
     campaign.is_open = False
+    recognition = recognise_last_year(campaign, admin) if recognised else None
     db.session.commit()
-    return LastYear(campaign, len(applications), len(experts), cards, login, password)
-
-
-def on_day(year: int, month: int, day: int, hour: int = 9):
-    """The application's clock at that Beijing morning, for one step of last year's story."""
-    return clock_set_to(from_local(datetime(year, month, day, hour, 0)))
+    return LastYear(campaign, len(applications), len(experts), cards, login, password, recognition)
 
 
 def _staff(role: Role, unit_id: int | None, login: str, name: str) -> User:

@@ -22,7 +22,7 @@ TIE_RULE = ("总分相同时，依次比较评分表第一项、第二项……�
             "再按申报书编号排列。")
 TRIM_MINIMUM = 5
 CENT = Decimal("0.01")
-RANKED = (S.UNDER_REVIEW, S.PROPOSED, S.INCUBATION, S.NOT_SELECTED, S.RECOGNISED)
+RANKED = (S.UNDER_REVIEW, S.PROPOSED, S.INCUBATION, S.NOT_SELECTED, S.RECOGNISED, S.REVOKED)   # reviewed, whatever came after
 
 
 def aggregate(totals: list[Decimal], rule: Aggregation) -> Decimal | None:
