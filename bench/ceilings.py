@@ -30,7 +30,7 @@ import psutil
 from bench.common import (
     Instance, Server, cap, locked_lines, machine, postgres_cluster, workdir, write_result,
 )
-from bench.rush import PASSWORD, section_posts
+from bench.rush_data import PASSWORD, section_posts
 
 MAX_SECONDS = 120
 MAX_ENTERPRISES = 64

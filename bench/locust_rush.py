@@ -25,7 +25,7 @@ from pathlib import Path
 import psutil
 
 from bench.common import Instance, Server, cap, locked_lines, postgres_cluster, workdir, write_result
-from bench.rush import PASSWORD, SCENARIO_TEXTS, pdf_of_size, section_posts
+from bench.rush_data import PASSWORD, SCENARIO_TEXTS, pdf_of_size, section_posts
 
 MAX_USERS, MAX_RATE, MAX_MINUTES = 300, 50, 30
 HERE = Path(__file__).parent

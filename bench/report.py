@@ -10,7 +10,7 @@ from bench.common import RESULTS
 
 TARGETS = {
     "save_p95_ms": 150,            # section save p95 in the rush
-    "save_vs_insert": 0.25,        # closed-loop section saves / single-insert ceiling
+    "save_vs_insert": 0.40,        # closed-loop section saves / single-insert ceiling (both with wrk)
     "page_p95_ms": 200,            # every page at 10,000 applications
     "summary_s": 2.0,              # province summary workbook, 1,000 applications
     "archive_vs_plain": 0.5,       # archive MB/s / plain streaming MB/s
@@ -31,39 +31,38 @@ def verdict(ok: bool) -> str:
 
 
 def rush(result: dict) -> None:
-    rush_phase = result["phases"].get("rush", {}).get("endpoints", {})
-    save = rush_phase.get("POST section save", {})
-    print(f"\n## Deadline rush on {result['database']} ({result['measured_at']}, load average "
-          f"{result['machine']['load_average']})")
-    print(f"{result['enterprises']} enterprises, think {result['think_s']} s, logins over {result.get('ramp_s')} s; "
-          f"{result['users_submitted']} submitted; {result['requests']} requests")
-    print("| endpoint | count | req/s | p50 ms | p95 ms | p99 ms | errors |")
+    """bench.locust_rush (the rush or the soak): Locust's statistics, the CPU of the server and of Locust."""
+    res = result["resources"]
+    print(f"\n## {result['mode']} on {result['database']} ({result['measured_at']}): {result['users']} users, "
+          f"{result['minutes']} min, think {result['think_s']} s; load average during the run {res['load_average']}")
+    print("| endpoint | count | failures | p50 ms | p95 ms | p99 ms | req/s |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for phase in ("login", "closed_loop", "rush"):
-        for label, s in result["phases"].get(phase, {}).get("endpoints", {}).items():
-            print(f"| {phase}: {label} | {s['count']} | {s.get('requests_per_s', '')} | {s['p50_ms']} | {s['p95_ms']} "
-                  f"| {s['p99_ms']} | {s['errors']} |")
-    c = result["ceiling"]
-    print(f"| ceiling: GET /trivial | {c['trivial_page']['count']} | {c['trivial_page']['requests_per_s']} | "
-          f"{c['trivial_page']['p50_ms']} | {c['trivial_page']['p95_ms']} | {c['trivial_page']['p99_ms']} | "
-          f"{c['trivial_page']['errors']} |")
-    print(f"| ceiling: POST /insert | {c['single_insert']['count']} | {c['single_insert']['requests_per_s']} | "
-          f"{c['single_insert']['p50_ms']} | {c['single_insert']['p95_ms']} | {c['single_insert']['p99_ms']} | "
-          f"{c['single_insert']['errors']} |")
-    for name, phase in result["phases"].items():
-        print(f"- {name}: {phase['seconds']} s wall, server CPU {phase['server_cpu_s']} s, "
-              f"load generator CPU {phase['client_cpu_s']} s")
-    print(f"- errors: {result['errors']} ({verdict(result['errors'] == 0)}); requests sent again after a keep-alive "
-          f"close: {result.get('keepalive_retries', 0)}; \"database is locked\" in the logs: "
-          f"{len(result['database_is_locked_lines'])} ({verdict(not result['database_is_locked_lines'])})")
-    if save:
-        print(f"- section save p95 in the rush: {save['p95_ms']} ms "
-              f"({verdict(save['p95_ms'] <= TARGETS['save_p95_ms'])}, target ≤ {TARGETS['save_p95_ms']} ms)")
-    ratio = result["save_throughput_vs_insert_ceiling"]
-    ok = ratio is not None and ratio >= TARGETS["save_vs_insert"]
-    print(f"- closed-loop section saves {result['section_save_throughput_per_s']}/s = {ratio} of the insert ceiling "
-          f"({verdict(ok)}, target ≥ {TARGETS['save_vs_insert']})")
-    print(f"- worker memory: {result['worker_memory_mb']}")
+    for row in result["stats"]:
+        print(f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | {row['Median Response Time']} | "
+              f"{row['95%']} | {row['99%']} | {float(row['Requests/s']):.1f} |")
+    saves = next((r for r in result["stats"] if r["Name"] == "POST section save"), None)
+    if saves and result["mode"] == "rush":
+        p95 = float(saves["95%"])
+        print(f"- section save p95: {p95:.0f} ms ({verdict(p95 <= TARGETS['save_p95_ms'])}, "
+              f"target ≤ {TARGETS['save_p95_ms']} ms)")
+    print(f"- server {res['server_cores']} cores, Locust {res['locust_cores']} cores; worker memory growth after the "
+          f"first minute {res['rss_growth_mb_after_first_minute']} MB; open files {res['open_files_first_last']}")
+    print(f"- \"database is locked\": {len(result['locked'])}; applications: {result['applications']['applications']}")
+
+
+def ceilings(result: dict) -> None:
+    """bench.ceilings: wrk's section-save, trivial-page and insert ceilings with the server's and wrk's CPU."""
+    print(f"\n## Ceilings with wrk on {result['database']} ({result['measured_at']}, load average "
+          f"{result['machine']['load_average']})")
+    print("| measurement | req/s | p50 ms | p95 ms | errors | server cores | wrk cores |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for key in ("section_save", "trivial", "insert"):
+        r = result[key]
+        print(f"| {key} | {r['per_s']} | {r['p50_ms']} | {r['p95_ms']} | {r['errors']} | {r['server_cores']} | "
+              f"{r['wrk_cores']} |")
+    ratio = result["save_to_insert"]
+    print(f"- section saves / inserts: {ratio:.1%} ({verdict(ratio >= TARGETS['save_vs_insert'])}, "
+          f"target ≥ {TARGETS['save_vs_insert']:.0%})")
 
 
 def pages(result: dict) -> None:
@@ -141,7 +140,8 @@ def word_import(result: dict) -> None:
 
 
 def main() -> None:
-    for name, show in (("rush-sqlite", rush), ("rush-postgresql", rush), ("pages-sqlite", pages),
+    for name, show in (("locust-rush-sqlite", rush), ("locust-rush-postgresql", rush), ("locust-soak-sqlite", rush),
+                       ("ceilings-sqlite", ceilings), ("ceilings-postgresql", ceilings), ("pages-sqlite", pages),
                        ("pages-postgresql", pages), ("exports", exports), ("selection", selection),
                        ("word_import", word_import)):
         result = load(name)

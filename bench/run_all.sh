@@ -5,9 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-$PY -m pip install --quiet -r bench/requirements.txt
-$PY -m bench.rush --enterprises 100
-$PY -m bench.rush --enterprises 100 --database postgresql
+$PY -m pip install --quiet httpx psutil pyinstrument      # the orchestrators' needs (bench/requirements.txt)
+python3 -m venv .venv-locust && .venv-locust/bin/pip install --quiet -r bench/requirements.txt   # Locust apart
+export LOCUST=.venv-locust/bin/locust
+$PY -m bench.ceilings                                      # wrk (Debian package `wrk`)
+$PY -m bench.ceilings --database postgresql
+$PY -m bench.locust_rush --users 100 --spawn-rate 10 --minutes 4
+$PY -m bench.locust_rush --users 100 --spawn-rate 10 --minutes 4 --database postgresql
+$PY -m bench.locust_rush --users 50 --spawn-rate 5 --minutes 10 --soak
 $PY -m bench.demo_scale --applications 1000
 $PY -m bench.pages --sizes 1000,10000
 $PY -m bench.pages --sizes 10000 --database postgresql
