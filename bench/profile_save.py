@@ -27,7 +27,7 @@ MAX_SAVES = 2000
 WARMUP = 3
 
 
-def build(folder: Path):
+def build(folder: Path, stamped: bool):
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     from webapp import create_app
@@ -51,7 +51,8 @@ def build(folder: Path):
         user = register_enterprise(name="湖南测试智能装备有限公司", credit_code=body + check_character(body),
                                    county_adcode="430104", contact_name="张三", mobile="13807310002",
                                    password="Passw0rd!x-2024")
-        application = make_complete_application(db.session, enterprise=user.enterprise, campaign=campaign)
+        application = make_complete_application(db.session, enterprise=user.enterprise, campaign=campaign,
+                                               stamped=stamped)
         db.session.commit()
         return app, user.login, application.id, campaign.economic_years
 
@@ -74,12 +75,14 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--saves", type=int, default=40, help="timed saves per section")
     parser.add_argument("--profile", metavar="SECTION", help="profile saving this section with pyinstrument")
+    parser.add_argument("--stamped", action="store_true",
+                        help="the application has a current 盖章版 (each save voids it and checks its fingerprint)")
     parser.add_argument("--flat", action="store_true", help="the profile as a flat list of functions by own time")
     args = parser.parse_args(argv)
     cap(args.saves, MAX_SAVES, "--saves")
     folder = Path(tempfile.mkdtemp(prefix="profile-save-"))
     try:
-        app, login, application_id, years = build(folder)
+        app, login, application_id, years = build(folder, args.stamped)
         app.config["WTF_CSRF_ENABLED"] = False
         client = app.test_client()
         response = client.post("/login", data={"login": login, "password": "Passw0rd!x-2024"})
@@ -98,7 +101,7 @@ def main(argv=None) -> None:
                     profiler = Profiler(interval=0.0005)
                     profiler.start()
                 started, started_cpu = time.perf_counter(), time.process_time()
-                response = client.post(url, data={**posts[key], "version": version}, headers={"HX-Request": "true"})
+                response = client.post(url, data={**posts[key], "version": version, "confirm_restamp": "1"}, headers={"HX-Request": "true"})
                 elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
                 html = response.get_data(as_text=True)
                 if response.status_code != 200 or "已保存" not in html:
