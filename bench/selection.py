@@ -14,7 +14,7 @@ Steps (all HTTP to 127.0.0.1 only; bounded by the MAX_* caps):
 5. The savers, one thread each with its own login (arrivals over 10 s, then all start together), save sections of
    their sheet as HTMX does (one section per request, X-CSRFToken header): --closed seconds without pause (the
    server's save throughput), then --duration seconds with 1–3 s between one expert's saves (2 s on average, as the
-   deadline rush of bench/rush.py): the score-save p95 of that phase is the target's (≤ 150 ms). An expert types
+   deadline rush, bench/locustfile.py): the score-save p95 of that phase is the target's (≤ 150 ms). An expert types
    for minutes between two criteria, so this is far denser than a real review.
 Results: bench/results/selection-latest.json.
 """
@@ -43,7 +43,7 @@ MAX_REQUESTS = 200
 EXPERT_PASSWORD = "Bench-Expert#2024"
 CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
 ARRIVAL = 10                 # seconds over which the experts log in (scrypt) before the saving starts
-THINK = (1.0, 3.0)           # seconds between one expert's saves (2 s on average), as bench/rush.py
+THINK = (1.0, 3.0)           # seconds between one expert's saves (2 s on average), as the deadline rush
 
 
 def timed_post(client: httpx.Client, url: str) -> tuple[float, int]:
