@@ -4,7 +4,7 @@ import pytest
 
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
-from webapp.models import ApplicationStatus as S, ApplicationType, AuditRecord, Notice, Role, StatusChange
+from webapp.models import Application, ApplicationStatus as S, ApplicationType, AuditRecord, Notice, Role, StatusChange
 from webapp.publicity.balance import balance
 from webapp.publicity.opening import PublicityError, listed
 from webapp.publicity.proposal import (
@@ -63,6 +63,11 @@ def test_the_balance_view_counts_by_prefecture_and_industry_and_shows_the_ones_b
     assert (changsha.ranked, changsha.in_line, changsha.proposed) == (2, 1, 1)
     assert [r.result.rank for r in view.below_line] == [3, 4, 5]
     assert sum(c.ranked for c in view.by_industry) == 5 and view.proposed == 2 and not view.over_plan
+    listed_ids = [r.result.application_id for r in rows_of(campaign, E) if r.status is S.PROPOSED]
+    db.session.execute(db.update(Application).where(Application.id == listed_ids[0]).values(status=S.RECOGNISED))
+    db.session.execute(db.update(Application).where(Application.id == listed_ids[1]).values(status=S.REVOKED))
+    db.session.expire_all()
+    assert balance(rows_of(campaign, E), 2).proposed == 2          # after the 认定 the view reads the same
 
 
 def test_publicity_opens_only_when_every_application_has_its_outcome(app, world):

@@ -7,6 +7,8 @@ from webapp.models import ApplicationStatus as S
 from webapp.publicity.proposal import Row
 
 BELOW_LINE = 5          # how many applications just below the line are shown
+# On the list: proposed, and after the 认定 recognised (or since revoked): the view reads the same afterwards.
+LISTED = (S.PROPOSED, S.RECOGNISED, S.REVOKED)
 
 
 @dataclass
@@ -38,7 +40,7 @@ def _tally(rows: list[Row], key) -> list[Count]:
         count = counts.setdefault(label, Count(label))
         count.ranked += 1
         count.in_line += row.in_line
-        count.proposed += row.status is S.PROPOSED
+        count.proposed += row.status in LISTED
         count.incubated += row.status is S.INCUBATION
     return sorted(counts.values(), key=lambda c: (-c.proposed, -c.in_line, -c.ranked, c.label))
 
@@ -49,4 +51,4 @@ def balance(rows: list[Row], planned: int | None) -> Balance:
         by_prefecture=_tally(rows, lambda r: r.result.prefecture),
         by_industry=_tally(rows, lambda r: f"{r.result.industry_code} {r.result.industry}"
                            if r.result.industry_code else ""),
-        below_line=below[:BELOW_LINE], proposed=sum(r.status is S.PROPOSED for r in rows), planned=planned)
+        below_line=below[:BELOW_LINE], proposed=sum(r.status in LISTED for r in rows), planned=planned)
