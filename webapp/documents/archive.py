@@ -124,6 +124,17 @@ class ArchivePlan:
         self._entries.append(entry)
         return entry
 
+    def add_documents(self, name: str, documents: list[tuple[str, str, bytes]]) -> None:
+        """A top-level folder `name` of generated documents given as (subfolder or "", file name, bytes); none: no
+        folder."""
+        if not documents:
+            return
+        folders = {"": self.folder("", name)}
+        for sub, file_name, data in documents:
+            if sub not in folders:
+                folders[sub] = self.folder(folders[""], sub)
+            self.add_bytes(folders[sub], file_name, data)
+
     def add_file(self, folder: str, name: str, source: Path, size: int, sha256: str, *,
                  version: int | None = None, fingerprint: str | None = None) -> Entry:
         """A stored file with the size and SHA-256 recorded for it; both are verified while streaming. `version` and

@@ -163,15 +163,7 @@ def _add_letter(plan: ArchivePlan, folder: str, campaign: Campaign, unit: Recomm
 
 def _add_review(plan: ArchivePlan, campaign: Campaign) -> None:
     """评审/: the 评审汇总表 and 专家评分表/ with each expert's signed-sheet document."""
-    documents = review_documents(campaign)
-    if not documents:
-        return
-    folder = plan.folder("", REVIEW_FOLDER)
-    subfolders = {"": folder}
-    for sub, name, data in documents:
-        if sub not in subfolders:
-            subfolders[sub] = plan.folder(folder, sub)
-        plan.add_bytes(subfolders[sub], name, data)
+    plan.add_documents(REVIEW_FOLDER, review_documents(campaign))
 
 
 def _company(application: Application) -> str:

@@ -24,12 +24,4 @@ def recognition_documents(campaign: Campaign) -> list[tuple[str, str, bytes]]:
 
 
 def add_recognition(plan: ArchivePlan, campaign: Campaign) -> None:
-    documents = recognition_documents(campaign)
-    if not documents:
-        return
-    folder = plan.folder("", FOLDER)
-    subfolders = {"": folder}
-    for sub, name, data in documents:
-        if sub not in subfolders:
-            subfolders[sub] = plan.folder(folder, sub)
-        plan.add_bytes(subfolders[sub], name, data)
+    plan.add_documents(FOLDER, recognition_documents(campaign))
