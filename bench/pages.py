@@ -70,7 +70,8 @@ def build(instance: Instance, size: int, args) -> dict:
 
 
 def pages_at(size: int, args, database_url: str | None) -> dict:
-    kept = Path(args.keep_instances) / f"pages-sqlite-{size}" if args.keep_instances and not database_url else None
+    reusable = args.keep_instances and (not database_url or args.database_url)
+    kept = Path(args.keep_instances) / f"pages-{args.database}-{size}" if reusable else None
     folder = kept or workdir()
     instance = Instance(folder, database_url)
     try:
@@ -118,15 +119,25 @@ def main(argv=None) -> None:
     parser.add_argument("--demo-timeout", type=float, default=3 * 3600)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--keep-instances", metavar="DIR",
-                        help="SQLite: build each size's instance once in DIR/pages-sqlite-N and reuse it afterwards "
-                             "(after `flask db upgrade`); its demo time is the first build's")
+                        help="build each size's instance once in DIR/pages-<database>-N and reuse it afterwards "
+                             "(after `flask db upgrade`); its demo time is the first build's. With PostgreSQL only "
+                             "together with --database-url (one size per database)")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="PostgreSQL: use this (loopback) database instead of a throwaway cluster, so that "
+                             "--keep-instances can build 10,000 applications once")
     args = parser.parse_args(argv)
     sizes = [cap(int(s), MAX_APPLICATIONS, "--sizes") for s in args.sizes.split(",")]
+    if args.database_url and (args.database != "postgresql" or len(sizes) != 1
+                              or not re.match(r"postgresql(\+\w+)?://[^@]*@(127\.0\.0\.1|localhost)[:/]",
+                                              args.database_url)):
+        parser.error("--database-url needs --database postgresql, one size and a loopback address")
     cap(args.requests, MAX_REQUESTS, "--requests")
     cap(args.demo_timeout, 4 * 3600, "--demo-timeout")
     runs = []
     for size in sizes:
-        if args.database == "postgresql":
+        if args.database_url:
+            runs.append(pages_at(size, args, args.database_url))
+        elif args.database == "postgresql":
             with postgres_cluster() as url:
                 runs.append(pages_at(size, args, url))
         else:

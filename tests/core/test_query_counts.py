@@ -7,6 +7,8 @@ the unit's queue, its 汇总表, the province overview, the applicant's edit pag
 
 bench/pages.py measures the same pages' response times with 1,000 and 10,000 applications (docs/PERFORMANCE.md).
 """
+import re
+
 import pytest
 from sqlalchemy import event
 
@@ -99,3 +101,41 @@ def test_page_query_counts_do_not_grow_with_the_applications(app, clients):
     assert many == few, {name: (few[name], many[name]) for name in few if few[name] != many[name]}
     page = recommender.get("/review/").get_data(as_text=True)
     assert page.count('id="app-') == 15
+
+
+def statements_of(app, send) -> list[str]:
+    """The statements executed while `send()` runs (a request through a test client)."""
+    statements = []
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = send()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 200
+    return statements
+
+
+def test_the_member_rights_are_read_once_per_transaction_not_once_per_section(app, clients):
+    """The editor asks the member's rights for each of its twenty sections; the session keeps the row it read
+    instead of reading it again for each (its identity map alone would drop it between two questions)."""
+    applicant, _recommender, _admin, draft_id = clients
+    url = f"/applications/{draft_id}/sections/lessons"
+    page = applicant.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+
+    def membership_reads(statements):
+        return sum(1 for s in statements if s.lstrip().startswith("SELECT") and "FROM enterprise_member" in s)
+
+    opened = statements_of(app, lambda: applicant.get(url))
+    saved = statements_of(app, lambda: applicant.post(url, headers={"HX-Request": "true"}, data={
+        "version": version, "lessons": "经验：以数据贯通带动业务协同。" * 10}))
+    # Once before and once after a commit (opening records the presence, a save its change; a commit expires what
+    # was read), against one per section and more without the kept row.
+    assert membership_reads(opened) == 2
+    assert membership_reads(saved) == 2

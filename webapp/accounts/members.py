@@ -4,14 +4,23 @@ handed the role to) and colleagues with rights to all sections, a chosen set of 
 Plain functions of the accounts; the guards in webapp/permissions.py and the notices use them. An applicant account
 without a membership row may only view (every applicant account is created with one: registration, colleagues).
 """
+from sqlalchemy import inspect
+
 from webapp.core.extensions import db
 from webapp.models import EnterpriseMember, MemberAccess, Role, User
 
 
 def membership(user: User) -> EnterpriseMember | None:
+    """The user's membership row. The session holds it for its lifetime: its identity map keeps objects only while
+    something refers to them, so a page asking for twenty sections' rights would otherwise load the row twenty times.
+    The row is still the session's own object, expired on commit and reloaded when read, like any other."""
     if user.role is not Role.APPLICANT:
         return None
-    return db.session.get(EnterpriseMember, user.id)
+    kept = db.session.info.setdefault("memberships", {})
+    row = kept.get(user.id)
+    if row is None or not inspect(row).persistent:
+        row = kept[user.id] = db.session.get(EnterpriseMember, user.id)
+    return row
 
 
 def is_enterprise_admin(user: User) -> bool:
