@@ -10,10 +10,12 @@ from bench.common import RESULTS
 
 TARGETS = {
     "save_p95_ms": 150,            # section save p95 in the rush
+    "save_cpu_ms": 3.0,            # a section save's CPU in process (bench.profile_save), mean over the sections
     "save_vs_insert": 0.40,        # closed-loop section saves / single-insert ceiling (both with wrk)
     "page_p95_ms": 200,            # every page at 10,000 applications
     "summary_s": 2.0,              # province summary workbook, 1,000 applications
-    "archive_vs_plain": 0.5,       # archive MB/s / plain streaming MB/s
+    "archive_vs_plain": 0.6,       # archive MB/s / plain streaming MB/s (round two; round one: 0.5)
+    "archive_first_byte_s": 0.5,   # the archive's first byte, 11,000 entries
     "archive_memory_mb": 50,       # worker memory growth while streaming the archive
     "score_save_p95_ms": 150,      # the experts' section save, 100 at once (with think time)
     "ranking_ms": 200,             # the ranking page, 1,000 applications × 5 experts
@@ -65,6 +67,17 @@ def ceilings(result: dict) -> None:
           f"target ≥ {TARGETS['save_vs_insert']:.0%})")
 
 
+def profile_save(result: dict) -> None:
+    """bench.profile_save: CPU per section save in process, beside the app's floor (a static file, the heartbeat)."""
+    mean = result["mean_cpu_ms"]
+    print(f"\n## Section save in process ({result['measured_at']}, load average {result['machine']['load_average']}"
+          f"{', with a current 盖章版' if result['stamped'] else ''})")
+    print(f"- mean CPU per save over {len(result['sections'])} sections: {mean} ms ({verdict(mean <= TARGETS['save_cpu_ms'])}, "
+          f"target ≤ {TARGETS['save_cpu_ms']} ms)")
+    for name, figures in result["floor"].items():
+        print(f"- floor, {name}: {figures['cpu_mean_ms']} ms")
+
+
 def pages(result: dict) -> None:
     print(f"\n## Pages on {result['database']} ({result['measured_at']}, load average "
           f"{result['machine']['load_average']}), {result['requests']} requests per page")
@@ -101,7 +114,11 @@ def exports(result: dict) -> None:
     print(f"- archive: {f['entries']} entries, {f['bytes'] / 2**30:.2f} GB stored files, ZIP "
           f"{[r['mb_per_s'] for r in result['archive_runs']]} MB/s vs plain stream "
           f"{[r['mb_per_s'] for r in result['plain_stream_runs']]} MB/s = {result['archive_vs_plain']} "
-          f"({verdict(result['archive_vs_plain'] >= TARGETS['archive_vs_plain'])}, target ≥ 0.5)")
+          f"({verdict(result['archive_vs_plain'] >= TARGETS['archive_vs_plain'])}, "
+          f"target ≥ {TARGETS['archive_vs_plain']})")
+    first = max(r["first_byte_s"] for r in result["archive_runs"])
+    print(f"- archive's first byte: {[r['first_byte_s'] for r in result['archive_runs']]} s "
+          f"({verdict(first <= TARGETS['archive_first_byte_s'])}, target ≤ {TARGETS['archive_first_byte_s']} s)")
     print(f"- worker memory growth while streaming: ZIP {result['archive_max_rss_growth_mb']} MB, plain "
           f"{result['plain_max_rss_growth_mb']} MB "
           f"({verdict(result['archive_max_rss_growth_mb'] <= TARGETS['archive_memory_mb'])}, target ≤ 50 MB)")
@@ -143,7 +160,7 @@ def main() -> None:
     for name, show in (("locust-rush-sqlite", rush), ("locust-rush-postgresql", rush), ("locust-soak-sqlite", rush),
                        ("ceilings-sqlite", ceilings), ("ceilings-postgresql", ceilings), ("pages-sqlite", pages),
                        ("pages-postgresql", pages), ("exports", exports), ("selection", selection),
-                       ("word_import", word_import)):
+                       ("word_import", word_import), ("profile-save", profile_save)):
         result = load(name)
         if result:
             show(result)

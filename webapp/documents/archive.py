@@ -31,6 +31,7 @@ import csv
 import hashlib
 import io
 import logging
+import os
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -66,7 +67,7 @@ class Entry:
     path: str
     size: int
     sha256: str
-    source: Path | None = None
+    source: Path | str | None = None
     data: bytes | None = None
     version: int | None = None          # the document version the file is, or is a scan of
     fingerprint: str | None = None      # that version's content fingerprint
@@ -135,14 +136,13 @@ class ArchivePlan:
                 folders[sub] = self.folder(folders[""], sub)
             self.add_bytes(folders[sub], file_name, data)
 
-    def add_file(self, folder: str, name: str, source: Path, size: int, sha256: str, *,
+    def add_file(self, folder: str, name: str, source: Path | str, size: int, sha256: str, *,
                  version: int | None = None, fingerprint: str | None = None) -> Entry:
         """A stored file with the size and SHA-256 recorded for it; both are verified while streaming. `version` and
         `fingerprint` go into the manifest (the 申报书 and its stamped scan)."""
         if size is None or size < 0 or not sha256 or len(sha256) != 64:
             raise ArchiveIntegrityError(f"{source}: no valid size and SHA-256 recorded")
-        entry = Entry(self._claim(folder, name), int(size), sha256.lower(),
-                      source=source if isinstance(source, Path) else Path(source), version=version,
+        entry = Entry(self._claim(folder, name), int(size), sha256.lower(), source=source, version=version,
                       fingerprint=fingerprint)
         self._entries.append(entry)
         return entry
@@ -219,7 +219,7 @@ class Archive:
             if entry.source is None:
                 continue
             try:
-                actual = entry.source.stat().st_size
+                actual = os.stat(entry.source).st_size
             except OSError as exc:
                 problems.append(f"{entry.path}: {exc.strerror or exc}")
                 continue

@@ -77,6 +77,12 @@ class _Member:
                              FULL32 if self.offset >= LIMIT else self.offset) + self.name.raw + extra
 
     @property
+    def central_length(self) -> int:
+        """len(central_header(...)), without building it (the archive's size is worked out before streaming)."""
+        fields = (2 if self.zip64 else 0) + (1 if self.offset >= LIMIT else 0)
+        return _CENTRAL.size + len(self.name.raw) + (4 + 8 * fields if fields else 0) + len(self.name.extra)
+
+    @property
     def stream_length(self) -> int:
         extra = (20 if self.zip64 else 0) + len(self.name.extra)
         return _LOCAL.size + len(self.name.raw) + extra + self.size
@@ -99,7 +105,7 @@ class ZipStream:
         self._offset += member.stream_length
 
     def __len__(self) -> int:
-        central = sum(len(member.central_header(self._dos_time, 0)) for member in self._members)
+        central = sum(member.central_length for member in self._members)
         return self._offset + central + len(self._end(self._offset, central))
 
     def __iter__(self) -> Iterator[bytes]:

@@ -38,7 +38,7 @@ from webapp.review.letter import letter_files
 from webapp.review.report import get_report
 from webapp.selection.review_export import review_documents
 from webapp.review.summary import export_filename, recommended_applications, unit_summary
-from webapp.core.storage import stored_path, upload_root
+from webapp.core.storage import stored_location, stored_path, upload_root
 from webapp.applications.word import frozen_path
 
 ARCHIVED = (S.SUBMITTED, *RECOMMENDED_STATES, S.NOT_RECOMMENDED)
@@ -212,7 +212,7 @@ def _add_application(plan: ArchivePlan, folder: str, application: Application, s
         raise ArchiveIntegrityError(f"申报书“{_company(application)}”（编号 {application.id}）没有提交时生成的 Word 文件")
     plan.add_file(folder, docx_filename(application), frozen_path(snapshot), snapshot.docx_size, snapshot.docx_sha256,
                   version=snapshot.version, fingerprint=snapshot.fingerprint)
-    uploads = upload_root()
+    uploads = str(upload_root())
     category_folders: dict[AttachmentCategory, str] = {}
     for row in attachments:
         if row.category not in category_folders:
@@ -221,7 +221,7 @@ def _add_application(plan: ArchivePlan, folder: str, application: Application, s
         if row.category is AttachmentCategory.SOLUTION_PICTURE and row.link_position and row.scenario_position:
             name = f"环节{row.link_position}场景{row.scenario_position}-{name}"
         try:
-            source = stored_path(uploads, row.stored_name)
+            source = stored_location(uploads, row.stored_name)
         except ValueError as exc:
             raise ArchiveIntegrityError(f"附件“{row.original_name}”的存储名无效：{exc}") from exc
         plan.add_file(category_folders[row.category], name, source, row.size, row.sha256,
