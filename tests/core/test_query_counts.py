@@ -139,3 +139,17 @@ def test_the_member_rights_are_read_once_per_transaction_not_once_per_section(ap
     # was read), against one per section and more without the kept row.
     assert membership_reads(opened) == 2
     assert membership_reads(saved) == 2
+
+
+def test_an_htmx_answer_does_not_count_the_unread_notices_it_does_not_show(app, clients):
+    applicant, _recommender, _admin, draft_id = clients
+    url = f"/applications/{draft_id}/sections/lessons"
+    page = applicant.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+
+    def counts_notices(statements):
+        return any("FROM notice" in s for s in statements)
+
+    assert counts_notices(statements_of(app, lambda: applicant.get(url)))       # the page's header shows them
+    assert not counts_notices(statements_of(app, lambda: applicant.post(url, headers={"HX-Request": "true"}, data={
+        "version": version, "lessons": "经验：以数据贯通带动业务协同。" * 10})))

@@ -1,6 +1,9 @@
 """Jinja filters and globals shared by all templates."""
 
+from functools import cache
+
 from flask import Flask
+from werkzeug.local import LocalProxy
 from flask_login import current_user
 
 from webapp.accounts.members import is_enterprise_admin
@@ -25,12 +28,18 @@ def init_templating(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
+        """The header's navigation and unread count, read only if the template shows them: an HTMX fragment (a
+        save's answer, the heartbeat) does not, and should not pay their queries."""
         if not current_user.is_authenticated:
             return {"nav": []}
-        nav = _nav_for(current_user.role)
-        if is_enterprise_admin(current_user):
-            nav = [*nav, ("colleagues.index", "同事账号")]
-        return {"nav": nav, "unread_notices": unread_count(current_user.id)}
+        user = current_user._get_current_object()
+
+        @cache
+        def nav():
+            items = _nav_for(user.role)
+            return [*items, ("colleagues.index", "同事账号")] if is_enterprise_admin(user) else items
+
+        return {"nav": LocalProxy(nav), "unread_notices": LocalProxy(cache(lambda: unread_count(user.id)))}
 
 
 def _nav_for(role: Role) -> list[tuple[str, str]]:
