@@ -7,7 +7,8 @@
 For each size: a fresh instance (`flask db upgrade`, `flask bootstrap`, then `flask demo --applications N`, with
 --no-files above --files-up-to, because writing 16 files per application takes long and the pages read only the
 rows), then gunicorn started as `make run` starts it, and one client on 127.0.0.1 requesting each page --requests
-times in a row (after 3 warm-up requests), as the user who sees it:
+times in a row (after warm-up: 24 requests 8 at a time, so that every worker has served the page, then 3 in a
+row), as the user who sees it:
 - the unit's queue /review/ and its 汇总表 /review/summary as the 长沙市 recommender (the demo puts about a quarter
   of the applications in 长沙市),
 - the province overview with its charts /admin/overview as the admin,
@@ -23,6 +24,7 @@ import argparse
 import json
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -32,6 +34,7 @@ from bench.common import Instance, Server, cap, latency_summary, machine, postgr
 MAX_APPLICATIONS = 20_000
 MAX_REQUESTS = 200
 WARMUP = 3
+WARM_CONCURRENCY, WARM_ROUNDS = 8, 3      # ≥ gunicorn's workers × threads on this machine (4 × 2)
 DEMO_PASSWORD = "Passw0rd!x-2024"          # webapp.demo_data.PASSWORD: every demo enterprise's password
 
 
@@ -46,6 +49,10 @@ def log_in(base_url: str, login: str, password: str) -> httpx.Client:
 
 
 def measure(client: httpx.Client, url: str, count: int) -> dict:
+    # Warm every worker, not only the one that answers a client in a row: a worker's first request of a page
+    # compiles its templates and queries, and would otherwise fall among the timed ones.
+    with ThreadPoolExecutor(WARM_CONCURRENCY) as pool:
+        list(pool.map(lambda _: client.get(url), range(WARM_CONCURRENCY * WARM_ROUNDS)))
     for _ in range(WARMUP):
         client.get(url)
     times, errors, size = [], 0, 0
