@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import webapp.models  # noqa: F401  (every table on the one metadata)
+import webapp.campaigns.kept_counts  # noqa: F401  (the overview's 场景 counts follow every writer)
 from webapp.accounts.sessions import init_session_guards
 from webapp.blueprints import register_blueprints
 from webapp.core.config import load_config

@@ -11,8 +11,8 @@ from sqlalchemy import func
 
 from webapp.core.extensions import db
 from webapp.models import (
-    RECOMMENDED_STATES, Application, ApplicationLink, ApplicationScenario, ApplicationStatus, ApplicationType, Campaign,
-    IndustryDivision, Link, RecommendingUnit, ReportStatus, Scenario, UnitQuota, UnitReport,
+    OWN_SCENARIO, RECOMMENDED_STATES, Application, ApplicationLink, ApplicationStatus, ApplicationType, Campaign,
+    IndustryDivision, Link, RecommendingUnit, ReportStatus, Scenario, ScenarioCount, UnitQuota, UnitReport,
 )
 from webapp.core.timeutil import utcnow
 
@@ -117,7 +117,7 @@ def build_overview(campaign: Campaign, unit_id: int | None = None, status: Appli
     by_type = _by_type(rows)
     industries, industry_count = _by_industry(conditions)
     links = _by_link(campaign, conditions)
-    scenarios, own = _by_scenario(campaign, conditions)
+    scenarios, own = _by_scenario(campaign, unit_id, status)
     overview = Overview(campaign=campaign, units=unit_rows, status_totals=status_totals,
                         total=sum(status_totals.values()), by_type=by_type, by_industry=industries, by_link=links,
                         by_scenario=scenarios, own_scenarios=own, unit_filter=unit_id, status_filter=status,
@@ -207,16 +207,17 @@ def _by_link(campaign: Campaign, conditions) -> list[Bar]:
                 f"环节{link.no}“{link.name}”：{counts.get(link.id, 0)} 份申报书") for link in links]
 
 
-def _by_scenario(campaign: Campaign, conditions) -> tuple[list[Bar], int]:
-    """How many applications claim each 场景 of the guide; and how many own 场景 blocks there are."""
-    rows = db.session.execute(
-        db.select(ApplicationScenario.scenario_id,
-                  func.count(func.distinct(ApplicationLink.application_id)), func.count())
-        .join(ApplicationLink, ApplicationLink.id == ApplicationScenario.app_link_id)
-        .join(Application, Application.id == ApplicationLink.application_id)
-        .where(*conditions).group_by(ApplicationScenario.scenario_id)).all()
-    counts = {scenario_id: applications for scenario_id, applications, _blocks in rows if scenario_id is not None}
-    own = sum(blocks for scenario_id, _applications, blocks in rows if scenario_id is None)
+def _by_scenario(campaign: Campaign, unit_id: int | None, status: ApplicationStatus | None) -> tuple[list[Bar], int]:
+    """How many applications claim each 场景 of the guide; and how many own 场景 blocks there are. From the kept
+    counts (webapp.campaigns.kept_counts): a few rows per unit and state instead of every 场景 block."""
+    query = (db.select(ScenarioCount.scenario_id, func.sum(ScenarioCount.applications))
+             .where(ScenarioCount.campaign_id == campaign.id).group_by(ScenarioCount.scenario_id))
+    if unit_id:
+        query = query.where(ScenarioCount.unit_id == unit_id)
+    if status:
+        query = query.where(ScenarioCount.status == status)
+    counts = dict(db.session.execute(query).all())
+    own = counts.pop(OWN_SCENARIO, 0)
     scenarios = db.session.execute(
         db.select(Scenario, Link.name).join(Link, Link.id == Scenario.link_id)
         .where(Scenario.edition_id == campaign.edition_id).order_by(Scenario.no)).all()

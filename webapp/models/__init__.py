@@ -27,3 +27,4 @@ from webapp.models.publicity import (  # noqa: F401
 from webapp.models.recognition import (  # noqa: F401
     Certificate, PriorRecognition, RecheckFile, RecheckRequest, RecheckStatus, RecognitionDecision,
 )
+from webapp.models.scenario_counts import OWN_SCENARIO, ScenarioClaims, ScenarioCount  # noqa: F401
