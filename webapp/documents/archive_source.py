@@ -66,13 +66,17 @@ class StoredFile:
 
     def _check(self) -> tuple[int, tuple]:
         digest, crc, read = hashlib.sha256(), 0, 0
+        # One buffer for the whole file, not a new 1 MB object per chunk made and freed on this thread (which has
+        # its own malloc arena): the worker's memory grew less while the archive streamed (docs/PERFORMANCE.md).
+        buffer = bytearray(CHUNK)
+        view = memoryview(buffer)
         with self._open() as handle:
             checked = identity(handle)
-            while chunk := handle.read(CHUNK):
-                read += len(chunk)
+            while count := handle.readinto(buffer):
+                read += count
                 self._check_not_larger(read)
-                digest.update(chunk)
-                crc = zlib.crc32(chunk, crc)
+                digest.update(view[:count])
+                crc = zlib.crc32(view[:count], crc)
         if read != self.entry.size:
             self._fail(f"has {read} bytes, {self.entry.size} recorded")
         if digest.hexdigest() != self.entry.sha256:
