@@ -27,20 +27,7 @@ STATES = ["submitted", "recommended", "returned", "recommended", "rejected"]
 def count_queries(app, client, url: str) -> int:
     """Statements executed while serving GET `url` (after one warm-up request, so per-process caches are filled)."""
     assert client.get(url).status_code == 200, url
-    statements = []
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    assert response.status_code == 200, url
-    return len(statements)
+    return len(statements_of(app, lambda: client.get(url)))
 
 
 def add_applications(app, first: int, count: int) -> list[int]:
