@@ -1,4 +1,5 @@
 """gunicorn settings used by `make run` and the systemd unit. Override with GUNICORN_* or PORT/WORKERS/THREADS."""
+import gc
 import os
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
@@ -23,3 +24,10 @@ limit_request_field_size = 16380
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Take what the worker loaded at start (the app, its models and reference data: ~180,000 objects) out of the
+    cyclic garbage collector's full passes, which otherwise walk them all: 110-160 ms inside one request, every
+    few dozen pages at 10,000 applications; 9-22 ms once they are frozen (docs/PERFORMANCE.md)."""
+    gc.freeze()
