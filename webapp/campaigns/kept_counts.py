@@ -7,6 +7,10 @@ blocks or state changed (or that were deleted), and before the commit each one's
 (ScenarioClaims, its row locked first) and the difference applied to ScenarioCount with atomic increments
 (INSERT … ON CONFLICT DO UPDATE, PostgreSQL and SQLite alike), so concurrent writers never lose an update.
 recount() counts everything from the blocks; tests prove the kept counts equal it.
+
+The watcher sees what goes through the session's unit of work. A bulk UPDATE or DELETE statement of applications,
+links or 场景 blocks (none in the code today) would bypass it, and so would SQL typed by hand. Such a change must
+be followed by a recount.
 """
 from collections import Counter
 
