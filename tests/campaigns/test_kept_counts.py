@@ -155,3 +155,20 @@ def test_the_migration_counts_the_applications_already_there(app):
         db.session.expire_all()
         assert kept_counts.kept(current_campaign().id) == expected
         assert_kept_equal_recount()
+
+
+def test_recount_scenarios_repairs_counts_changed_behind_the_apps_back(app, runner):
+    with app.app_context():
+        made = [make_application(db.session, name=f"湖南修复计数{n}有限公司", links=2) for n in range(2)]
+        db.session.commit()
+        expected = kept_counts.kept(current_campaign().id)
+        # SQL typed by hand: a bulk statement the watcher does not see.
+        db.session.execute(db.update(Application).where(Application.id == made[0].id).values(status=S.SUBMITTED))
+        db.session.execute(db.update(kept_counts.ScenarioCount).values(applications=99))
+        db.session.commit()
+    result = runner.invoke(args=["recount-scenarios"])
+    assert result.exit_code == 0, result.output
+    assert "已按 2 份申报书重新统计" in result.output
+    with app.app_context():
+        assert_kept_equal_recount()
+        assert kept_counts.kept(current_campaign().id) != expected      # made[0] now counts as submitted

@@ -9,8 +9,8 @@ blocks or state changed (or that were deleted), and before the commit each one's
 recount() counts everything from the blocks; tests prove the kept counts equal it.
 
 The watcher sees what goes through the session's unit of work. A bulk UPDATE or DELETE statement of applications,
-links or 场景 blocks (none in the code today) would bypass it, and so would SQL typed by hand. Such a change must
-be followed by a recount.
+links or 场景 blocks (none in the code today) would bypass it, and so would SQL typed by hand. After such a change,
+`flask --app wsgi recount-scenarios` (rebuild) counts everything again.
 """
 from collections import Counter
 
@@ -135,6 +135,17 @@ def _increment(session: Session, key: Key, number: int) -> None:
         index_elements=[ScenarioCount.campaign_id, ScenarioCount.unit_id, ScenarioCount.status,
                         ScenarioCount.scenario_id],
         set_={"applications": ScenarioCount.applications + number}))
+
+
+def rebuild() -> int:
+    """Count every application's contribution again from its blocks, replacing the kept counts; returns how many
+    applications were counted."""
+    db.session.execute(db.delete(ScenarioCount))
+    db.session.execute(db.delete(ScenarioClaims))
+    ids = db.session.execute(db.select(Application.id).order_by(Application.id)).scalars().all()
+    for application_id in ids:
+        _apply(db.session, application_id, None, _contribution(db.session, application_id))
+    return len(ids)
 
 
 def recount(campaign_id: int) -> dict[Key, int]:

@@ -11,6 +11,7 @@ from webapp.accounts import operations as accounts
 from webapp.accounts.commands import COMMANDS as account_commands
 from webapp.applications.commands import COMMANDS as application_commands
 from webapp.audit.commands import COMMANDS as audit_commands
+from webapp.campaigns.commands import COMMANDS as campaign_commands
 from webapp.exports.commands import COMMANDS as export_commands
 from webapp.notices.commands import COMMANDS as notice_commands
 from webapp.recognition.commands import COMMANDS as recognition_commands
@@ -40,8 +41,8 @@ def demo_enterprise_code() -> str:
 
 def register_cli(app: Flask) -> None:
     """The console commands of every area (`flask --app wsgi --help` lists them)."""
-    for command in (*account_commands, *application_commands, *audit_commands, *export_commands, *notice_commands,
-                    *recognition_commands):
+    for command in (*account_commands, *application_commands, *audit_commands, *campaign_commands, *export_commands,
+                    *notice_commands, *recognition_commands):
         app.cli.add_command(command)
     register_backup_cli(app)
 
