@@ -159,7 +159,10 @@ def test_the_migration_counts_the_applications_already_there(app):
 
 def test_recount_scenarios_repairs_counts_changed_behind_the_apps_back(app, runner):
     with app.app_context():
-        made = [make_application(db.session, name=f"湖南修复计数{n}有限公司", links=2) for n in range(2)]
+        made = [make_application(db.session, name=f"湖南修复计数{n}有限公司", links=2) for n in range(3)]
+        implementation.add_scenario(made[1], made[1].links[0], None, "自定义")
+        implementation.remove_link(made[2], made[2].links[0])
+        implementation.remove_link(made[2], made[2].links[0])        # no block left
         db.session.commit()
         expected = kept_counts.kept(current_campaign().id)
         # SQL typed by hand: a bulk statement the watcher does not see.
@@ -168,7 +171,7 @@ def test_recount_scenarios_repairs_counts_changed_behind_the_apps_back(app, runn
         db.session.commit()
     result = runner.invoke(args=["recount-scenarios"])
     assert result.exit_code == 0, result.output
-    assert "已按 2 份申报书重新统计" in result.output
+    assert "已按 3 份申报书重新统计" in result.output
     with app.app_context():
         assert_kept_equal_recount()
         assert kept_counts.kept(current_campaign().id) != expected      # made[0] now counts as submitted

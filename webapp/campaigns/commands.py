@@ -2,7 +2,7 @@
 
 The counts are kept in step by every change made through the app (webapp/campaigns/kept_counts.py). This command
 is for after a change the app did not make (SQL typed by hand, a restored table). It holds the write lock while it
-counts: the site's saves wait for it (a few seconds per thousand applications).
+counts: run it at a quiet hour (10,000 applications: a few seconds).
 """
 import click
 from flask.cli import with_appcontext
