@@ -25,10 +25,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
-import psutil
-
 from bench.common import (
-    Instance, Server, cap, locked_lines, machine, postgres_cluster, workdir, write_result,
+    Instance, Server, cap, cpu_seconds, locked_lines, machine, postgres_cluster, workdir, write_result,
 )
 from bench.rush_data import PASSWORD, section_posts
 
@@ -39,17 +37,6 @@ HERE = Path(__file__).parent / "wrk"
 RESULT = re.compile(r"WRK_RESULT (.*)")
 CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        try:
-            times = psutil.Process(pid).cpu_times()
-            total += times.user + times.system + times.children_user + times.children_system
-        except psutil.NoSuchProcess:
-            pass
-    return total
 
 
 def run_wrk(server: Server, script: str, path: str, threads: int, connections: int, seconds: int,

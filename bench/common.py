@@ -105,6 +105,17 @@ def workdir(base: str | None = None, prefix: str = "bench-") -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix, dir=base))
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 class Instance:
     """A fresh instance folder (INSTANCE_PATH) with its own SQLite database, or a PostgreSQL database when
     `database_url` is given; the flask CLI and helper scripts run against it."""
