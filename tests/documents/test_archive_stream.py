@@ -85,6 +85,21 @@ def test_builder_streams_a_verified_zip_of_the_announced_size(tmp_path):
         list(archive)                                       # a stream is used once
 
 
+def test_files_checked_ahead_by_several_threads_stream_intact(tmp_path):
+    """Many files of one to several chunks, checked ahead by archive_source.CHECKERS threads at once, each with its
+    own buffer: every one arrives whole and matches its record (a shared buffer would mix their contents)."""
+    assert archive_source.CHECKERS > 1
+    plan = ArchivePlan()
+    folder = plan.folder("", "附件")
+    contents = {}
+    for index in range(60):
+        data = os.urandom((index % 7) * MB // 2 + index * 101)
+        plan.add_file(folder, f"{index:02d}.pdf", *stored(tmp_path, f"f{index}", data))
+        contents[f"附件/{index:02d}.pdf"] = data
+    opened = verify(b"".join(plan.build()))
+    assert {name: opened.read(name) for name in contents} == contents
+
+
 def test_a_changed_or_missing_file_breaks_the_stream(tmp_path, caplog):
     path, size, digest = stored(tmp_path, "a", b"%PDF-1.4 original" * 1000)
     plan = ArchivePlan()

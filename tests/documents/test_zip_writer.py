@@ -133,12 +133,36 @@ def test_a_stream_of_the_wrong_length_is_refused():
         b"".join(stream)
 
 
-def test_the_next_sources_crc_is_worked_out_while_an_entry_streams():
-    first, second = Pieces(b"0123456789"), Pieces(b"abcdefghij")
+def stream_headers(chunks, count: int) -> None:
+    """Advance the stream until `count` more local headers have gone out."""
+    while count:
+        count -= next(chunks).startswith(b"PK\x03\x04")
+
+
+def test_sources_are_checked_ahead_up_to_a_byte_budget(monkeypatch):
+    monkeypatch.setattr(zip_writer, "LOOKAHEAD_BYTES", 25)
+    sources = [Pieces(bytes(10)) for _ in range(6)]
     stream = ZipStream(modified=datetime(2024, 1, 1))
-    stream.add("一.pdf", 10, first)
-    stream.add("二.pdf", 10, second)
+    stream.add("清单.csv", 3, b"abc")
+    for index, source in enumerate(sources):
+        stream.add(f"{index}.pdf", 10, source)
     chunks = iter(stream)
-    next(chunks)                                          # the first header: the second source is asked ahead
-    assert second.prefetched and first.prefetched is False
+    stream_headers(chunks, 1)                     # while the first (generated) entry streams
+    assert [s.prefetched for s in sources] == [True, True, True, False, False, False]
+    stream_headers(chunks, 1)                     # the first source streams: its 10 bytes of the budget are free
+    assert [s.prefetched for s in sources] == [True, True, True, True, False, False]
     assert b"".join(chunks)
+
+
+def test_a_file_larger_than_the_budget_is_still_checked_one_entry_ahead(monkeypatch):
+    monkeypatch.setattr(zip_writer, "LOOKAHEAD_BYTES", 5)
+    monkeypatch.setattr(zip_writer, "LOOKAHEAD_ENTRIES", 2)
+    sources = [Pieces(bytes(10)) for _ in range(4)]
+    stream = ZipStream(modified=datetime(2024, 1, 1))
+    for index, source in enumerate(sources):
+        stream.add(f"{index}.pdf", 10, source)
+    chunks = iter(stream)
+    stream_headers(chunks, 1)                     # the first source streams (its check is asked for by crc())
+    assert [s.prefetched for s in sources] == [False, True, False, False]
+    assert b"".join(chunks)
+    assert all(s.prefetched for s in sources[1:])

@@ -1,7 +1,8 @@
 """Stored files read into an archive: verified against their record before a byte of them is sent.
 
 A ZIP entry's header carries its CRC-32 (see zip_writer), so a stored file is read twice:
-- ahead, on a worker thread, while the entry before it streams: its size, SHA-256 and CRC-32. A file missing, or
+- ahead, on a worker thread, while the entries before it stream (zip_writer asks up to 64 MB ahead): its size,
+  SHA-256 and CRC-32. A file missing, or
   whose size or SHA-256 differs from what the database recorded, raises ArchiveIntegrityError when the stream gets
   to it, before its header: a wrong archive is worse than none, and the stream breaks there.
 - while streaming, it is only read and sent (the cheap part, usually from the page cache). That it is still the file
@@ -13,6 +14,7 @@ Hashing ahead on the worker costs the stream little: hashlib and zlib release th
 import hashlib
 import logging
 import os
+import threading
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024              # read stored files in chunks of 1 MB
+CHECKERS = 2                     # threads checking files ahead
 
 
 class ArchiveIntegrityError(RuntimeError):
@@ -27,14 +30,24 @@ class ArchiveIntegrityError(RuntimeError):
 
 
 class Workers:
-    """The archive's worker thread (started when first needed), which checks the next stored file ahead."""
+    """The archive's worker thread (started when first needed), which checks the next stored files ahead."""
 
     def __init__(self) -> None:
         self._pool: ThreadPoolExecutor | None = None
+        self._local = threading.local()
+
+    @property
+    def buffer(self) -> bytearray:
+        """The calling thread's read buffer, one for all its files: a new 1 MB buffer per file (most are a few KB)
+        cost more than reading them, and a new object per chunk, made and freed on a thread (which has its own
+        malloc arena), grew the worker's memory (docs/PERFORMANCE.md)."""
+        if not hasattr(self._local, "buffer"):
+            self._local.buffer = bytearray(CHUNK)
+        return self._local.buffer
 
     def submit(self, function, *args) -> Future:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-check")
+            self._pool = ThreadPoolExecutor(max_workers=CHECKERS, thread_name_prefix="archive-check")
         return self._pool.submit(function, *args)
 
     def close(self) -> None:
@@ -66,9 +79,7 @@ class StoredFile:
 
     def _check(self) -> tuple[int, tuple]:
         digest, crc, read = hashlib.sha256(), 0, 0
-        # One buffer for the whole file, not a new 1 MB object per chunk made and freed on this thread (which has
-        # its own malloc arena): the worker's memory grew less while the archive streamed (docs/PERFORMANCE.md).
-        buffer = bytearray(CHUNK)
+        buffer = self._workers.buffer
         view = memoryview(buffer)
         with self._open() as handle:
             checked = identity(handle)
@@ -84,11 +95,14 @@ class StoredFile:
         return crc, checked
 
     def chunks(self) -> Iterator[bytes]:
-        _crc, checked = self._checked.result() if self._checked else self._check()
+        self.prefetch()                      # the check runs on the worker thread, whose buffer it uses
+        _crc, checked = self._checked.result()
         held, read = None, 0
         with self._open() as handle:
             self._check_same(handle, checked)
-            while chunk := handle.read(CHUNK):
+            # Never more than the recorded size and one byte (to notice a larger file): a small file's read
+            # would otherwise allocate a whole chunk.
+            while chunk := handle.read(min(CHUNK, self.entry.size - read + 1)):
                 read += len(chunk)
                 if held is not None:
                     yield held
