@@ -10,6 +10,7 @@ import zlib
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from tests.zip_tools import names_as_read, records, sevenzip, windows7, windows10
 from webapp.documents import zip_writer
@@ -71,6 +72,32 @@ def test_chinese_names_are_gbk_with_a_unicode_path_field():
 def test_a_name_gbk_cannot_hold_goes_in_utf8_with_its_flag(name):
     encoded = encode_name(name)
     assert (encoded.raw, encoded.flags, encoded.extra) == (name.encode("utf-8"), UTF8_FLAG, b"")
+
+
+def whole_path_legacy(name: str) -> bytes | None:
+    """What a path's GBK name field is, worked out on the whole path at once."""
+    try:
+        legacy = name.encode("gbk")
+    except UnicodeEncodeError:
+        return None
+    return None if b"\\" in legacy or legacy.decode("gbk") != name else legacy
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("营业执照（副本）长沙市－乗俓한🚀\u2014·a.-_ "), min_size=1, max_size=8),
+                min_size=1, max_size=4))
+def test_a_paths_name_field_is_that_of_its_parts_joined(parts):
+    """zip_names encodes a path folder by folder (the folders repeat): the same bytes as the whole path, and UTF-8
+    whenever any part needs it."""
+    name = "/".join(parts)
+    legacy = whole_path_legacy(name)
+    encoded = encode_name(name)
+    if name.isascii():
+        assert encoded.raw == name.encode()
+    elif legacy is None:
+        assert (encoded.raw, encoded.flags) == (name.encode("utf-8"), UTF8_FLAG)
+    else:
+        assert (encoded.raw, encoded.flags) == (legacy, 0)
 
 
 def test_every_tool_reads_every_name():

@@ -1,4 +1,5 @@
 """Archive ZIPs and province exports: what they hold, streaming with a Content-Length, access, CLI, memory."""
+import gc
 import hashlib
 import io
 import logging
@@ -160,6 +161,35 @@ def test_a_tampered_file_stops_the_download(app, campaign_data, login_as, caplog
         refused = db.session.execute(db.select(AuditRecord).filter_by(action="export.archive", success=False)
                                      ).scalar_one()
         assert "2024" in refused.detail
+
+
+def test_the_archived_summary_follows_a_change_of_its_data(app, campaign_data, login_as):
+    """The 汇总表 workbooks are kept between downloads by the digest of their data: a changed row is a new one."""
+    client = login_as("recommender")
+    name = "长沙市工业和信息化局/2024年湖南省智能制造标杆推荐汇总表-长沙市工业和信息化局.xlsx"
+
+    def summary_values() -> list:
+        archive = verify(streamed(client.get("/review/summary/archive.zip", buffered=False)))
+        return [cell.value for row in load_workbook(io.BytesIO(archive.read(name))).active.iter_rows() for cell in row]
+
+    assert campaign_data["first"][1] in summary_values()
+    with app.app_context():
+        db.session.get(Application, campaign_data["first"][0]).company_name = "湖南星沙智能装备股份有限公司"
+        db.session.commit()
+    values = summary_values()
+    assert "湖南星沙智能装备股份有限公司" in values and campaign_data["first"][1] not in values
+
+
+def test_a_collection_that_fails_leaves_the_garbage_collector_on(app, campaign_data, login_as):
+    with app.app_context():
+        snapshot = db.session.execute(db.select(Snapshot).filter_by(application_id=campaign_data["first"][0])
+                                      ).scalars().first()
+        snapshot.docx_stored_name = None
+        db.session.commit()
+    assert gc.isenabled()
+    response = login_as("admin").get("/admin/archive/2024.zip")
+    assert response.status_code == 500 and "无法生成材料压缩包" in response.get_data(as_text=True)
+    assert gc.isenabled()
 
 
 # ---- access ------------------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def stored_location(root: Path | str, stored_name: str) -> str:
     """stored_path as a plain string (an archive lists 10,000s of files: a Path each costs more than the join)."""
     if not _STORED_NAME.match(stored_name or ""):
         raise ValueError(f"invalid stored name {stored_name!r}")
-    return os.path.join(root, stored_name[:2], stored_name)
+    return f"{root}/{stored_name[:2]}/{stored_name}"
 
 
 def attachment_path_for(stored_name: str) -> Path:

@@ -28,6 +28,7 @@ Choices:
   (compared without case, as Windows does): a second "名称.pdf" in a folder becomes "名称(2).pdf".
 """
 import csv
+import functools
 import hashlib
 import io
 import logging
@@ -75,6 +76,7 @@ class Entry:
 
 # ---- names --------------------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=65536)    # an archive names 20,000 folders and files, many alike (the 附件 categories)
 def safe_part(name: str, limit: int = MAX_PART, *, folder: bool = False) -> str:
     """One folder or file name, safe for ZIP tools and Windows, at most `limit` characters (a file keeps its
     extension when shortened)."""

@@ -13,6 +13,7 @@ in UTF-8: Chinese Windows reads the GBK, everything else the UTF-8 (which also s
 GBK cannot encode (an emoji, a character outside GBK), or whose GBK bytes hold a backslash (some tools take 0x5C for
 a path separator before decoding), goes in UTF-8 with the flag; ASCII names go as they are.
 """
+import functools
 import struct
 import zlib
 from dataclasses import dataclass
@@ -40,11 +41,20 @@ def encode_name(name: str) -> EncodedName:
 
 
 def _legacy(name: str) -> bytes | None:
-    """The name in GBK if it encodes, decodes back to itself and holds no backslash byte; else None."""
+    """The name in GBK if it encodes, decodes back to itself and holds no backslash byte; else None.
+
+    Worked out per folder or file name: an archive's paths share their folders, and GBK is ASCII-compatible with
+    no "/" (0x2F) among its second bytes, so the parts' bytes joined by "/" are the whole path's."""
+    parts = [_legacy_part(part) for part in name.split("/")]
+    return None if None in parts else b"/".join(parts)
+
+
+@functools.lru_cache(maxsize=65536)
+def _legacy_part(part: str) -> bytes | None:
     try:
-        legacy = name.encode(LEGACY_ENCODING)
+        legacy = part.encode(LEGACY_ENCODING)
     except UnicodeEncodeError:
         return None
-    if b"\\" in legacy or legacy.decode(LEGACY_ENCODING) != name:
+    if b"\\" in legacy or legacy.decode(LEGACY_ENCODING) != part:
         return None
     return legacy

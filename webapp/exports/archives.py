@@ -18,12 +18,15 @@ What an archive holds:
   of the stamped scans only the valid one (a scan replaced by a later one is 已作废 and stays out). The manifest gives
   the 申报书 and its scan their 版本 and 校验码.
 """
+import functools
+import gc
 from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload, load_only
 
 from webapp.documents.archive import Archive, ArchiveIntegrityError, ArchivePlan
+from webapp.documents.content_cache import documents
 from webapp.documents.docx_builder import docx_filename
 from webapp.documents.summary_xlsx import UnitSummary, build_province_workbook, build_unit_workbook
 from webapp.core.extensions import db
@@ -60,10 +63,27 @@ class ArchiveExport:
 
 # ---- collecting ---------------------------------------------------------------------------------------------------
 
+def _without_gc_passes(collect):
+    """Collecting an archive makes some 100,000 objects that all live until it is sent, and the garbage collector's
+    passes, set off by each few hundred new ones, went over them again and again: a sixth of the time before the
+    first byte (docs/PERFORMANCE.md). It creates no reference cycles to free, so the collector waits until it ends."""
+    @functools.wraps(collect)
+    def collecting(*args, **kwargs):
+        if not gc.isenabled():
+            return collect(*args, **kwargs)
+        gc.disable()
+        try:
+            return collect(*args, **kwargs)
+        finally:
+            gc.enable()
+    return collecting
+
+
 def units_in_order() -> list[RecommendingUnit]:
     return list(db.session.execute(db.select(RecommendingUnit).order_by(RecommendingUnit.prefecture_adcode)).scalars())
 
 
+@_without_gc_passes
 def unit_archive(campaign: Campaign, unit: RecommendingUnit) -> ArchiveExport:
     """The unit's own ZIP: its 汇总表 and its recommended applications."""
     plan = ArchivePlan()
@@ -73,6 +93,7 @@ def unit_archive(campaign: Campaign, unit: RecommendingUnit) -> ArchiveExport:
     return _export(plan, ZIP_TITLE.format(year=campaign.year, scope=unit.name), campaign, unit)
 
 
+@_without_gc_passes
 def campaign_archive(campaign: Campaign, unit: RecommendingUnit | None = None) -> ArchiveExport:
     """The province's archive of the campaign (or of one unit's part)."""
     plan = ArchivePlan()
@@ -83,8 +104,10 @@ def campaign_archive(campaign: Campaign, unit: RecommendingUnit | None = None) -
         recommended = recommended_applications(campaign.id, u.id) if reported else []
         parts.append((number, u, recommended, _province_view(campaign, u, recommended, reported)))
     if unit is None:
+        summaries = [summary for *_, summary in parts]
         plan.add_bytes("", PROVINCE_SUMMARY.format(year=campaign.year),
-                       build_province_workbook(campaign.year, [summary for *_, summary in parts]))
+                       documents.get("province-workbook", (campaign.year, summaries),
+                                     lambda: build_province_workbook(campaign.year, summaries)))
         _add_review(plan, campaign)
         add_publicity(plan, campaign)
         add_recognition(plan, campaign)
@@ -126,7 +149,8 @@ def _export(plan: ArchivePlan, filename: str, campaign: Campaign, unit: Recommen
 
 def _add_unit(plan: ArchivePlan, folder: str, campaign: Campaign, unit: RecommendingUnit,
               recommended: list[Application], summary: UnitSummary, *, others: bool, reported: bool = True) -> None:
-    plan.add_bytes(folder, export_filename(campaign, unit), build_unit_workbook(summary))
+    plan.add_bytes(folder, export_filename(campaign, unit),
+                   documents.get("unit-workbook", summary, lambda: build_unit_workbook(summary)))
     _add_letter(plan, folder, campaign, unit)
     snapshots = _latest_snapshots(campaign.id, unit.id)
     files = _attachments(campaign.id, unit.id)
@@ -155,7 +179,7 @@ def _add_letter(plan: ArchivePlan, folder: str, campaign: Campaign, unit: Recomm
     if report is None or not report.is_reported:
         return
     data, scan = letter_files(campaign, unit, report)
-    plan.add_bytes(folder, letter_filename(data), build_letter(data))
+    plan.add_bytes(folder, letter_filename(data), documents.get("letter", data, lambda: build_letter(data)))
     if scan is not None:
         plan.add_file(folder, f"推荐函盖章扫描件-{scan.original_name}", stored_path(upload_root(), scan.stored_name),
                       scan.size, scan.sha256)
