@@ -79,6 +79,7 @@ def big_files(total_gb: float, file_mb: int) -> dict:
     until `total_gb` GB; each is a real file in the upload folder with its Attachment row, as an upload leaves it."""
     import hashlib
     import uuid
+    import zlib
 
     from webapp.core.storage import attachment_path_for
 
@@ -98,7 +99,7 @@ def big_files(total_gb: float, file_mb: int) -> dict:
         db.session.add(Attachment(application_id=ids[n % len(ids)], category=AttachmentCategory.OTHER,
                                   original_name=f"压测大文件{n + 1}.pdf", stored_name=stored,
                                   content_type="application/pdf", size=size,
-                                  sha256=hashlib.sha256(data).hexdigest()))
+                                  sha256=hashlib.sha256(data).hexdigest(), crc32=zlib.crc32(data)))
         written += size
         if n % 50 == 49:
             db.session.commit()

@@ -143,6 +143,8 @@ def test_each_allowed_type_is_stored_with_its_hash_and_size(app, applicant, name
     [(attachment_id, category, original, size, sha256, stored_type, stored_name, *_)] = rows(app)
     assert (category, original, stored_type) == ("other", name, content_type)
     assert size == len(content) and sha256 == hashlib.sha256(content).hexdigest()
+    with app.app_context():
+        assert db.session.get(Attachment, attachment_id).crc32 == zlib.crc32(content)   # for the archives' headers
     path = path_of(app, attachment_id)
     assert path.read_bytes() == content
     assert path.parent.name == stored_name[:2] and re.fullmatch(r"[0-9a-f]{32}", stored_name)

@@ -4,6 +4,7 @@ import io
 import logging
 import os
 import zipfile
+import zlib
 
 import pytest
 
@@ -66,6 +67,23 @@ def stored(tmp_path, name: str, data: bytes) -> tuple:
     return path, len(data), hashlib.sha256(data).hexdigest()
 
 
+def recorded(tmp_path, name: str, data: bytes) -> tuple[tuple, dict]:
+    """A stored file with its CRC-32 recorded, as an upload records it: add_file's arguments."""
+    return stored(tmp_path, name, data), {"crc32": zlib.crc32(data)}
+
+
+def count_opens(monkeypatch) -> list:
+    opened = []
+    real = open
+
+    def counting(path, *args, **kwargs):
+        opened.append(str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(archive_source, "open", counting, raising=False)
+    return opened
+
+
 def test_builder_streams_a_verified_zip_of_the_announced_size(tmp_path):
     plan = ArchivePlan()
     unit = plan.folder("", "01-长沙市工业和信息化局")
@@ -87,14 +105,16 @@ def test_builder_streams_a_verified_zip_of_the_announced_size(tmp_path):
 
 def test_files_checked_ahead_by_several_threads_stream_intact(tmp_path):
     """Many files of one to several chunks, checked ahead by archive_source.CHECKERS threads at once, each with its
-    own buffer: every one arrives whole and matches its record (a shared buffer would mix their contents)."""
+    own buffer, among files read once with their CRC-32 recorded: every one arrives whole and matches its record (a
+    shared buffer would mix their contents)."""
     assert archive_source.CHECKERS > 1
     plan = ArchivePlan()
     folder = plan.folder("", "附件")
     contents = {}
     for index in range(60):
         data = os.urandom((index % 7) * MB // 2 + index * 101)
-        plan.add_file(folder, f"{index:02d}.pdf", *stored(tmp_path, f"f{index}", data))
+        args, crc = recorded(tmp_path, f"f{index}", data)
+        plan.add_file(folder, f"{index:02d}.pdf", *args, **(crc if index % 3 == 0 else {}))
         contents[f"附件/{index:02d}.pdf"] = data
     opened = verify(b"".join(plan.build()))
     assert {name: opened.read(name) for name in contents} == contents
@@ -126,6 +146,50 @@ def test_a_changed_or_missing_file_breaks_the_stream(tmp_path, caplog):
     path.unlink()
     with pytest.raises(ArchiveIntegrityError):
         list(Archive([Entry("申报书.pdf", size, digest, source=path)]))
+
+
+def test_a_file_with_its_crc_recorded_is_read_once_and_checked_as_it_streams(tmp_path, monkeypatch):
+    """With the CRC-32 recorded, no file is read ahead: each is opened once, its SHA-256 worked out while it is sent
+    (a large one's chunks on the hashing thread), and the ZIP's CRC-32s are right (zipfile checks them)."""
+    opened = count_opens(monkeypatch)
+    plan = ArchivePlan()
+    contents = {}
+    for index, data in enumerate([os.urandom(5 * MB + 3), b"%PDF small" * 30, b"", os.urandom(archive_source.SMALL_FILE)]):
+        args, crc = recorded(tmp_path, f"f{index}", data)
+        plan.add_file("", f"{index}.pdf", *args, **crc)
+        contents[f"{index}.pdf"] = data
+    opened_archive = verify(b"".join(plan.build()))
+    assert {name: opened_archive.read(name) for name in contents} == contents
+    assert sorted(opened) == sorted(str(tmp_path / f"f{index}") for index in range(4))
+
+
+@pytest.mark.parametrize("size", [40 * 1024, 5 * MB + 100 * 1024])
+def test_a_changed_file_with_its_crc_recorded_never_leaves_whole(tmp_path, caplog, size):
+    original = os.urandom(size)
+    args, crc = recorded(tmp_path, "a", original)
+    plan = ArchivePlan()
+    plan.add_file("", "申报书.pdf", *args, **crc)
+    archive = plan.build()
+    changed = bytearray(original)
+    changed[-100] ^= 1                                      # same size, near the end: only the hash can tell
+    args[0].write_bytes(bytes(changed))
+    sent = bytearray()
+    with caplog.at_level(logging.ERROR), pytest.raises(ArchiveIntegrityError, match="SHA-256"):
+        for chunk in archive:
+            sent += chunk
+    assert "申报书.pdf" in caplog.text
+    assert bytes(changed[-30 * 1024:]) not in bytes(sent)   # the last chunk was held back
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(io.BytesIO(bytes(sent)))
+
+
+def test_a_file_grown_past_its_record_breaks_the_stream_read_once(tmp_path):
+    args, crc = recorded(tmp_path, "a", b"x" * 1000)
+    args[0].write_bytes(b"x" * 1001)
+    plan = ArchivePlan()
+    plan.add_file("", "a.pdf", *args, **crc)
+    with pytest.raises(ArchiveIntegrityError, match="larger than the recorded"):
+        b"".join(plan.build())
 
 
 @pytest.mark.slow

@@ -1,9 +1,11 @@
 """The unit's recommendation, completed: a 推荐意见 with every 推荐, and the 推荐函 whose stamped scan 报送 needs."""
 import io
+import zlib
 
 from docx import Document
 
 from webapp.campaigns.lookup import current_campaign
+from webapp.core.storage import attachment_path_for
 from webapp.core.extensions import db
 from webapp.models import Application, ApplicationType, AuditRecord, LetterScan
 from webapp.ops.demo_files import minimal_pdf
@@ -95,6 +97,7 @@ def test_the_province_sees_the_letter_and_its_scan_with_the_summary(app, login_a
     unit.post("/review/summary/report", data={"confirmed": "1"})
     with app.app_context():
         scan = db.session.execute(db.select(LetterScan)).scalar_one()
+        assert scan.crc32 == zlib.crc32(attachment_path_for(scan.stored_name).read_bytes())
         campaign_id, unit_id = current_campaign().id, db.session.get(Application, application_id).unit_id
     page = text(admin.get(f"/admin/selection/{campaign_id}/form-check"))
     assert "推荐函盖章扫描件.pdf" in page and "校验码不一致" not in page

@@ -98,7 +98,8 @@ def freeze(application: Application, prepared: PreparedSubmission) -> Snapshot:
     if prepared.final is not None:
         final = prepared.final
         frozen = {"fingerprint": final.fingerprint, "docx_stored_name": final.docx_stored_name,
-                  "docx_size": final.docx_size, "docx_sha256": final.docx_sha256}
+                  "docx_size": final.docx_size, "docx_sha256": final.docx_sha256,
+                  "docx_crc32": final.docx_crc32}
     else:
         frozen = store_frozen(prepared.document)
     with db.session.no_autoflush:

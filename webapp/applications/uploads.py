@@ -16,6 +16,7 @@ import tempfile
 import time
 import unicodedata
 import uuid
+import zlib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,29 +186,29 @@ def application_total(application: Application) -> int:
     ).scalar_one())
 
 
-def stream_to_temp(stream: BinaryIO, incoming: Path, limit: int) -> tuple[Path, int, str]:
+def stream_to_temp(stream: BinaryIO, incoming: Path, limit: int) -> tuple[Path, int, str, int]:
     """Copy `stream` into a new temporary file while hashing and counting; stop writing past `limit` bytes.
 
-    Returns (path, size, sha256). The size is the full size even when over the limit (so the message can say it);
+    Returns (path, size, sha256, crc32). The size is the full size even when over the limit (so the message can say it);
     past the limit the rest is only counted, not written.
     """
     fd, name = tempfile.mkstemp(dir=incoming, prefix="upload-", suffix=".part")
     path = Path(name)
-    digest = hashlib.sha256()
-    size = 0
+    digest, crc, size = hashlib.sha256(), 0, 0
     try:
         with os.fdopen(fd, "wb") as out:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size <= limit:
                     digest.update(chunk)
+                    crc = zlib.crc32(chunk, crc)
                     out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return path, size, digest.hexdigest()
+    return path, size, digest.hexdigest(), crc
 
 
 def _sweep_stale(incoming: Path) -> None:
@@ -239,6 +240,7 @@ class ReceivedFile:
     path: Path
     size: int
     sha256: str
+    crc32: int
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -309,7 +311,7 @@ def _keep(application, category, received: ReceivedFile, original_name, user, ap
     now = utcnow()
     attachment = Attachment(application=application, category=category, app_scenario=app_scenario,
                             original_name=name, stored_name=stored_name, content_type=content_type, size=size,
-                            sha256=received.sha256, uploaded_at=now, uploaded_by_id=getattr(user, "id", None))
+                            sha256=received.sha256, crc32=received.crc32, uploaded_at=now, uploaded_by_id=getattr(user, "id", None))
     if final is not None:
         attachment.final_print = final
         attachment.document_version, attachment.document_fingerprint = final.version, final.fingerprint

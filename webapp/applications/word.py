@@ -6,6 +6,7 @@ folder and keeps frozen files under the instance's document folder.
 import hashlib
 import tempfile
 import uuid
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from datetime import date, datetime
@@ -64,7 +65,7 @@ def store_frozen(document: FrozenDocument) -> dict:
     write_atomically(target, document.data)
     discard_unless_committed(target)
     return {"fingerprint": document.fingerprint, "docx_stored_name": stored_name, "docx_size": len(document.data),
-            "docx_sha256": hashlib.sha256(document.data).hexdigest()}
+            "docx_sha256": hashlib.sha256(document.data).hexdigest(), "docx_crc32": zlib.crc32(document.data)}
 
 
 def pdf_of(docx: bytes, cache_key: str) -> bytes:

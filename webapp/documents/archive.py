@@ -72,6 +72,7 @@ class Entry:
     data: bytes | None = None
     version: int | None = None          # the document version the file is, or is a scan of
     fingerprint: str | None = None      # that version's content fingerprint
+    crc32: int | None = None            # of a stored file, when recorded with its SHA-256
 
 
 # ---- names --------------------------------------------------------------------------------------------------------
@@ -139,13 +140,14 @@ class ArchivePlan:
             self.add_bytes(folders[sub], file_name, data)
 
     def add_file(self, folder: str, name: str, source: Path | str, size: int, sha256: str, *,
-                 version: int | None = None, fingerprint: str | None = None) -> Entry:
-        """A stored file with the size and SHA-256 recorded for it; both are verified while streaming. `version` and
+                 crc32: int | None = None, version: int | None = None, fingerprint: str | None = None) -> Entry:
+        """A stored file with the size and SHA-256 recorded for it; both are verified while streaming. With its
+        recorded CRC-32 it is read once, else also once ahead to work the CRC-32 out (archive_source). `version` and
         `fingerprint` go into the manifest (the 申报书 and its stamped scan)."""
         if size is None or size < 0 or not sha256 or len(sha256) != 64:
             raise ArchiveIntegrityError(f"{source}: no valid size and SHA-256 recorded")
         entry = Entry(self._claim(folder, name), int(size), sha256.lower(), source=source, version=version,
-                      fingerprint=fingerprint)
+                      fingerprint=fingerprint, crc32=crc32)
         self._entries.append(entry)
         return entry
 

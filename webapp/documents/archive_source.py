@@ -1,21 +1,27 @@
-"""Stored files read into an archive: verified against their record before a byte of them is sent.
+"""Stored files read into an archive: verified against their record before the last byte of them is sent.
 
-A ZIP entry's header carries its CRC-32 (see zip_writer), so a stored file is read twice:
-- ahead, on a worker thread, while the entries before it stream (zip_writer asks up to 64 MB ahead): its size,
-  SHA-256 and CRC-32. A file missing, or
-  whose size or SHA-256 differs from what the database recorded, raises ArchiveIntegrityError when the stream gets
-  to it, before its header: a wrong archive is worse than none, and the stream breaks there.
-- while streaming, it is only read and sent (the cheap part, usually from the page cache). That it is still the file
-  checked ahead is made sure by its identity: inode, size, modification and change times, compared when it is
-  opened again and after its last chunk was read (the last chunk is held back until then). Stored files are written
-  once, atomically, and never changed in place, so any change to one shows there.
-Hashing ahead on the worker costs the stream little: hashlib and zlib release the GIL.
+A ZIP entry's header carries its CRC-32 (see zip_writer), before the content. Two ways to have it:
+- Recorded (the CRC-32 column the file's row got when it was stored, or from migration 0015): the file is read
+  once. Its SHA-256 is worked out as it streams, large chunks on the hashing thread while the chunk before is
+  sent, and its last chunk is held back until size and SHA-256 agree with the record: a file that differs raises
+  ArchiveIntegrityError there, and the stream breaks before the entry is whole. A wrong archive is worse than none.
+- Not recorded (a file whose record predates the column and could not be read by the migration): the file is
+  read twice.
+  - ahead, on a checking thread, while the entries before it stream (zip_writer asks up to 64 MB ahead): its size,
+    SHA-256 and CRC-32. A file missing, or whose size or SHA-256 differs from what the database recorded, raises
+    ArchiveIntegrityError when the stream gets to it, before its header.
+  - while streaming, it is only read and sent (usually from the page cache). That it is still the file checked
+    ahead is made sure by its identity: inode, size, modification and change times, compared when it is opened
+    again and after its last chunk was read (the last chunk is held back until then). Stored files are written
+    once, atomically, and never changed in place, so any change to one shows there.
+hashlib and zlib release the GIL, so the threads hash while the stream sends.
 """
 import hashlib
 import logging
 import os
 import threading
 import zlib
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -23,6 +29,8 @@ log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024              # read stored files in chunks of 1 MB
 CHECKERS = 2                     # threads checking files ahead
+HASHED_AHEAD = 4                 # chunks of a file being sent that the hashing thread may be behind, at most
+SMALL_FILE = 256 * 1024          # hashed on the stream's own thread: handing it over would cost more
 
 
 class ArchiveIntegrityError(RuntimeError):
@@ -30,10 +38,12 @@ class ArchiveIntegrityError(RuntimeError):
 
 
 class Workers:
-    """The archive's worker thread (started when first needed), which checks the next stored files ahead."""
+    """The archive's threads (started when first needed): those checking the next stored files ahead, and the one
+    hashing the chunks of the file being sent (one, so that a file's chunks are hashed in order)."""
 
     def __init__(self) -> None:
         self._pool: ThreadPoolExecutor | None = None
+        self._hasher: ThreadPoolExecutor | None = None
         self._local = threading.local()
 
     @property
@@ -50,9 +60,15 @@ class Workers:
             self._pool = ThreadPoolExecutor(max_workers=CHECKERS, thread_name_prefix="archive-check")
         return self._pool.submit(function, *args)
 
+    def hash(self, digest, chunk: bytes) -> Future:
+        if self._hasher is None:
+            self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-hash")
+        return self._hasher.submit(digest.update, chunk)
+
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self._pool, self._hasher):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
 
 def identity(handle) -> tuple[int, int, int, int]:
@@ -70,10 +86,12 @@ class StoredFile:
         self._checked: Future | None = None   # → (CRC-32, identity) once the file matched its record
 
     def prefetch(self) -> None:
-        if self._checked is None:
+        if self._checked is None and self.entry.crc32 is None:
             self._checked = self._workers.submit(self._check)
 
     def crc(self) -> int:
+        if self.entry.crc32 is not None:
+            return self.entry.crc32
         self.prefetch()
         return self._checked.result()[0]
 
@@ -88,21 +106,41 @@ class StoredFile:
                 self._check_not_larger(read)
                 digest.update(view[:count])
                 crc = zlib.crc32(view[:count], crc)
-        if read != self.entry.size:
-            self._fail(f"has {read} bytes, {self.entry.size} recorded")
-        if digest.hexdigest() != self.entry.sha256:
-            self._fail(f"has SHA-256 {digest.hexdigest()}, {self.entry.sha256} recorded")
+        self._check_record(read, digest)
         return crc, checked
 
     def chunks(self) -> Iterator[bytes]:
-        self.prefetch()                      # the check runs on the worker thread, whose buffer it uses
+        return self._read_once() if self.entry.crc32 is not None else self._read_again()
+
+    def _read_once(self) -> Iterator[bytes]:
+        digest, read, held, hashing = hashlib.sha256(), 0, None, deque()
+        handed_over = self.entry.size >= SMALL_FILE     # all of a file's chunks one way: they are hashed in order
+        with self._open() as handle:
+            for chunk in self._reads(handle):
+                read += len(chunk)
+                self._check_not_larger(read)
+                if handed_over:
+                    hashing.append(self._workers.hash(digest, chunk))
+                    if len(hashing) > HASHED_AHEAD:
+                        hashing.popleft().result()
+                else:
+                    digest.update(chunk)
+                if held is not None:
+                    yield held
+                held = chunk
+        for update in hashing:
+            update.result()
+        self._check_record(read, digest)
+        if held is not None:
+            yield held
+
+    def _read_again(self) -> Iterator[bytes]:
+        self.prefetch()                      # the check runs on a checking thread, whose buffer it uses
         _crc, checked = self._checked.result()
         held, read = None, 0
         with self._open() as handle:
             self._check_same(handle, checked)
-            # Never more than the recorded size and one byte (to notice a larger file): a small file's read
-            # would otherwise allocate a whole chunk.
-            while chunk := handle.read(min(CHUNK, self.entry.size - read + 1)):
+            for chunk in self._reads(handle):
                 read += len(chunk)
                 if held is not None:
                     yield held
@@ -112,6 +150,20 @@ class StoredFile:
             self._fail(f"has {read} bytes, {self.entry.size} recorded")
         if held is not None:
             yield held
+
+    def _reads(self, handle) -> Iterator[bytes]:
+        """The file in chunks, never more than the recorded size and one byte (to notice a larger file): a small
+        file's read would otherwise allocate a whole chunk."""
+        read = 0
+        while chunk := handle.read(min(CHUNK, self.entry.size - read + 1)):
+            read += len(chunk)
+            yield chunk
+
+    def _check_record(self, read: int, digest) -> None:
+        if read != self.entry.size:
+            self._fail(f"has {read} bytes, {self.entry.size} recorded")
+        if digest.hexdigest() != self.entry.sha256:
+            self._fail(f"has SHA-256 {digest.hexdigest()}, {self.entry.sha256} recorded")
 
     def _open(self):
         try:

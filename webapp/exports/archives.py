@@ -182,7 +182,7 @@ def _add_letter(plan: ArchivePlan, folder: str, campaign: Campaign, unit: Recomm
     plan.add_bytes(folder, letter_filename(data), documents.get("letter", data, lambda: build_letter(data)))
     if scan is not None:
         plan.add_file(folder, f"推荐函盖章扫描件-{scan.original_name}", stored_path(upload_root(), scan.stored_name),
-                      scan.size, scan.sha256)
+                      scan.size, scan.sha256, crc32=scan.crc32)
 
 
 def _add_review(plan: ArchivePlan, campaign: Campaign) -> None:
@@ -207,14 +207,15 @@ def _latest_snapshots(campaign_id: int, unit_id: int) -> dict[int, Snapshot]:
              .join(latest, (Snapshot.application_id == latest.c.application_id)
                    & (Snapshot.version == latest.c.version))
              .options(load_only(Snapshot.application_id, Snapshot.version, Snapshot.fingerprint,
-                                Snapshot.docx_stored_name, Snapshot.docx_size, Snapshot.docx_sha256)))
+                                Snapshot.docx_stored_name, Snapshot.docx_size, Snapshot.docx_sha256,
+                                Snapshot.docx_crc32)))
     return {snapshot.application_id: snapshot for snapshot in db.session.execute(query).scalars()}
 
 
 def _attachments(campaign_id: int, unit_id: int) -> dict[int, list]:
     rows = db.session.execute(
         db.select(Attachment.application_id, Attachment.category, Attachment.original_name, Attachment.stored_name,
-                  Attachment.size, Attachment.sha256, Attachment.document_version, Attachment.document_fingerprint,
+                  Attachment.size, Attachment.sha256, Attachment.crc32, Attachment.document_version, Attachment.document_fingerprint,
                   ApplicationLink.position.label("link_position"),
                   ApplicationScenario.position.label("scenario_position"))
         .join(Application, Application.id == Attachment.application_id)
@@ -235,7 +236,7 @@ def _add_application(plan: ArchivePlan, folder: str, application: Application, s
     if snapshot is None or not snapshot.docx_stored_name:
         raise ArchiveIntegrityError(f"申报书“{_company(application)}”（编号 {application.id}）没有提交时生成的 Word 文件")
     plan.add_file(folder, docx_filename(application), frozen_path(snapshot), snapshot.docx_size, snapshot.docx_sha256,
-                  version=snapshot.version, fingerprint=snapshot.fingerprint)
+                  crc32=snapshot.docx_crc32, version=snapshot.version, fingerprint=snapshot.fingerprint)
     uploads = str(upload_root())
     category_folders: dict[AttachmentCategory, str] = {}
     for row in attachments:
@@ -248,7 +249,7 @@ def _add_application(plan: ArchivePlan, folder: str, application: Application, s
             source = stored_location(uploads, row.stored_name)
         except ValueError as exc:
             raise ArchiveIntegrityError(f"附件“{row.original_name}”的存储名无效：{exc}") from exc
-        plan.add_file(category_folders[row.category], name, source, row.size, row.sha256,
+        plan.add_file(category_folders[row.category], name, source, row.size, row.sha256, crc32=row.crc32,
                       version=row.document_version, fingerprint=row.document_fingerprint)
 
 

@@ -277,6 +277,8 @@ class Attachment(db.Model):
     content_type = db.Column(db.String(100), nullable=False)
     size = db.Column(db.BigInteger, nullable=False)
     sha256 = db.Column(db.String(64), nullable=False)
+    # CRC-32 of the content, recorded with its SHA-256: an archive's ZIP headers carry it (documents/archive_source).
+    crc32 = db.Column(db.BigInteger)
     # For the stamped scan: which generated Word version was printed.
     document_version = db.Column(db.Integer)
     document_fingerprint = db.Column(db.String(16))
@@ -368,6 +370,7 @@ class Snapshot(db.Model):
     docx_stored_name = db.Column(db.String(64))
     docx_size = db.Column(db.BigInteger)
     docx_sha256 = db.Column(db.String(64))
+    docx_crc32 = db.Column(db.BigInteger)        # as the attachments' crc32
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     application = db.relationship("Application", back_populates="snapshots")

@@ -22,5 +22,6 @@ class FinalPrint(db.Model):
     docx_stored_name = db.Column(db.String(64), nullable=False)
     docx_size = db.Column(db.BigInteger, nullable=False)
     docx_sha256 = db.Column(db.String(64), nullable=False)
+    docx_crc32 = db.Column(db.BigInteger)        # as the attachments' crc32
 
     application = db.relationship("Application", back_populates="final_prints")

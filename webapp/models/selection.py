@@ -17,6 +17,8 @@ class StoredFileMixin:
     content_type = db.Column(db.String(100), nullable=False)
     size = db.Column(db.BigInteger, nullable=False)
     sha256 = db.Column(db.String(64), nullable=False)
+    # CRC-32 of the content, recorded with its SHA-256: an archive's ZIP headers carry it (documents/archive_source).
+    crc32 = db.Column(db.BigInteger)
     uploaded_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     uploaded_by_id = db.Column(db.ForeignKey("user_account.id"))
 

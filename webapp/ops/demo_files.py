@@ -110,7 +110,7 @@ def _attachment(a: Application, category: AttachmentCategory, name: str, data: b
     stored = hashlib.sha256(f"{a.id}/{category.value}/{name}/{digest}/{salt}".encode()).hexdigest()[:32]
     return Attachment(application=a, category=category, app_scenario=scenario, original_name=name,
                       stored_name=stored, content_type=CONTENT_TYPES.get(name.rsplit(".", 1)[-1], "application/pdf"),
-                      size=len(data), sha256=digest)
+                      size=len(data), sha256=digest, crc32=zlib.crc32(data))
 
 
 def add_solution_picture(session, scenario: ApplicationScenario, data: bytes,

@@ -24,4 +24,4 @@ def add_publicity(plan: ArchivePlan, campaign: Campaign) -> None:
         sub = plan.folder(folder, "异议材料")
         for reference, file in files:
             plan.add_file(sub, f"{reference}-{file.original_name}", stored_path(upload_root(), file.stored_name),
-                          file.size, file.sha256)
+                          file.size, file.sha256, crc32=file.crc32)

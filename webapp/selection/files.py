@@ -35,10 +35,11 @@ class StoredFile:
     content_type: str
     size: int
     sha256: str
+    crc32: int
 
     def columns(self) -> dict:
         return {"original_name": self.original_name, "stored_name": self.stored_name,
-                "content_type": self.content_type, "size": self.size, "sha256": self.sha256}
+                "content_type": self.content_type, "size": self.size, "sha256": self.sha256, "crc32": self.crc32}
 
 
 def store_file(stream: BinaryIO, name: str | None, *, kinds: set[str] = frozenset(SCANS),
@@ -47,7 +48,7 @@ def store_file(stream: BinaryIO, name: str | None, *, kinds: set[str] = frozense
     name = clean_name(name)
     incoming = upload_root() / INCOMING
     incoming.mkdir(parents=True, exist_ok=True)
-    path, size, digest = stream_to_temp(stream, incoming, max_bytes)
+    path, size, digest, crc = stream_to_temp(stream, incoming, max_bytes)
     try:
         if size == 0:
             raise StoredFileError(f"“{name}”是空文件，请重新选择。")
@@ -60,7 +61,7 @@ def store_file(stream: BinaryIO, name: str | None, *, kinds: set[str] = frozense
         os.replace(path, target)
         fsync_dir(target.parent)
         discard_unless_committed(target)
-        return StoredFile(name, stored_name, content_type, size, digest)
+        return StoredFile(name, stored_name, content_type, size, digest, crc)
     finally:
         path.unlink(missing_ok=True)
 
