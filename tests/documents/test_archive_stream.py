@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from tests.exports.archive_data import verify
+from tests.exports.archive_data import count_opens, verify
 from webapp.documents.archive import MAX_PART, MAX_PATH, Archive, ArchiveIntegrityError, ArchivePlan, Entry, safe_part
 from webapp.documents import archive_source
 
@@ -71,17 +71,6 @@ def recorded(tmp_path, name: str, data: bytes) -> tuple[tuple, dict]:
     """A stored file with its CRC-32 recorded, as an upload records it: add_file's arguments."""
     return stored(tmp_path, name, data), {"crc32": zlib.crc32(data)}
 
-
-def count_opens(monkeypatch) -> list:
-    opened = []
-    real = open
-
-    def counting(path, *args, **kwargs):
-        opened.append(str(path))
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(archive_source, "open", counting, raising=False)
-    return opened
 
 
 def test_builder_streams_a_verified_zip_of_the_announced_size(tmp_path):

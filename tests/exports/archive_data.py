@@ -9,6 +9,7 @@ from tests.factories import DECISION_FOR, add_solution_picture, make_application
 from tests.zip_tools import names_as_read
 from webapp.applications.lifecycle import submit_application
 from webapp.core.extensions import db
+from webapp.documents import archive_source
 from webapp.documents.archive import MANIFEST_NAME
 from webapp.models import Application, ApplicationStatus as S, RecommendingUnit
 from webapp.review.decisions import decide
@@ -70,3 +71,16 @@ def make_app(name: str, county: str, target: S, picture: bool = False) -> Applic
 
 def names_in(archive: zipfile.ZipFile) -> str:
     return "\n".join(archive.namelist())
+
+
+def count_opens(monkeypatch) -> list:
+    """The paths archive_source opens from now on (each stored file it reads)."""
+    opened = []
+    real = open
+
+    def counting(path, *args, **kwargs):
+        opened.append(str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(archive_source, "open", counting, raising=False)
+    return opened

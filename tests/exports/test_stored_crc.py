@@ -7,11 +7,10 @@ from pathlib import Path
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 
-from tests.exports.archive_data import streamed, verify
+from tests.exports.archive_data import count_opens, streamed, verify
 from webapp.applications.word import frozen_path
 from webapp.core.extensions import db
 from webapp.core.storage import attachment_path_for
-from webapp.documents import archive_source
 from webapp.models import Attachment, Snapshot
 
 MIGRATION = Path(__file__).parents[2] / "migrations" / "versions" / "0015_stored_crc32.py"
@@ -30,14 +29,7 @@ def stored_files(app) -> dict[str, tuple]:
 def test_each_stored_file_has_its_crc_and_the_archive_reads_it_once(app, campaign_data, login_as, monkeypatch):
     files = stored_files(app)
     assert files and all(crc == zlib.crc32(Path(path).read_bytes()) for path, (*_, crc) in files.items())
-    opened = []
-    real = open
-
-    def counting(path, *args, **kwargs):
-        opened.append(str(path))
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(archive_source, "open", counting, raising=False)
+    opened = count_opens(monkeypatch)
     verify(streamed(login_as("admin").get("/admin/archive/2024.zip", buffered=False)))
     assert opened and len(opened) == len(set(opened))           # no file read twice
     assert set(opened) <= set(files)
