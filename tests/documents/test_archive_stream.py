@@ -143,7 +143,8 @@ def test_a_file_with_its_crc_recorded_is_read_once_and_checked_as_it_streams(tmp
     opened = count_opens(monkeypatch)
     plan = ArchivePlan()
     contents = {}
-    for index, data in enumerate([os.urandom(5 * MB + 3), b"%PDF small" * 30, b"", os.urandom(archive_source.SMALL_FILE)]):
+    files = [os.urandom(5 * MB + 3), b"%PDF small" * 30, b"", os.urandom(archive_source.SMALL_FILE)]
+    for index, data in enumerate(files):
         args, crc = recorded(tmp_path, f"f{index}", data)
         plan.add_file("", f"{index}.pdf", *args, **crc)
         contents[f"{index}.pdf"] = data

@@ -189,8 +189,8 @@ def application_total(application: Application) -> int:
 def stream_to_temp(stream: BinaryIO, incoming: Path, limit: int) -> tuple[Path, int, str, int]:
     """Copy `stream` into a new temporary file while hashing and counting; stop writing past `limit` bytes.
 
-    Returns (path, size, sha256, crc32). The size is the full size even when over the limit (so the message can say it);
-    past the limit the rest is only counted, not written.
+    Returns (path, size, sha256, crc32). The size is the full size even when over the limit (so the message can say
+    it); past the limit the rest is only counted, not written.
     """
     fd, name = tempfile.mkstemp(dir=incoming, prefix="upload-", suffix=".part")
     path = Path(name)
@@ -311,7 +311,8 @@ def _keep(application, category, received: ReceivedFile, original_name, user, ap
     now = utcnow()
     attachment = Attachment(application=application, category=category, app_scenario=app_scenario,
                             original_name=name, stored_name=stored_name, content_type=content_type, size=size,
-                            sha256=received.sha256, crc32=received.crc32, uploaded_at=now, uploaded_by_id=getattr(user, "id", None))
+                            sha256=received.sha256, crc32=received.crc32, uploaded_at=now,
+                            uploaded_by_id=getattr(user, "id", None))
     if final is not None:
         attachment.final_print = final
         attachment.document_version, attachment.document_fingerprint = final.version, final.fingerprint

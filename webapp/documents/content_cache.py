@@ -35,9 +35,5 @@ class ContentCache:
                 self._documents.popitem(last=False)
         return document
 
-    def clear(self) -> None:
-        with self._lock:
-            self._documents.clear()
-
 
 documents = ContentCache()

@@ -215,7 +215,8 @@ def _latest_snapshots(campaign_id: int, unit_id: int) -> dict[int, Snapshot]:
 def _attachments(campaign_id: int, unit_id: int) -> dict[int, list]:
     rows = db.session.execute(
         db.select(Attachment.application_id, Attachment.category, Attachment.original_name, Attachment.stored_name,
-                  Attachment.size, Attachment.sha256, Attachment.crc32, Attachment.document_version, Attachment.document_fingerprint,
+                  Attachment.size, Attachment.sha256, Attachment.crc32, Attachment.document_version,
+                  Attachment.document_fingerprint,
                   ApplicationLink.position.label("link_position"),
                   ApplicationScenario.position.label("scenario_position"))
         .join(Application, Application.id == Attachment.application_id)
