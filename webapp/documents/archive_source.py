@@ -110,10 +110,10 @@ class StoredFile:
         return crc, checked
 
     def chunks(self) -> Iterator[bytes]:
-        return self._read_once() if self.entry.crc32 is not None else self._read_again()
+        return _last_held_back(self._read_once() if self.entry.crc32 is not None else self._read_again())
 
     def _read_once(self) -> Iterator[bytes]:
-        digest, read, held, hashing = hashlib.sha256(), 0, None, deque()
+        digest, read, hashing = hashlib.sha256(), 0, deque()
         handed_over = self.entry.size >= SMALL_FILE     # all of a file's chunks one way: they are hashed in order
         with self._open() as handle:
             for chunk in self._reads(handle):
@@ -125,31 +125,23 @@ class StoredFile:
                         hashing.popleft().result()
                 else:
                     digest.update(chunk)
-                if held is not None:
-                    yield held
-                held = chunk
+                yield chunk
         for update in hashing:
             update.result()
         self._check_record(read, digest)
-        if held is not None:
-            yield held
 
     def _read_again(self) -> Iterator[bytes]:
         self.prefetch()                      # the check runs on a checking thread, whose buffer it uses
         _crc, checked = self._checked.result()
-        held, read = None, 0
+        read = 0
         with self._open() as handle:
             self._check_same(handle, checked)
             for chunk in self._reads(handle):
                 read += len(chunk)
-                if held is not None:
-                    yield held
-                held = chunk
+                yield chunk
             self._check_same(handle, checked)
         if read != self.entry.size:
             self._fail(f"has {read} bytes, {self.entry.size} recorded")
-        if held is not None:
-            yield held
 
     def _reads(self, handle) -> Iterator[bytes]:
         """The file in chunks, never more than the recorded size and one byte (to notice a larger file): a small
@@ -183,3 +175,15 @@ class StoredFile:
         message = f"archive entry {self.entry.path!r} (stored file {self.entry.source}) {problem}"
         log.error("%s; the archive stream is aborted", message)
         raise ArchiveIntegrityError(message)
+
+
+def _last_held_back(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks, the last one only once `chunks` has ended: a source checks its file after reading its last chunk
+    and raises there, so a file that fails the check never leaves whole."""
+    held = None
+    for chunk in chunks:
+        if held is not None:
+            yield held
+        held = chunk
+    if held is not None:
+        yield held

@@ -55,6 +55,11 @@ class _Member:
     offset: int
 
     @property
+    def generated(self) -> bool:
+        """Bytes made for the archive, not a Source read while streaming."""
+        return isinstance(self.data, (bytes, bytearray))
+
+    @property
     def zip64(self) -> bool:
         return self.size >= LIMIT
 
@@ -63,7 +68,7 @@ class _Member:
         return 45 if self.zip64 or self.offset >= LIMIT else 20
 
     def crc(self) -> int:
-        return zlib.crc32(self.data) if isinstance(self.data, (bytes, bytearray)) else self.data.crc()
+        return zlib.crc32(self.data) if self.generated else self.data.crc()
 
     def local_header(self, dos_time: tuple[int, int], crc: int) -> bytes:
         extra = (struct.pack("<HHQQ", 1, 16, self.size, self.size) if self.zip64 else b"") + self.name.extra
@@ -110,7 +115,7 @@ class _Lookahead:
         while (self._next < len(self._members) and self._next - streaming <= LOOKAHEAD_ENTRIES
                and (self._bytes < LOOKAHEAD_BYTES or self._next == streaming + 1)):
             member = self._members[self._next]
-            if not isinstance(member.data, (bytes, bytearray)):
+            if not member.generated:
                 member.data.prefetch()
             self._bytes += member.size
             self._next += 1
@@ -153,7 +158,7 @@ class ZipStream:
 
     @staticmethod
     def _data(member: _Member) -> Iterator[bytes]:
-        if isinstance(member.data, (bytes, bytearray)):
+        if member.generated:
             chunks: Iterable[bytes] = (member.data,) if member.data else ()
         else:
             chunks = member.data.chunks()
