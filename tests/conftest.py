@@ -10,6 +10,7 @@ from webapp.accounts.operations import create_staff_user, register_enterprise
 from webapp.campaigns.lookup import create_campaign
 from webapp.accounts.codes import check_character
 from webapp.core.extensions import db
+from webapp.documents.content_cache import documents
 from webapp.models import Role
 from webapp.ops.seeding import default_edition, load_reference
 from webapp.selection.experts import create_with_login
@@ -43,6 +44,7 @@ def template_db(tmp_path_factory):
 
 @pytest.fixture
 def app(tmp_path, template_db):
+    documents.clear()            # a new app keeps no documents, as a new process
     database_uri = template_db.copy(tmp_path)
     app = create_app({
         "TESTING": True,

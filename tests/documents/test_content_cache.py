@@ -1,6 +1,8 @@
 """Generated documents kept by the digest of their data: built once per content, rebuilt when the data changes."""
+import os
 from datetime import date
 
+from webapp.documents import content_cache
 from webapp.documents.content_cache import ContentCache
 from webapp.documents.summary_xlsx import SummaryRow, UnitSummary
 
@@ -46,3 +48,78 @@ def test_the_least_recently_used_goes_first():
     cache.get("doc", "a", build("a third"))
     cache.get("doc", "b", build("b again"))
     assert build.built == ["a", "b", "c", "b again"]
+
+
+# --- on disk: shared by the workers, kept across restarts -------------------------------------------------------
+
+def test_a_new_process_reads_what_another_built(tmp_path):
+    build = Builder()
+    first = ContentCache().get("unit-workbook", summary("张三"), build("a"), tmp_path)
+    again = ContentCache().get("unit-workbook", summary("张三"), build("b"), tmp_path)     # another worker
+    assert again == first and build.built == ["a"]
+    assert len(list(tmp_path.glob("*.bin"))) == 1
+
+
+def test_a_damaged_file_is_built_again_and_replaced(tmp_path):
+    built = []
+
+    def build() -> bytes:
+        built.append(1)
+        return "推荐函".encode() * 100
+
+    ContentCache().get("letter", summary("张三"), build, tmp_path)
+    (kept,) = tmp_path.glob("*.bin")
+    stored = kept.read_bytes()
+    assert stored[content_cache.DIGEST:] == "推荐函".encode() * 100
+    kept.write_bytes(stored[:-1] + bytes([stored[-1] ^ 1]))                  # one bit flipped on disk
+    assert ContentCache().get("letter", summary("张三"), build, tmp_path) == "推荐函".encode() * 100
+    assert len(built) == 2 and kept.read_bytes() == stored
+    kept.write_bytes(stored[:10])                                            # cut short
+    assert ContentCache().get("letter", summary("张三"), build, tmp_path) == "推荐函".encode() * 100
+    assert len(built) == 3 and kept.read_bytes() == stored
+
+
+def test_a_new_version_of_the_code_builds_again(tmp_path, monkeypatch):
+    build = Builder()
+    ContentCache().get("letter", summary("张三"), build("old"), tmp_path)
+    monkeypatch.setattr(content_cache, "code_version", lambda: b"a deploy later")
+    ContentCache().get("letter", summary("张三"), build("new"), tmp_path)
+    assert build.built == ["old", "new"]
+
+
+def test_the_code_version_follows_the_code_and_the_templates(tmp_path, monkeypatch):
+    app = tmp_path / "webapp"
+    (app / "documents" / "templates").mkdir(parents=True)
+    (app / "__pycache__").mkdir()
+    (app / "views.py").write_text("A = 1\n")
+    (app / "documents" / "templates" / "form.docx").write_bytes(b"PK template")
+    monkeypatch.setattr(content_cache, "_APP", app)
+    version = content_cache.code_version.__wrapped__
+
+    def after(change) -> bytes:
+        before = version()
+        change()
+        return before
+
+    assert after(lambda: (app / "__pycache__" / "views.pyc").write_bytes(b"compiled")) == version()
+    assert after(lambda: (app / "notes.txt").write_text("not code")) == version()
+    assert after(lambda: (app / "views.py").write_text("A = 2\n")) != version()
+    assert after(lambda: (app / "documents" / "templates" / "form.docx").write_bytes(b"PK changed")) != version()
+    assert after(lambda: (app / "views.py").rename(app / "other.py")) != version()
+
+
+def test_the_folder_keeps_the_most_recently_used(tmp_path):
+    build = Builder()
+    cache = ContentCache(size=1, files=4)
+    for n in range(4):
+        cache.get("doc", n, build(n), tmp_path)
+    paths = sorted(tmp_path.glob("*.bin"), key=lambda p: p.stat().st_mtime)
+    for age, path in enumerate(paths):                                       # mtimes a second apart, 0 the oldest
+        os.utime(path, (1_000_000 + age, 1_000_000 + age))
+    ContentCache().get("doc", 0, build("0 again"), tmp_path)                 # read from disk: now the newest
+    cache.get("doc", 4, build(4), tmp_path)                                   # the fifth: prunes to three
+    assert len(list(tmp_path.glob("*.bin"))) == 3
+    fresh = ContentCache()
+    for n in (0, 4, 3):
+        fresh.get("doc", n, build(f"{n} lost"), tmp_path)
+    assert build.built == [0, 1, 2, 3, 4]

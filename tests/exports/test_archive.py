@@ -18,7 +18,8 @@ from tests.exports.archive_data import make_app, manifest_rows, names_in, stream
 from webapp.applications.word import frozen_path
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
-from webapp.core.storage import attachment_path_for
+from webapp.core.storage import attachment_path_for, document_root
+from webapp.exports import archives
 from webapp.documents.archive import MANIFEST_NAME, ArchiveIntegrityError
 from webapp.documents.summary_xlsx import PROVINCE_SHEET_TITLE
 from webapp.models import Application, ApplicationStatus as S, Attachment, AttachmentCategory, AuditRecord, Snapshot
@@ -178,6 +179,28 @@ def test_the_archived_summary_follows_a_change_of_its_data(app, campaign_data, l
         db.session.commit()
     values = summary_values()
     assert "湖南星沙智能装备股份有限公司" in values and campaign_data["first"][1] not in values
+
+
+def test_a_new_worker_reads_the_workbooks_and_letters_another_built(app, campaign_data, login_as, monkeypatch):
+    """Generated documents are kept on disk too, shared by the workers: a worker that has built nothing yet (its
+    own cache empty) takes them from there, and the archive holds the same bytes."""
+    client = login_as("admin")
+    before = verify(streamed(client.get("/admin/archive/2024.zip", buffered=False)))
+    with app.app_context():
+        kept = list((document_root() / "generated").glob("*.bin"))
+    assert len(kept) == 14 + 1 + 1          # each unit's 汇总表, the province's, 长沙's 推荐函
+
+    def not_again(*args):
+        raise AssertionError("built again")
+
+    archives.documents.clear()                                                # a new worker
+    for builder in ("build_unit_workbook", "build_province_workbook", "build_letter"):
+        monkeypatch.setattr(archives, builder, not_again)
+    after = verify(streamed(client.get("/admin/archive/2024.zip", buffered=False)))
+    generated = [info.filename for info in after.infolist()       # the province's and each unit's own files
+                 if info.filename.count("/") <= 1 and info.filename.endswith((".xlsx", ".docx"))]
+    assert len(generated) == 16 and all(after.read(name) == before.read(name) for name in generated)
+    assert client.get("/admin/summary/2024.xlsx").status_code == 200
 
 
 def test_a_collection_that_fails_leaves_the_garbage_collector_on(app, campaign_data, login_as):

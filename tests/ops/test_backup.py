@@ -231,3 +231,12 @@ def test_postgresql_without_pg_dump_says_so(monkeypatch, tmp_path):
         backups.create_backup("postgresql+psycopg://user:secret@127.0.0.1:1/none", tmp_path / "u", tmp_path / "d",
                               tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_regenerable_caches_are_left_out(tmp_path):
+    """The PDFs and the generated workbooks and letters are built again when needed: a backup does not carry them."""
+    documents = tmp_path / "documents"
+    for relative in ("ab/ab12.docx", "pdf/certificate-1.pdf", "generated/0f.bin", "cd/generated/kept.docx"):
+        (documents / relative).parent.mkdir(parents=True, exist_ok=True)
+        (documents / relative).write_bytes(b"x")
+    assert [p.as_posix() for p in backups._stored_files(documents)] == ["ab/ab12.docx", "cd/generated/kept.docx"]

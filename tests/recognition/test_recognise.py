@@ -14,6 +14,7 @@ from webapp.models import (
     Application, ApplicationStatus as S, ApplicationType, AuditRecord, Certificate, Notice, Objection, ObjectionState,
     RecognitionDecision, StatusChange,
 )
+from webapp.recognition import certificates
 from webapp.recognition.codes import ALPHABET, CODE_LENGTH, clean_document_no, normalize_code
 from webapp.recognition.recognise import RecognitionError, check_can_recognise, recognise_campaign
 
@@ -138,6 +139,25 @@ def test_the_certificate_as_pdf(app):
     enterprise = client_of(app, world["logins"][1])
     response = enterprise.get(f"/recognition/certificates/{world['certificates'][1]}.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+def test_the_certificate_pdf_is_made_once_per_content_and_layout(app, monkeypatch):
+    """The PDF (LibreOffice, seconds) is kept by the certificate's data and the code's version: a deploy that changes
+    the layout makes it again, instead of serving the old one beside a new Word file."""
+    made = []
+
+    def convert(documents, work):
+        made.append(sorted(documents))
+        return {name: b"%PDF-1.7 " + str(len(made)).encode() for name in documents}
+
+    monkeypatch.setattr(certificates, "office_binary", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(certificates, "convert_to_pdf", convert)
+    world = recognised_world(app)
+    enterprise = client_of(app, world["logins"][1])
+    url = f"/recognition/certificates/{world['certificates'][1]}.pdf"
+    assert enterprise.get(url).data == enterprise.get(url).data == b"%PDF-1.7 1"
+    monkeypatch.setattr(certificates, "code_version", lambda: b"a deploy later")
+    assert enterprise.get(url).data == b"%PDF-1.7 2" and made == [["certificate"], ["certificate"]]
 
 
 def test_codes_are_typed_forgivingly_and_never_ambiguous():

@@ -26,6 +26,11 @@ def document_root() -> Path:
     return Path(current_app.config["DOCUMENT_FOLDER"])
 
 
+def generated_root() -> Path:
+    """Where generated documents are kept by their content (documents/content_cache.py); never backed up."""
+    return document_root() / "generated"
+
+
 def stored_path(root: Path, stored_name: str) -> Path:
     """Files are sharded by the first two characters of their generated name; the name is checked first."""
     return Path(stored_location(root, stored_name))

@@ -41,7 +41,7 @@ from webapp.review.letter import letter_files
 from webapp.review.report import get_report
 from webapp.selection.review_export import review_documents
 from webapp.review.summary import export_filename, recommended_applications, unit_summary
-from webapp.core.storage import stored_location, stored_path, upload_root
+from webapp.core.storage import generated_root, stored_location, stored_path, upload_root
 from webapp.applications.word import frozen_path
 
 ARCHIVED = (S.SUBMITTED, *RECOMMENDED_STATES, S.NOT_RECOMMENDED)
@@ -106,8 +106,7 @@ def campaign_archive(campaign: Campaign, unit: RecommendingUnit | None = None) -
     if unit is None:
         summaries = [summary for *_, summary in parts]
         plan.add_bytes("", PROVINCE_SUMMARY.format(year=campaign.year),
-                       documents.get("province-workbook", (campaign.year, summaries),
-                                     lambda: build_province_workbook(campaign.year, summaries)))
+                       _province_workbook(campaign.year, summaries))
         _add_review(plan, campaign)
         add_publicity(plan, campaign)
         add_recognition(plan, campaign)
@@ -122,9 +121,18 @@ def summary_workbook(campaign: Campaign, unit: RecommendingUnit | None = None) -
 
     Only reported lists count: a unit that has not 报送 appears as 未报送."""
     if unit is not None:
-        return build_unit_workbook(_province_view(campaign, unit)), export_filename(campaign, unit)
+        return _unit_workbook(_province_view(campaign, unit)), export_filename(campaign, unit)
     summaries = [_province_view(campaign, u) for u in units_in_order()]
-    return build_province_workbook(campaign.year, summaries), PROVINCE_SUMMARY.format(year=campaign.year)
+    return _province_workbook(campaign.year, summaries), PROVINCE_SUMMARY.format(year=campaign.year)
+
+
+def _unit_workbook(summary: UnitSummary) -> bytes:
+    return documents.get("unit-workbook", summary, lambda: build_unit_workbook(summary), generated_root())
+
+
+def _province_workbook(year: int, summaries: list[UnitSummary]) -> bytes:
+    return documents.get("province-workbook", (year, summaries), lambda: build_province_workbook(year, summaries),
+                         generated_root())
 
 
 def _is_reported(campaign: Campaign, unit: RecommendingUnit) -> bool:
@@ -149,8 +157,7 @@ def _export(plan: ArchivePlan, filename: str, campaign: Campaign, unit: Recommen
 
 def _add_unit(plan: ArchivePlan, folder: str, campaign: Campaign, unit: RecommendingUnit,
               recommended: list[Application], summary: UnitSummary, *, others: bool, reported: bool = True) -> None:
-    plan.add_bytes(folder, export_filename(campaign, unit),
-                   documents.get("unit-workbook", summary, lambda: build_unit_workbook(summary)))
+    plan.add_bytes(folder, export_filename(campaign, unit), _unit_workbook(summary))
     _add_letter(plan, folder, campaign, unit)
     snapshots = _latest_snapshots(campaign.id, unit.id)
     files = _attachments(campaign.id, unit.id)
@@ -179,7 +186,8 @@ def _add_letter(plan: ArchivePlan, folder: str, campaign: Campaign, unit: Recomm
     if report is None or not report.is_reported:
         return
     data, scan = letter_files(campaign, unit, report)
-    plan.add_bytes(folder, letter_filename(data), documents.get("letter", data, lambda: build_letter(data)))
+    plan.add_bytes(folder, letter_filename(data),
+                   documents.get("letter", data, lambda: build_letter(data), generated_root()))
     if scan is not None:
         plan.add_file(folder, f"推荐函盖章扫描件-{scan.original_name}", stored_path(upload_root(), scan.stored_name),
                       scan.size, scan.sha256, crc32=scan.crc32)

@@ -38,8 +38,9 @@ CHECKSUMS = "SHA256SUMS"
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
 FOLDERS = ("uploads", "documents")
-# Never copied: uploads still being received, temporary files of atomic writes, the regenerable PDF cache.
-SKIP_DIRS = {".incoming", "pdf"}
+# Never copied: uploads still being received, temporary files of atomic writes, the regenerable PDFs and
+# generated workbooks and letters.
+SKIP_DIRS = {".incoming", "pdf", "generated"}
 CHUNK = 1024 * 1024
 
 

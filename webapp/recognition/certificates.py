@@ -13,6 +13,7 @@ from webapp.core.extensions import db
 from webapp.core.files import write_atomically
 from webapp.core.timeutil import local_today
 from webapp.documents.certificate_docx import CertificateData, build_certificate
+from webapp.documents.content_cache import code_version
 from webapp.documents.pdf import convert_to_pdf, office_binary
 from webapp.models import Application, Certificate, RecognitionDecision, User
 from webapp.recognition import notices
@@ -130,7 +131,8 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     if not office_binary():
         raise NoOffice("本服务器未安装 LibreOffice，暂不能生成 PDF 版证书，请下载 Word 版。")
     data = certificate_data(certificate)
-    key = hashlib.sha256(repr(data).encode()).hexdigest()          # the content, not the Word file's zip dates
+    # The content and the code that lays it out (not the Word file's zip dates): a new layout is a new PDF.
+    key = hashlib.sha256(code_version() + repr(data).encode()).hexdigest()
     cached = Path(current_app.config["DOCUMENT_FOLDER"]) / "pdf" / f"certificate-{key}.pdf"
     if cached.exists():
         return cached.read_bytes()
