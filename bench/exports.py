@@ -14,7 +14,10 @@ Steps, on a fresh instance (`flask db upgrade`, `flask bootstrap`, `flask demo -
    disk: the client reads and discards it); the temporary instance is removed at the end.
 3. gunicorn started as `make run` starts it: GET /admin/summary/<year>.xlsx as the admin (--repeat times), then
    GET /admin/archive/<year>.zip read to the end, --rounds times; its MB/s and the serving worker's memory, sampled
-   every 50 ms (peak RSS minus RSS before the download; and VmHWM from /proc/<pid>/status).
+   every 50 ms (peak RSS minus RSS before the download; and VmHWM from /proc/<pid>/status). The serving worker is
+   the one whose CPU time grew most; a download that is its first archive of the run is marked with * (that
+   worker had not built the archive's workbooks and letters yet: it reads them from documents/generated/, or with
+   --cold-documents, which empties that folder before the server starts, builds them).
 4. bench/ceiling_app.py served by the same gunicorn config: GET /stream sends the same stored files (the archive's
    entries' sources, in the same order) concatenated without ZIP, --rounds times, measured the same way.
 Every file is read once before the timed downloads so that both read from the page cache. Results:
@@ -82,6 +85,7 @@ def download(client: httpx.Client, server: Server, url: str, timeout: float) -> 
     received = 0
     workers = [worker.pid for worker in server.workers()]
     with MemorySampler(server) as memory:
+        per_worker = {pid: cpu_seconds([pid]) for pid in workers}
         server_cpu, client_cpu = cpu_seconds(workers), cpu_seconds([os.getpid()])
         started = time.perf_counter()
         with client.stream("GET", url, timeout=timeout) as response:
@@ -93,7 +97,8 @@ def download(client: httpx.Client, server: Server, url: str, timeout: float) -> 
                     raise RuntimeError(f"{url}: still streaming after {timeout} s")
         seconds = time.perf_counter() - started
         server_cpu, client_cpu = cpu_seconds(workers) - server_cpu, cpu_seconds([os.getpid()]) - client_cpu
-    return {"status": status, "bytes": received, "seconds": round(seconds, 2), "first_byte_s": round(headers_after, 2),
+        per_worker = {pid: cpu_seconds([pid]) - before for pid, before in per_worker.items()}
+    return {"status": status, "worker": max(per_worker, key=per_worker.get, default=None), "bytes": received, "seconds": round(seconds, 2), "first_byte_s": round(headers_after, 2),
             "mb_per_s": round(received / MB / seconds, 1),
             "mb_per_s_after_first_byte": round(received / MB / max(seconds - headers_after, 1e-9), 1),
             # The client (this process) shares the machine's cores with the server.
@@ -145,6 +150,8 @@ def run(args) -> dict:
             if kept:
                 ready.write_text(json.dumps(built))
         accounts = built["accounts"]
+        if args.cold_documents:
+            shutil.rmtree(folder / "documents" / "generated", ignore_errors=True)
         listing = str(folder / "archive-files.txt")
         files = json.loads(instance.python("-m", "bench.instance_tool", "archive-files", listing).stdout)
         warm_page_cache(listing)
@@ -159,8 +166,11 @@ def run(args) -> dict:
                 summary_http.append(round(time.perf_counter() - started, 3))
                 if response.status_code != 200:
                     raise RuntimeError(f"summary: HTTP {response.status_code}")
-            archive = [download(admin, server, f"/admin/archive/{year}.zip", args.timeout)
-                       for _ in range(args.rounds)]
+            archive, served = [], set()
+            for _ in range(args.rounds):
+                archive.append(download(admin, server, f"/admin/archive/{year}.zip", args.timeout))
+                archive[-1]["first_in_worker"] = archive[-1]["worker"] not in served
+                served.add(archive[-1]["worker"])
             admin.close()
         with Server(instance, "bench.ceiling_app:app", {"CEILING_STREAM_LIST": listing}, name="ceiling") as ceiling:
             with httpx.Client(base_url=ceiling.base_url) as client:
@@ -175,7 +185,7 @@ def run(args) -> dict:
     return {
         "applications": built["applications"], "demo_seconds": built["demo_seconds"], "instance_bytes": disk,
         "in_process": built["in_process"], "summary_http_seconds": summary_http, "big_files": built["big_files"],
-        "archive_files": files, "reused_instance": reused,
+        "archive_files": files, "reused_instance": reused, "cold_documents": args.cold_documents,
         "archive_runs": archive, "plain_stream_runs": plain,
         "archive_mb_per_s": best(archive), "plain_mb_per_s": best(plain),
         "archive_vs_plain": round(best(archive) / best(plain), 3),
@@ -192,6 +202,8 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timings of the summary and the Word file")
     parser.add_argument("--rounds", type=int, default=2, help="downloads of the archive and of the plain stream")
     parser.add_argument("--timeout", type=float, default=900, help="hard stop of one download, seconds")
+    parser.add_argument("--cold-documents", action="store_true",
+                        help="empty the kept workbooks and letters (documents/generated) before the server starts")
     parser.add_argument("--keep-instance", metavar="DIR",
                         help="build the instance (steps 1-2) into DIR once and reuse it on later runs (the summary "
                              "and Word timings are then those of the run that built it)")
@@ -208,6 +220,11 @@ def main(argv=None) -> None:
     print(f"\nresults: {path.relative_to(path.parents[2])}")
 
 
+def first_byte(run: dict) -> str:
+    """"0.62*": the serving worker's first archive of this run."""
+    return f"{run['first_byte_s']}{'*' if run.get('first_in_worker') else ''}"
+
+
 def print_report(result: dict) -> None:
     p = result["in_process"]
     print(f"\n== exports with {result['applications']} applications (load average now {machine()['load_average']})")
@@ -219,7 +236,7 @@ def print_report(result: dict) -> None:
     print(f"   archive: {files['files']} stored files, {files['bytes'] / 2**30:.2f} GB;"
           f" ZIP {[r['mb_per_s'] for r in result['archive_runs']]} MB/s, plain stream "
           f"{[r['mb_per_s'] for r in result['plain_stream_runs']]} MB/s → {result['archive_vs_plain']:.0%}")
-    print(f"   before the first byte: ZIP {[r['first_byte_s'] for r in result['archive_runs']]} s, plain "
+    print(f"   before the first byte: ZIP {[first_byte(r) for r in result['archive_runs']]} s, plain "
           f"{[r['first_byte_s'] for r in result['plain_stream_runs']]} s; after it: ZIP "
           f"{[r['mb_per_s_after_first_byte'] for r in result['archive_runs']]} MB/s")
     print(f"   cores used (server / client): ZIP "
