@@ -98,7 +98,8 @@ def download(client: httpx.Client, server: Server, url: str, timeout: float) -> 
         seconds = time.perf_counter() - started
         server_cpu, client_cpu = cpu_seconds(workers) - server_cpu, cpu_seconds([os.getpid()]) - client_cpu
         per_worker = {pid: cpu_seconds([pid]) - before for pid, before in per_worker.items()}
-    return {"status": status, "worker": max(per_worker, key=per_worker.get, default=None), "bytes": received, "seconds": round(seconds, 2), "first_byte_s": round(headers_after, 2),
+    return {"status": status, "worker": max(per_worker, key=per_worker.get, default=None), "bytes": received,
+            "seconds": round(seconds, 2), "first_byte_s": round(headers_after, 2),
             "mb_per_s": round(received / MB / seconds, 1),
             "mb_per_s_after_first_byte": round(received / MB / max(seconds - headers_after, 1e-9), 1),
             # The client (this process) shares the machine's cores with the server.

@@ -123,3 +123,11 @@ def test_the_folder_keeps_the_most_recently_used(tmp_path):
     for n in (0, 4, 3):
         fresh.get("doc", n, build(f"{n} lost"), tmp_path)
     assert build.built == [0, 1, 2, 3, 4]
+
+
+def test_a_folder_that_cannot_keep_it_still_gives_the_document(tmp_path, caplog):
+    blocked = tmp_path / "generated"
+    blocked.write_bytes(b"a file where the folder should be")
+    build = Builder()
+    assert ContentCache().get("letter", summary("张三"), build("a"), blocked) == repr("a").encode()
+    assert build.built == ["a"] and "not kept" in caplog.text

@@ -14,6 +14,7 @@ Two tiers, both bounded, least recently used first out:
   backups leave it out.
 """
 import hashlib
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -31,6 +32,7 @@ DIGEST = hashlib.sha256().digest_size   # each file starts with its document's S
 # The libraries whose output is the document's bytes.
 WRITERS = ("openpyxl", "docxtpl", "python-docx", "lxml", "Jinja2")
 _APP = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +85,7 @@ def _read(path: Path) -> bytes | None:
     """The kept document, or None when it is not there or not whole."""
     try:
         stored = path.read_bytes()
-    except FileNotFoundError:
+    except OSError:                    # not there, or the folder unreadable: built in the process
         return None
     document = stored[DIGEST:]
     if hashlib.sha256(document).digest() != stored[:DIGEST]:
@@ -97,9 +99,13 @@ def _read(path: Path) -> bytes | None:
 
 
 def _write(path: Path, document: bytes, limit: int) -> None:
-    # Not fsynced: a document lost in a power cut is built again.
-    write_atomically(path, hashlib.sha256(document).digest() + document, durable=False)
-    _prune(path.parent, limit)
+    """Keep the document; a folder that cannot take it (full, read-only) costs speed, never the download."""
+    try:
+        # Not fsynced: a document lost in a power cut is built again.
+        write_atomically(path, hashlib.sha256(document).digest() + document, durable=False)
+        _prune(path.parent, limit)
+    except OSError as exc:
+        log.warning("generated document not kept in %s: %s", path.parent, exc)
 
 
 def _prune(folder: Path, limit: int) -> None:
