@@ -14,6 +14,7 @@ from webapp.models import (
     Application, ApplicationStatus as S, ApplicationType, AuditRecord, Certificate, Notice, Objection, ObjectionState,
     RecognitionDecision, StatusChange,
 )
+from webapp.documents.content_cache import documents
 from webapp.recognition import certificates
 from webapp.recognition.codes import ALPHABET, CODE_LENGTH, clean_document_no, normalize_code
 from webapp.recognition.recognise import RecognitionError, check_can_recognise, recognise_campaign
@@ -158,6 +159,31 @@ def test_the_certificate_pdf_is_made_once_per_content_and_layout(app, monkeypatc
     assert enterprise.get(url).data == enterprise.get(url).data == b"%PDF-1.7 1"
     monkeypatch.setattr(certificates, "code_version", lambda: b"a deploy later")
     assert enterprise.get(url).data == b"%PDF-1.7 2" and made == [["certificate"], ["certificate"]]
+
+
+def test_the_certificate_word_file_is_built_once_for_all_workers(app, monkeypatch):
+    """The archive holds every certificate: each is kept by its data, so a worker that has built nothing reads it
+    from documents/generated/; a revocation changes the data and gives the revoked certificate."""
+    world = recognised_world(app)
+    enterprise = client_of(app, world["logins"][1])
+    url = f"/recognition/certificates/{world['certificates'][1]}.docx"
+    first = enterprise.get(url).data
+    documents.clear()                                                        # a new worker
+
+    def not_again(data):
+        raise AssertionError("built again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(certificates, "build_certificate", not_again)
+        assert enterprise.get(url).data == first
+    with app.app_context():
+        certificate = db.session.get(Certificate, world["certificates"][1])
+        certificates.revoke(certificate, certificates.Revocation("核查发现数据不实", "湘工信装备〔2026〕99号",
+                                                                 local_today()), province_admin(db.session))
+        db.session.commit()
+    revoked = enterprise.get(url).data
+    assert "本证书已撤销" in Document(io.BytesIO(revoked)).element.xml
+    assert "本证书已撤销" not in Document(io.BytesIO(first)).element.xml
 
 
 def test_codes_are_typed_forgivingly_and_never_ambiguous():

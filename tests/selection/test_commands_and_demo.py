@@ -1,13 +1,18 @@
 """The command line of the selection (an expert's account, the 评审汇总表) and the demo's last year's campaign,
 which runs through every step so that every page has realistic data; the archive's 评审 folder."""
 
+import io
+import zipfile
+
 from openpyxl import load_workbook
 
 from webapp.core.extensions import db
+from webapp.documents.content_cache import documents
 from webapp.models import (
     Application, ApplicationStatus as S, Assignment, AssignmentState as A, Campaign, Certificate, CorrectionRequest, Expert, Objection,
     ObjectionState, Publicity, Role, ScoreCard, StatusChange, UnitReport, User,
 )
+from webapp.selection import review_export
 from webapp.selection.plan import get_plan
 from webapp.selection.ranking import ranking, results
 
@@ -120,3 +125,24 @@ def test_the_archive_carries_the_letters_and_the_review_folder(runner, app, logi
     assert sum(1 for n in names if n.startswith("评审/专家评分表/") and n.endswith(".docx")) >= 15
     assert any(n.endswith(f"{year}年湖南省智能制造标杆推荐函-长沙市工业和信息化局.docx") for n in names)
     assert any("推荐函盖章扫描件-" in n for n in names)
+
+
+def test_the_review_folder_is_built_once_for_all_workers(runner, app, login_as, monkeypatch):
+    """The 专家评分表 (a Word file of many pages per expert) and the 评审汇总表 are kept like the archive's
+    workbooks: a worker that has built nothing reads them from documents/generated/."""
+    runner.invoke(args=["demo", "--applications", "1", "--seed", "3"])
+    with app.app_context():
+        year = db.session.execute(db.select(Campaign.year).filter_by(is_current=False)).scalar_one()
+    admin = login_as("admin")
+    before = zipfile.ZipFile(io.BytesIO(admin.get(f"/admin/archive/{year}.zip").data))
+
+    def not_again(*args):
+        raise AssertionError("built again")
+
+    documents.clear()                                                        # a new worker
+    monkeypatch.setattr(review_export, "build_score_sheets", not_again)
+    monkeypatch.setattr(review_export, "build_review_workbook", not_again)
+    after = zipfile.ZipFile(io.BytesIO(admin.get(f"/admin/archive/{year}.zip").data))
+    folder = "评审/".encode("gbk").decode("cp437")        # zipfile reads a GBK name without the UTF-8 flag so
+    review = [name for name in after.namelist() if name.startswith(folder)]
+    assert len(review) >= 16 and all(after.read(name) == before.read(name) for name in review)

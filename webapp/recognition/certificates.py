@@ -11,9 +11,10 @@ from flask import current_app
 from webapp.audit import trail as audit
 from webapp.core.extensions import db
 from webapp.core.files import write_atomically
+from webapp.core.storage import generated_root
 from webapp.core.timeutil import local_today
 from webapp.documents.certificate_docx import CertificateData, build_certificate
-from webapp.documents.content_cache import code_version
+from webapp.documents.content_cache import code_version, documents
 from webapp.documents.pdf import convert_to_pdf, office_binary
 from webapp.models import Application, Certificate, RecognitionDecision, User
 from webapp.recognition import notices
@@ -119,7 +120,10 @@ def certificate_data(certificate: Certificate) -> CertificateData:
 
 
 def certificate_docx(certificate: Certificate) -> bytes:
-    return build_certificate(certificate_data(certificate))
+    """The Word certificate, kept by its data like the archive's other generated documents (the archive holds
+    every certificate of the campaign)."""
+    data = certificate_data(certificate)
+    return documents.get("certificate", data, lambda: build_certificate(data), generated_root())
 
 
 class NoOffice(RuntimeError):
