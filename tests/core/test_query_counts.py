@@ -3,7 +3,8 @@
 Every page is requested once with 3 applications in the database and once with 15, by the user who sees it, and
 the statements sent to the database are counted (SQLAlchemy's "before_cursor_execute" on db.engine). The pages:
 the unit's queue, its 汇总表, the province overview, the applicant's edit page of 三、智能制造实施内容 (a draft with
-8 环节), the read-only view and the unit's review page of one application.
+8 环节), the read-only view and the unit's review page of one application, and the province's archive ZIP (collected
+before its first byte: a relation loaded per application there would cost a query per file folder).
 
 bench/pages.py measures the same pages' response times with 1,000 and 10,000 applications (docs/PERFORMANCE.md).
 """
@@ -40,7 +41,7 @@ def add_applications(app, first: int, count: int) -> list[int]:
             enterprise = make_enterprise(db.session, name=f"湖南计数{n}号智能装备有限公司",
                                          county_adcode=COUNTIES[n % len(COUNTIES)])
             application = make_complete_application(db.session, enterprise=enterprise, campaign=campaign,
-                                                     app_type=list(ApplicationType)[n % 2], links=8)
+                                                     app_type=list(ApplicationType)[n % 2], links=8, write_files=True)
             submit_application(application, enterprise.users[0])
             state = STATES[n % len(STATES)]
             if state == "recommended":
@@ -81,6 +82,7 @@ def test_page_query_counts_do_not_grow_with_the_applications(app, clients):
         ("edit implementation", applicant, f"/applications/{draft_id}/sections/implementation"),
         ("view", recommender, f"/applications/{target}"),
         ("review", recommender, f"/review/{target}"),
+        ("archive", admin, "/admin/archive/2024.zip"),
     ]
     few = {name: count_queries(app, client, url) for name, client, url in pages}
     add_applications(app, 3, 12)

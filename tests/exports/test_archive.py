@@ -215,6 +215,19 @@ def test_a_collection_that_fails_leaves_the_garbage_collector_on(app, campaign_d
     assert gc.isenabled()
 
 
+def test_a_word_file_with_a_tampered_stored_name_is_refused_and_recorded(app, campaign_data, login_as):
+    with app.app_context():
+        snapshot = db.session.execute(db.select(Snapshot).filter_by(application_id=campaign_data["first"][0])
+                                      ).scalars().first()
+        snapshot.docx_stored_name = "../../../etc/passwd"
+        db.session.commit()
+    response = login_as("admin").get("/admin/archive/2024.zip")
+    assert response.status_code == 500 and "无法生成材料压缩包" in response.get_data(as_text=True)
+    with app.app_context():
+        record = db.session.execute(db.select(AuditRecord).filter_by(action="export.archive")).scalar_one()
+        assert not record.success and "存储名无效" in record.detail
+
+
 # ---- access ------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role", ["recommender", "applicant", "security", "auditor"])
