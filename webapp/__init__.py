@@ -19,6 +19,7 @@ from webapp.core.input_guard import init_input_guard
 from webapp.core.logs import RequestIdFilter, SharedRotatingFileHandler, init_request_ids
 from webapp.core.security_headers import init_request_limits, init_security_headers
 from webapp.core.templating import init_templating
+from webapp.documents.content_cache import code_version
 from webapp.ops.cli import register_cli
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -56,6 +57,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
     _init_logging(app)
+    # The code version of the kept documents is read now, from the files this process imported: a worker that took
+    # it later, after a deploy had replaced the files but before its restart, would keep what its old code builds
+    # under the new code's key.
+    code_version()
     return app
 
 

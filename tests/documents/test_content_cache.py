@@ -2,6 +2,7 @@
 import os
 from datetime import date
 
+from webapp import create_app
 from webapp.documents import content_cache
 from webapp.documents.content_cache import ContentCache
 from webapp.documents.summary_xlsx import SummaryRow, UnitSummary
@@ -106,6 +107,21 @@ def test_the_code_version_follows_the_code_and_the_templates(tmp_path, monkeypat
     assert after(lambda: (app / "views.py").write_text("A = 2\n")) != version()
     assert after(lambda: (app / "documents" / "templates" / "form.docx").write_bytes(b"PK changed")) != version()
     assert after(lambda: (app / "views.py").rename(app / "other.py")) != version()
+
+
+def test_the_code_version_is_taken_when_the_app_is_made(tmp_path, monkeypatch):
+    """A deploy replaces the files before the workers restart: a worker running the old code must keep the old key."""
+    code = tmp_path / "webapp"
+    code.mkdir()
+    (code / "views.py").write_text("A = 1\n")
+    monkeypatch.setattr(content_cache, "_APP", code)
+    content_cache.code_version.cache_clear()
+    try:
+        create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test", "TESTING": True})
+        (code / "views.py").write_text("A = 2\n")                          # the deploy's new files
+        assert content_cache.code_version() != content_cache.code_version.__wrapped__()
+    finally:
+        content_cache.code_version.cache_clear()
 
 
 def test_the_folder_keeps_the_most_recently_used(tmp_path):
