@@ -37,6 +37,8 @@ def render_application(application: Application, *, draft: bool, generated_at: d
 
 
 def frozen_path(snapshot: Snapshot) -> Path:
+    """Where a frozen Word file is stored: of a Snapshot, a FinalPrint, or a row with their `docx_stored_name`.
+    ValueError for a stored name that is not one the app makes."""
     return stored_path(document_root(), snapshot.docx_stored_name)
 
 

@@ -41,7 +41,8 @@ from webapp.review.letter import letter_files
 from webapp.review.report import get_report
 from webapp.selection.review_export import review_documents
 from webapp.review.summary import export_filename, recommended_applications, unit_summary
-from webapp.core.storage import document_root, generated_root, stored_location, stored_path, upload_root
+from webapp.core.storage import generated_root, stored_location, stored_path, upload_root
+from webapp.applications.word import frozen_path
 
 ARCHIVED = (S.SUBMITTED, *RECOMMENDED_STATES, S.NOT_RECOMMENDED)
 OTHERS = (S.NOT_RECOMMENDED, S.SUBMITTED)
@@ -245,7 +246,7 @@ def _add_application(plan: ArchivePlan, folder: str, application: Application, s
     if snapshot is None or not snapshot.docx_stored_name:
         raise ArchiveIntegrityError(f"申报书“{_company(application)}”（编号 {application.id}）没有提交时生成的 Word 文件")
     try:
-        word_file = stored_location(str(document_root()), snapshot.docx_stored_name)
+        word_file = frozen_path(snapshot)
     except ValueError as exc:
         raise ArchiveIntegrityError(f"申报书“{_company(application)}”的存储名无效：{exc}") from exc
     plan.add_file(folder, docx_filename(application), word_file, snapshot.docx_size, snapshot.docx_sha256,
