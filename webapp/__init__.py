@@ -21,6 +21,7 @@ from webapp.core.logs import RequestIdFilter, SharedRotatingFileHandler, init_re
 from webapp.core.security_headers import init_request_limits, init_security_headers
 from webapp.core.templating import init_templating
 from webapp.documents.content_cache import code_version
+from webapp.documents.docx_builder import word_template
 from webapp.ops.cli import register_cli
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -60,10 +61,11 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
     _init_logging(app)
-    # The code version of the kept documents is read now, from the files this process imported: a worker that took
-    # it later, after a deploy had replaced the files but before its restart, would keep what its old code builds
-    # under the new code's key.
+    # What documents are made from is read now, with the code this process imported. A worker that read it later,
+    # after an upgrade's `git pull` but before its restart, would fill the new Word template from the old code, or
+    # keep what its old code builds under the new code's key (the code version of the kept documents).
     code_version()
+    word_template()
     return app
 
 

@@ -3,7 +3,7 @@ import os
 from datetime import date
 
 from webapp import create_app
-from webapp.documents import content_cache
+from webapp.documents import content_cache, docx_builder
 from webapp.documents.content_cache import ContentCache
 from webapp.documents.summary_xlsx import SummaryRow, UnitSummary
 
@@ -109,19 +109,27 @@ def test_the_code_version_follows_the_code_and_the_templates(tmp_path, monkeypat
     assert after(lambda: (app / "views.py").rename(app / "other.py")) != version()
 
 
-def test_the_code_version_is_taken_when_the_app_is_made(tmp_path, monkeypatch):
-    """A deploy replaces the files before the workers restart: a worker running the old code must keep the old key."""
+def test_what_documents_are_made_from_is_read_when_the_app_is_made(tmp_path, monkeypatch):
+    """An upgrade's `git pull` replaces the files before the workers restart: a worker running the old code must keep
+    the old Word template and the old code version (the key of what it keeps)."""
     code = tmp_path / "webapp"
     code.mkdir()
     (code / "views.py").write_text("A = 1\n")
+    template = tmp_path / "shenbaoshu.docx"
+    template.write_bytes(b"PK old template")
     monkeypatch.setattr(content_cache, "_APP", code)
-    content_cache.code_version.cache_clear()
+    monkeypatch.setattr(docx_builder, "TEMPLATE_PATH", template)
+    for cached in (content_cache.code_version, docx_builder.word_template):
+        cached.cache_clear()
     try:
         create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test", "TESTING": True})
-        (code / "views.py").write_text("A = 2\n")                          # the deploy's new files
+        (code / "views.py").write_text("A = 2\n")                          # the new files
+        template.write_bytes(b"PK new template")
         assert content_cache.code_version() != content_cache.code_version.__wrapped__()
+        assert docx_builder.word_template() == b"PK old template"
     finally:
-        content_cache.code_version.cache_clear()
+        for cached in (content_cache.code_version, docx_builder.word_template):
+            cached.cache_clear()
 
 
 def test_the_folder_keeps_the_most_recently_used(tmp_path):

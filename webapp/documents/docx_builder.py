@@ -103,7 +103,7 @@ def fingerprint(context: dict) -> str:
 
 def render_docx(context: dict, open_attachment: Callable[[dict], bytes]) -> bytes:
     """The .docx file of a context made by `application_context` or `blank_context`."""
-    template = _Template(io.BytesIO(_template_bytes()))
+    template = _Template(io.BytesIO(word_template()))
     images = {picture["id"]: _inline_image(template, picture, open_attachment)
               for link in context["links"] for scenario in link["scenarios"] for picture in scenario["pictures"]}
     template.render({**context, "images": images}, jinja_env=_jinja_env(), autoescape=True)
@@ -152,7 +152,8 @@ def _describe(props, context: dict) -> None:
 
 
 @cache
-def _template_bytes() -> bytes:
+def word_template() -> bytes:
+    """The 申报书's Word template, read once per process (create_app reads it: see there)."""
     return TEMPLATE_PATH.read_bytes()
 
 
