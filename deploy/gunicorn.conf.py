@@ -2,12 +2,15 @@
 import gc
 import os
 
+from webapp.ops.graceful import refuse_connections_when_stopping
+
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # A Python process runs on one core at a time (the GIL), and its threads take turns in 5 ms slices: two processes
 # per core, each with two threads, keep the cores busy while requests wait for the database, and the kernel shares
 # the cores more evenly than the GIL shares a process. On two cores this halved the rush's p95 (docs/PERFORMANCE.md)
 # against 2 workers x 4 threads, for about 160 MB per worker. SQLite still has one writer at a time.
 worker_class = "webapp.ops.graceful.DrainingThreadWorker"   # gthread, with a graceful stop that resets nothing
+when_ready = refuse_connections_when_stopping                 # ... and no new connection once the server stops
 workers = int(os.environ.get("WORKERS", str(min(2 * (os.cpu_count() or 1), 8))))
 threads = int(os.environ.get("THREADS", "2"))
 timeout = 120               # large exports stream for a while
