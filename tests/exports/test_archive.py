@@ -75,6 +75,21 @@ def test_unit_zip_matches_the_frozen_files(app, campaign_data, login_as):
         assert archive.read(inside) == frozen_path(snapshot).read_bytes()
 
 
+def test_an_applications_files_follow_the_form_not_the_upload_order(app, campaign_data, login_as):
+    """The 申报书 first, then one folder per 附件 in the form's order: the stamped scan (uploaded after the
+    pictures here) before the pictures, and in each folder the files as uploaded."""
+    archive = verify(streamed(login_as("recommender").get("/review/summary/archive.zip", buffered=False)))
+    folder = f"长沙市工业和信息化局/01-{campaign_data['first'][1]}/"
+    inside = [name[len(folder):] for name in archive.namelist() if name.startswith(folder)]
+    assert inside[0].startswith("湖南省智能制造标杆申报书-")
+    categories = list(dict.fromkeys(name.split("/")[0] for name in inside[1:]))
+    labels = [category.label for category in AttachmentCategory]
+    assert len(categories) > 3 and categories == sorted(categories, key=labels.index)
+    assert categories.index("盖章申报书扫描件") < categories.index("技术方案配图")
+    assert [name for name in inside if name.startswith("技术方案配图/")] == [
+        "技术方案配图/环节2场景1-技术方案示意图.png", "技术方案配图/环节2场景1-技术方案示意图(2).png"]
+
+
 # ---- the province's archive and summary --------------------------------------------------------------------------
 
 def test_admin_archive_holds_every_unit_and_every_standing_submission(app, campaign_data, login_as):

@@ -172,11 +172,12 @@ class ArchivePlan:
         if not parent and part.startswith(_FORMULA_START):
             part = _shorten("_" + part, limit, folder=is_folder)
         taken = self._taken[parent]
-        candidate, number = part, 1
-        while candidate.casefold() in taken:
+        candidate, key, number = part, part.casefold(), 1
+        while key in taken:
             number += 1
             candidate = _shorten(part, limit, f"({number})", folder=is_folder)
-        taken.add(candidate.casefold())
+            key = candidate.casefold()
+        taken.add(key)
         path = prefix + candidate
         if is_folder:
             self._taken[path] = set()

@@ -117,8 +117,12 @@ def render_blank(economic_years: list[int] | None = None) -> bytes:
 
 def docx_filename(application: Application) -> str:
     """湖南省智能制造标杆申报书-<企业名称>.docx, without characters that file systems refuse."""
-    name = application.company_name or (application.enterprise.name if application.enterprise else "")
-    name = " ".join(_UNSAFE_FILENAME.sub("", clean_text(name)).split()).strip(". ")[:80]
+    return docx_filename_of(application.company_name or (application.enterprise.name if application.enterprise else ""))
+
+
+def docx_filename_of(company: str) -> str:
+    """docx_filename for the 企业名称 `company`."""
+    name = " ".join(_UNSAFE_FILENAME.sub("", clean_text(company)).split()).strip(". ")[:80]
     return f"湖南省智能制造标杆申报书-{name}.docx" if name else "湖南省智能制造标杆申报书.docx"
 
 

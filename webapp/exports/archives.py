@@ -21,13 +21,14 @@ What an archive holds:
 import functools
 import gc
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
-from sqlalchemy import Row, func
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import Row, case, func
 
 from webapp.documents.archive import Archive, ArchiveIntegrityError, ArchivePlan
 from webapp.documents.content_cache import documents
-from webapp.documents.docx_builder import docx_filename
+from webapp.documents.docx_builder import docx_filename_of
 from webapp.documents.summary_xlsx import UnitSummary, build_province_workbook, build_unit_workbook
 from webapp.core.extensions import db
 from webapp.documents.letter_docx import build_letter, letter_filename
@@ -163,23 +164,27 @@ def _add_unit(plan: ArchivePlan, folder: str, campaign: Campaign, unit: Recommen
     files = _attachments(campaign.id, unit.id)
     width = max(2, len(str(len(recommended))))
     for application in recommended:
-        target = plan.folder(folder, f"{application.recommend_order or 0:0{width}d}-{_company(application)}")
-        _add_application(plan, target, application, snapshots.get(application.id), files.get(application.id, []))
+        company = _company(application)
+        target = plan.folder(folder, f"{application.recommend_order or 0:0{width}d}-{company}")
+        _add_application(plan, target, application.id, company, snapshots.get(application.id),
+                         files.get(application.id, []))
     if not others:
         return
     standing = OTHERS if reported else (*OTHERS, S.RECOMMENDED)
-    rest = list(db.session.execute(
-        db.select(Application)
-        .options(load_only(Application.id, Application.status, Application.company_name, Application.enterprise_id),
-                 joinedload(Application.enterprise).load_only(Enterprise.id, Enterprise.name))
+    # Plain rows: only their folder's name is needed, and an ORM object each cost more than the query.
+    rest = db.session.execute(
+        db.select(Application.id, Application.status, Application.company_name, Enterprise.name)
+        .join(Enterprise, Enterprise.id == Application.enterprise_id)
         .where(Application.campaign_id == campaign.id, Application.unit_id == unit.id, Application.status.in_(standing))
-        .order_by(Application.status, Application.company_name, Application.id)).scalars())
+        .order_by(Application.status, Application.company_name, Application.id)).all()
     if rest:
         others_folder = plan.folder(folder, OTHERS_FOLDER)
-        for application in rest:
-            label = NOT_REPORTED_LABEL if application.status is S.RECOMMENDED else application.status.label
-            target = plan.folder(others_folder, f"{label}-{_company(application)}")
-            _add_application(plan, target, application, snapshots.get(application.id), files.get(application.id, []))
+        for application_id, status, company_name, enterprise_name in rest:
+            company = company_name or enterprise_name
+            label = NOT_REPORTED_LABEL if status is S.RECOMMENDED else status.label
+            target = plan.folder(others_folder, f"{label}-{company}")
+            _add_application(plan, target, application_id, company, snapshots.get(application_id),
+                             files.get(application_id, []))
 
 
 def _add_letter(plan: ArchivePlan, folder: str, campaign: Campaign, unit: RecommendingUnit) -> None:
@@ -221,49 +226,52 @@ def _latest_snapshots(campaign_id: int, unit_id: int) -> dict[int, Row]:
     return {row.application_id: row for row in db.session.execute(query)}
 
 
-def _attachments(campaign_id: int, unit_id: int) -> dict[int, list]:
+_ATTACHMENT_COLUMNS = (Attachment.category, Attachment.original_name, Attachment.stored_name, Attachment.size,
+                       Attachment.sha256, Attachment.crc32, Attachment.document_version,
+                       Attachment.document_fingerprint, ApplicationLink.position, ApplicationScenario.position)
+
+
+def _attachments(campaign_id: int, unit_id: int) -> dict[int, list[tuple]]:
+    """Each archived application's attachments in the archive's order (by category, then as uploaded), as plain
+    tuples of `_ATTACHMENT_COLUMNS`: a row's attributes are looked up by name, which cost 0.1 s over 12,000 rows."""
+    category_order = case({category.value: index for index, category in enumerate(AttachmentCategory)},
+                          value=Attachment.category)      # the stored values: case() binds its keys untyped
     rows = db.session.execute(
-        db.select(Attachment.application_id, Attachment.category, Attachment.original_name, Attachment.stored_name,
-                  Attachment.size, Attachment.sha256, Attachment.crc32, Attachment.document_version,
-                  Attachment.document_fingerprint,
-                  ApplicationLink.position.label("link_position"),
-                  ApplicationScenario.position.label("scenario_position"))
+        db.select(Attachment.application_id, *_ATTACHMENT_COLUMNS)
         .join(Application, Application.id == Attachment.application_id)
         .outerjoin(ApplicationScenario, ApplicationScenario.id == Attachment.app_scenario_id)
         .outerjoin(ApplicationLink, ApplicationLink.id == ApplicationScenario.app_link_id)
         # Stamped scans replaced by a later one (已作废) stay in the history, not in the archives.
         .where(*_in_scope(campaign_id, unit_id), Attachment.superseded_at.is_(None))
-        .order_by(Attachment.application_id, Attachment.id)).all()
-    order = {category: index for index, category in enumerate(AttachmentCategory)}
-    grouped: dict[int, list] = {}
-    for row in rows:
-        grouped.setdefault(row.application_id, []).append(row)
-    return {key: sorted(value, key=lambda row: order[row.category]) for key, value in grouped.items()}
+        .order_by(Attachment.application_id, category_order, Attachment.id))
+    return {application_id: [row[1:] for row in group] for application_id, group in groupby(rows, itemgetter(0))}
 
 
-def _add_application(plan: ArchivePlan, folder: str, application: Application, snapshot: Row | None,
-                     attachments: list) -> None:
+def _add_application(plan: ArchivePlan, folder: str, application_id: int, company: str, snapshot: Row | None,
+                     attachments: list[tuple]) -> None:
     if snapshot is None or not snapshot.docx_stored_name:
-        raise ArchiveIntegrityError(f"申报书“{_company(application)}”（编号 {application.id}）没有提交时生成的 Word 文件")
+        raise ArchiveIntegrityError(f"申报书“{company}”（编号 {application_id}）没有提交时生成的 Word 文件")
     try:
         word_file = frozen_path(snapshot)
     except ValueError as exc:
-        raise ArchiveIntegrityError(f"申报书“{_company(application)}”的存储名无效：{exc}") from exc
-    plan.add_file(folder, docx_filename(application), word_file, snapshot.docx_size, snapshot.docx_sha256,
+        raise ArchiveIntegrityError(f"申报书“{company}”的存储名无效：{exc}") from exc
+    plan.add_file(folder, docx_filename_of(company), word_file, snapshot.docx_size, snapshot.docx_sha256,
                   crc32=snapshot.docx_crc32, version=snapshot.version, fingerprint=snapshot.fingerprint)
     uploads = str(upload_root())
     category_folders: dict[AttachmentCategory, str] = {}
-    for row in attachments:
-        if row.category not in category_folders:
-            category_folders[row.category] = plan.folder(folder, row.category.label)
-        name = row.original_name
-        if row.category is AttachmentCategory.SOLUTION_PICTURE and row.link_position and row.scenario_position:
-            name = f"环节{row.link_position}场景{row.scenario_position}-{name}"
+    for (category, original_name, stored_name, size, sha256, crc32, version, fingerprint, link_position,
+         scenario_position) in attachments:
+        category_folder = category_folders.get(category)
+        if category_folder is None:
+            category_folder = category_folders[category] = plan.folder(folder, category.label)
+        name = original_name
+        if category is AttachmentCategory.SOLUTION_PICTURE and link_position and scenario_position:
+            name = f"环节{link_position}场景{scenario_position}-{name}"
         try:
-            source = stored_location(uploads, row.stored_name)
+            source = stored_location(uploads, stored_name)
         except ValueError as exc:
-            raise ArchiveIntegrityError(f"附件“{row.original_name}”的存储名无效：{exc}") from exc
-        plan.add_file(category_folders[row.category], name, source, row.size, row.sha256, crc32=row.crc32,
-                      version=row.document_version, fingerprint=row.document_fingerprint)
+            raise ArchiveIntegrityError(f"附件“{original_name}”的存储名无效：{exc}") from exc
+        plan.add_file(category_folder, name, source, size, sha256, crc32=crc32, version=version,
+                      fingerprint=fingerprint)
 
 
