@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.exports.archive_data import make_app, manifest_rows, names_in, streamed, unit_of, verify
+from tests.factories import resubmit
 from webapp.applications.word import frozen_path
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
@@ -120,6 +121,23 @@ def test_admin_archive_holds_every_unit_and_every_standing_submission(app, campa
     assert province["株洲市"]["H2"].value == "未报送" and province["长沙市"]["H2"].value == "填报日期：2024年5月8日"
     unit_sheet = load_workbook(io.BytesIO(archive.read(f"{zz}/2024年湖南省智能制造标杆推荐汇总表-株洲市工业和信息化局.xlsx")))
     assert unit_sheet.active["H2"].value == "未报送"
+
+
+def test_a_resubmitted_application_is_archived_as_last_submitted(app, campaign_data, login_as):
+    """Returned, changed and submitted again: the archive holds the second submission's Word file, 版本 2."""
+    with app.app_context():
+        application = db.session.get(Application, campaign_data["returned"][0])
+        application.contact_name = "李四"
+        resubmit(db.session, application, write_files=True)
+        db.session.commit()
+        first, latest = application.snapshots[0], application.snapshots[-1]
+        assert (first.version, latest.version) == (1, 2) and first.docx_sha256 != latest.docx_sha256
+        latest_file = frozen_path(latest).read_bytes()
+    archive = verify(streamed(login_as("admin").get("/admin/archive/2024.zip", buffered=False)))
+    company = campaign_data["returned"][1]
+    name = f"01-长沙市工业和信息化局/未推荐及其他/已提交-{company}/湖南省智能制造标杆申报书-{company}.docx"
+    assert archive.read(name) == latest_file
+    assert [row["版本"] for row in manifest_rows(archive) if row["path"] == name] == ["2"]
 
 
 def test_admin_archive_of_one_unit(app, campaign_data, login_as):

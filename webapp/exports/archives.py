@@ -215,14 +215,14 @@ def _in_scope(campaign_id: int, unit_id: int):
 
 def _latest_snapshots(campaign_id: int, unit_id: int) -> dict[int, Row]:
     """The latest submission's frozen Word file of each archived application: plain rows of the columns the archive
-    names and checks it by (about a thousand ORM objects cost more than the query)."""
-    latest = (db.select(Snapshot.application_id, func.max(Snapshot.version).label("version"))
-              .join(Application, Application.id == Snapshot.application_id).where(*_in_scope(campaign_id, unit_id))
-              .group_by(Snapshot.application_id).subquery())
+    names and checks it by (about a thousand ORM objects cost more than the query), read from the index that holds
+    them all (ix_snapshot_frozen_docx), not from the rows with their data."""
+    later = db.aliased(Snapshot)
     query = (db.select(Snapshot.application_id, Snapshot.version, Snapshot.fingerprint, Snapshot.docx_stored_name,
                        Snapshot.docx_size, Snapshot.docx_sha256, Snapshot.docx_crc32)
-             .join(latest, (Snapshot.application_id == latest.c.application_id)
-                   & (Snapshot.version == latest.c.version)))
+             .join(Application, Application.id == Snapshot.application_id).where(*_in_scope(campaign_id, unit_id))
+             .where(Snapshot.version == db.select(func.max(later.version))
+                    .where(later.application_id == Snapshot.application_id).scalar_subquery()))
     return {row.application_id: row for row in db.session.execute(query)}
 
 
