@@ -80,6 +80,8 @@ def identity(handle) -> tuple[int, int, int, int]:
 class StoredFile:
     """A stored file as a zip_writer Source."""
 
+    __slots__ = ("entry", "_workers", "_checked")
+
     def __init__(self, entry, workers: Workers) -> None:
         self.entry = entry                    # path, source, size, sha256 (archive.Entry)
         self._workers = workers

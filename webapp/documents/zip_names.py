@@ -23,7 +23,7 @@ UNICODE_PATH = 0x7075
 LEGACY_ENCODING = "gbk"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EncodedName:
     raw: bytes             # the header's file name field
     flags: int             # general purpose bits the name needs (UTF8_FLAG or 0)

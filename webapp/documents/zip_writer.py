@@ -47,7 +47,7 @@ class Source(Protocol):
         """The content, which must have that CRC-32 (the source checks it)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Member:
     name: EncodedName
     size: int
