@@ -1,4 +1,5 @@
 """Archive ZIPs built from a plan: safe and unique names, a verified stream of the announced size."""
+import csv
 import hashlib
 import io
 import logging
@@ -7,9 +8,12 @@ import zipfile
 import zlib
 
 import pytest
+from hypothesis import given, strategies as st
 
 from tests.exports.archive_data import count_opens, verify
-from webapp.documents.archive import MAX_PART, MAX_PATH, Archive, ArchiveIntegrityError, ArchivePlan, Entry, safe_part
+from webapp.documents.archive import (
+    MANIFEST_HEADER, MAX_PART, MAX_PATH, Archive, ArchiveIntegrityError, ArchivePlan, Entry, manifest_bytes, safe_part,
+)
 from webapp.documents import archive_source
 
 MB = 1024 * 1024
@@ -57,6 +61,38 @@ def test_duplicates_are_numbered_without_regard_to_case():
     assert plan.folder(folder, "名称.pdf") == "企业/名称.pdf(2)"    # a folder never takes a file's name
     assert plan.add_bytes("", "manifest.csv", b"x").path == "manifest(2).csv"
     assert plan.add_bytes("", "=HYPERLINK(1).xlsx", b"x").path == "_=HYPERLINK(1).xlsx"
+
+
+# ---- the manifest -------------------------------------------------------------------------------------------------
+
+def csv_module_manifest(entries: list[Entry]) -> bytes:
+    """The manifest as the csv module writes it."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(MANIFEST_HEADER)
+    for entry in entries:
+        writer.writerow((entry.path, entry.size, entry.sha256, entry.version or "", entry.fingerprint or ""))
+    return "\ufeff".encode() + text.getvalue().encode("utf-8")
+
+
+ENTRIES = st.lists(st.builds(
+    Entry, path=st.text(alphabet=st.sampled_from(',"\r\n /.-=+@ a名（）\u3000'), min_size=1) | st.text(min_size=1),
+    size=st.integers(0, 2**40), sha256=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+    version=st.none() | st.integers(1, 99), fingerprint=st.none() | st.text(alphabet="0123456789abcdef", max_size=16)),
+    max_size=20)
+
+
+@given(ENTRIES)
+def test_the_manifest_is_the_csv_modules_to_the_byte(entries):
+    assert manifest_bytes(entries) == csv_module_manifest(entries)
+
+
+def test_the_manifest_reads_back_with_a_comma_and_a_quote_in_a_path():
+    entries = [Entry('企业/图片,第1张 "正面".png', 5, "a" * 64, version=2, fingerprint="0123abcd"),
+               Entry("企业/b.pdf", 7, "b" * 64)]
+    rows = list(csv.reader(io.StringIO(manifest_bytes(entries).decode("utf-8-sig"))))
+    assert rows == [list(MANIFEST_HEADER), ['企业/图片,第1张 "正面".png', "5", "a" * 64, "2", "0123abcd"],
+                    ["企业/b.pdf", "7", "b" * 64, "", ""]]
 
 
 # ---- the builder -------------------------------------------------------------------------------------------------

@@ -43,10 +43,19 @@ def encode_name(name: str) -> EncodedName:
 def _legacy(name: str) -> bytes | None:
     """The name in GBK if it encodes, decodes back to itself and holds no backslash byte; else None.
 
-    Worked out per folder or file name: an archive's paths share their folders, and GBK is ASCII-compatible with
+    Worked out per folder and file name: an archive's paths share their folders, and GBK is ASCII-compatible with
     no "/" (0x2F) among its second bytes, so the parts' bytes joined by "/" are the whole path's."""
-    parts = [_legacy_part(part) for part in name.split("/")]
-    return None if None in parts else b"/".join(parts)
+    folder, slash, leaf = name.rpartition("/")
+    legacy = _legacy_part(leaf)
+    if not slash or legacy is None:
+        return legacy
+    folder_legacy = _legacy_folder(folder)
+    return None if folder_legacy is None else folder_legacy + b"/" + legacy
+
+
+@functools.lru_cache(maxsize=65536)
+def _legacy_folder(folder: str) -> bytes | None:
+    return _legacy(folder)
 
 
 @functools.lru_cache(maxsize=65536)
