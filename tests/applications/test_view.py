@@ -256,6 +256,23 @@ def test_empty_values_are_marked(app, applicant):
     assert "必备材料缺失" in between(html, "category-license", "category-audit")
 
 
+def test_company_shown_is_the_forms_else_the_registered_one(app, applicant):
+    """一's 企业名称 names the application; while a draft has it cleared, the enterprise's registered name does."""
+    application_id = start(applicant)
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        registered = application.enterprise.name
+        application.company_name = "湖南改名后的装备有限公司"
+        db.session.commit()
+    html = page(applicant, application_id)
+    assert "<title>申报书 - 湖南改名后的装备有限公司" in html
+    assert f"<title>申报书 - {registered}" not in html
+    with app.app_context():
+        db.session.get(Application, application_id).company_name = ""
+        db.session.commit()
+    assert f"<title>申报书 - {registered}" in page(applicant, application_id)
+
+
 def test_user_html_is_escaped(app, applicant):
     application_id = make_complete(app, applicant)
     with app.app_context():

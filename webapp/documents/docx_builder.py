@@ -117,7 +117,7 @@ def render_blank(economic_years: list[int] | None = None) -> bytes:
 
 def docx_filename(application: Application) -> str:
     """湖南省智能制造标杆申报书-<企业名称>.docx, without characters that file systems refuse."""
-    return docx_filename_of(application.company_name or (application.enterprise.name if application.enterprise else ""))
+    return docx_filename_of(application.applicant_name)
 
 
 def docx_filename_of(company: str) -> str:
@@ -275,7 +275,7 @@ def _content(application: Application, economic_years: list[int] | None) -> dict
 
 
 def _cover(a: Application) -> dict:
-    company = a.company_name or (a.enterprise.name if a.enterprise else "")
+    company = a.applicant_name
     return {"company_name": clean_text(company),
             "app_type": a.app_type.value if a.app_type else "",
             "is_workshop": a.app_type is ApplicationType.WORKSHOP,

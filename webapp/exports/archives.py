@@ -164,7 +164,7 @@ def _add_unit(plan: ArchivePlan, folder: str, campaign: Campaign, unit: Recommen
     files = _attachments(campaign.id, unit.id)
     width = max(2, len(str(len(recommended))))
     for application in recommended:
-        company = _company(application)
+        company = application.applicant_name
         target = plan.folder(folder, f"{application.recommend_order or 0:0{width}d}-{company}")
         _add_application(plan, target, application.id, company, snapshots.get(application.id),
                          files.get(application.id, []))
@@ -180,7 +180,7 @@ def _add_unit(plan: ArchivePlan, folder: str, campaign: Campaign, unit: Recommen
     if rest:
         others_folder = plan.folder(folder, OTHERS_FOLDER)
         for application_id, status, company_name, enterprise_name in rest:
-            company = company_name or enterprise_name
+            company = company_name or enterprise_name       # Application.applicant_name, from plain rows
             label = NOT_REPORTED_LABEL if status is S.RECOMMENDED else status.label
             target = plan.folder(others_folder, f"{label}-{company}")
             _add_application(plan, target, application_id, company, snapshots.get(application_id),
@@ -203,10 +203,6 @@ def _add_letter(plan: ArchivePlan, folder: str, campaign: Campaign, unit: Recomm
 def _add_review(plan: ArchivePlan, campaign: Campaign) -> None:
     """评审/: the 评审汇总表 and 专家评分表/ with each expert's signed-sheet document."""
     plan.add_documents(REVIEW_FOLDER, review_documents(campaign))
-
-
-def _company(application: Application) -> str:
-    return application.company_name or application.enterprise.name
 
 
 def _in_scope(campaign_id: int, unit_id: int):

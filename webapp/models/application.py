@@ -181,6 +181,12 @@ class Application(db.Model):
                                           back_populates="application", order_by="CorrectionRequest.id")
 
     @property
+    def applicant_name(self) -> str:
+        """The 企业名称 the application is shown by: as filled in on 一 (a new draft starts with the registered name),
+        else, while a draft has it cleared, the enterprise's registered name."""
+        return self.company_name or (self.enterprise.name if self.enterprise else "")
+
+    @property
     def open_correction(self):
         """The province's 补正 request (a CorrectionRequest) the enterprise is answering (only in 需补正)."""
         if self.status is not ApplicationStatus.CORRECTION or not self.correction_requests:

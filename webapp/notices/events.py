@@ -35,10 +35,6 @@ def unit_people(unit_id: int) -> list[User]:
         User.role == Role.RECOMMENDER, User.unit_id == unit_id, User.active.is_(True)).order_by(User.id)).scalars())
 
 
-def _name(application: Application) -> str:
-    return application.company_name or application.enterprise.name
-
-
 def _section_title(key: str) -> str:
     section = SECTION_BY_KEY.get(key)
     return section.heading if section and section.number else (section.title if section else key)
@@ -92,19 +88,19 @@ def application_decided(application: Application, change: StatusChange) -> None:
 
 def application_resubmitted(application: Application, change: StatusChange) -> None:
     """Submitted again after a return: to the unit's recommenders."""
-    body = (f"{_name(application)}于 {fmt(change.created_at)} 修改并重新提交了申报书（第{application.version}版）。"
+    body = (f"{application.applicant_name}于 {fmt(change.created_at)} 修改并重新提交了申报书（第{application.version}版）。"
             "审核页面列出了退回后修改的内容。")
     for user in unit_people(application.unit_id):
-        notify(user, "application.resubmitted", f"{_name(application)}重新提交了申报书", body,
+        notify(user, "application.resubmitted", f"{application.applicant_name}重新提交了申报书", body,
                path_for("review.review", application_id=application.id))
 
 
 def application_withdrawn(application: Application, change: StatusChange) -> None:
     """Withdrawn by the enterprise: to the unit's recommenders (the draft is no longer theirs to see)."""
-    body = (f"{_name(application)}于 {fmt(change.created_at)} 撤回了已提交的申报书，修改后可能重新提交。"
+    body = (f"{application.applicant_name}于 {fmt(change.created_at)} 撤回了已提交的申报书，修改后可能重新提交。"
             "撤回期间该申报书不在审核列表中。")
     for user in unit_people(application.unit_id):
-        notify(user, "application.withdrawn", f"{_name(application)}撤回了申报书", body, path_for("review.queue"))
+        notify(user, "application.withdrawn", f"{application.applicant_name}撤回了申报书", body, path_for("review.queue"))
 
 
 def report_returned(report: UnitReport, by: User) -> None:
@@ -129,17 +125,17 @@ def correction_requested(application: Application, request) -> None:
                 else path_for("application.view", application_id=application.id))
         notify(user, "selection.correction", "省工信厅要求补正申报材料", body, link)
     for user in unit_people(application.unit_id):
-        notify(user, "selection.correction", f"{_name(application)}需补正",
-               f"省厅形式审查要求{_name(application)}补正：{sections}。补正截止 {fmt(request.deadline)}。",
+        notify(user, "selection.correction", f"{application.applicant_name}需补正",
+               f"省厅形式审查要求{application.applicant_name}补正：{sections}。补正截止 {fmt(request.deadline)}。",
                path_for("review.review", application_id=application.id))
 
 
 def correction_submitted(application: Application, change: StatusChange) -> None:
     """The enterprise sent its 补正 back to the province: to the unit's recommenders."""
-    body = (f"{_name(application)}于 {fmt(change.created_at)} 提交了补正（第{application.version}版），"
+    body = (f"{application.applicant_name}于 {fmt(change.created_at)} 提交了补正（第{application.version}版），"
             "等待省厅再次形式审查。审核页面列出了补正修改的内容。")
     for user in unit_people(application.unit_id):
-        notify(user, "selection.corrected", f"{_name(application)}已提交补正", body,
+        notify(user, "selection.corrected", f"{application.applicant_name}已提交补正", body,
                path_for("review.review", application_id=application.id))
 
 

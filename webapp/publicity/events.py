@@ -23,7 +23,7 @@ def period_text(publicity: Publicity) -> str:
 def outcome_published(application: Application, publicity: Publicity) -> None:
     subject, body = MESSAGES[application.status]
     body = body.format(year=publicity.campaign.year, period=period_text(publicity))
-    name = application.company_name or application.enterprise.name
+    name = application.applicant_name
     key = f"publicity:{publicity.id}:{application.id}"
     for user in enterprise_people(application.enterprise_id):
         notify(user, "publicity.outcome", subject, body, path_for("application.view", application_id=application.id),
@@ -34,7 +34,7 @@ def outcome_published(application: Application, publicity: Publicity) -> None:
 
 
 def removed_after_objection(application: Application, reply: str) -> None:
-    name = application.company_name or application.enterprise.name
+    name = application.applicant_name
     body = f"公示期间收到的实名异议经核实成立，申报书已移出拟认定名单。\n答复：{reply}"
     for user in enterprise_people(application.enterprise_id):
         notify(user, "publicity.removed", "异议成立，申报书移出拟认定名单", body,

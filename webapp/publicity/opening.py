@@ -109,7 +109,7 @@ def _entries(campaign: Campaign) -> list[PublicityEntry]:
         .where(Application.campaign_id == campaign.id, Application.status == S.PROPOSED)
         .order_by(Application.app_type != ApplicationType.ENTERPRISE, Prefecture.adcode, Application.company_name,
                   Application.id)).all()
-    return [PublicityEntry(application_id=a.id, position=n, company_name=a.company_name or a.enterprise.name,
+    return [PublicityEntry(application_id=a.id, position=n, company_name=a.applicant_name,
                            app_type=a.app_type, prefecture=prefecture,
                            workshop_name=(a.workshop_name or "") if a.app_type is ApplicationType.WORKSHOP else "")
             for n, (a, prefecture) in enumerate(rows, start=1)]

@@ -35,7 +35,7 @@ def issue_certificate(application: Application, decision: RecognitionDecision) -
     certificate = Certificate(
         campaign_id=campaign.id, application=application, year=campaign.year, app_type=application.app_type,
         number=certificate_number(campaign.year, application.app_type, issued + 1), code=_unused_code(),
-        company_name=application.company_name or application.enterprise.name,
+        company_name=application.applicant_name,
         credit_code=application.enterprise.credit_code,
         workshop_name=(application.workshop_name or "") if application.app_type.value == "workshop" else "",
         prefecture_name=application.unit.prefecture.name, document_no=decision.document_no,

@@ -93,7 +93,7 @@ def bulk_decide(ids: list[int], action: str, user: User, comment: str | None = N
         if application is None:
             results.append(RowResult(application_id, f"编号 {application_id}", False, "申报书不存在或无权处理。"))
             continue
-        name = application.company_name or application.enterprise.name
+        name = application.applicant_name
         try:
             decide(application, action, user, comment, now=now)
         except TransitionError as exc:
@@ -120,7 +120,7 @@ def preview_bulk(ids: list[int], action: str, user: User, comment: str | None = 
         if application is None:
             results.append(RowResult(application_id, f"编号 {application_id}", False, "申报书不存在或无权处理。"))
             continue
-        name = application.company_name or application.enterprise.name
+        name = application.applicant_name
         try:
             _check_unit(application, user)
             check_unlocked(application.campaign, application.unit_id, now)

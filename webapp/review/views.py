@@ -47,10 +47,6 @@ DONE_MESSAGES = {"return": "已将“{name}”退回企业修改，企业将看�
                  "reject": "已将“{name}”标记为不予推荐。"}
 
 
-def _name(application) -> str:
-    return application.company_name or application.enterprise.name
-
-
 # ---- the queue -------------------------------------------------------------------------------------------------
 
 def _queue_context(args: MultiDict, bulk_form: BulkDecisionForm | None = None) -> dict:
@@ -144,7 +140,7 @@ def _render_review(application, *, forms: dict | None = None, error: str | None 
     for comment in application.review_comments:
         comments.setdefault(comment.status_change_id, []).append(comment)
     context = dict(
-        application=application, campaign=campaign, name=_name(application),
+        application=application, campaign=campaign, name=application.applicant_name,
         flags=application_flags(application, campaign), quota=quota_usage(campaign, application.unit_id),
         lock=lock_reason(campaign, report), allowed=allowed_decisions(application), forms=forms,
         error=error, error_action=error_action, transitions=TRANSITIONS, comments_by_change=comments,
@@ -170,7 +166,7 @@ def _decide(application_id: int, action: str):
         return _render_review(application, forms={action: form}, error_action=action)
     comment = form.comment.data if hasattr(form, "comment") else None
     sections = form.section_comments() if isinstance(form, ReturnForm) else None
-    name = _name(application)
+    name = application.applicant_name
     try:
         decide(application, action, current_user, comment, sections)
     except TransitionError as exc:

@@ -117,7 +117,7 @@ def decline(assignment: Assignment, user: User, reason: str) -> None:
     application = assignment.application
     assignment.state, assignment.ended_at, assignment.end_reason = A.DECLINED, utcnow(), reason.strip()[:500]
     add_relation(assignment.expert, application.enterprise.credit_code, reason, user, by_expert=True,
-                 enterprise_name=application.company_name or application.enterprise.name)
+                 enterprise_name=application.applicant_name)
     audit.record("assignment.decline", obj=assignment, actor=user,
                  detail={"application_id": application.id, "reason": assignment.end_reason})
 

@@ -99,7 +99,7 @@ def _decide(campaign_id: int, application_id: int, action: str):
     form = form_class(prefix=prefix)
     if not form.validate():
         return _render(campaign, application, _forms(**{action: form}), error_action=action)
-    name = application.company_name or application.enterprise.name
+    name = application.applicant_name
     try:
         if action == "pass_form_check":
             pass_form_check(application, current_user)
