@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from webapp.campaigns.lookup import current_campaign
 from webapp.core.extensions import db
-from webapp.models import Objection, Role
+from webapp.models import Objection, Publicity, Role
+from webapp.publicity import documents as publicity_documents
 from webapp.publicity.objections import ObjectionValues, conclude_objection, file_objection
 from webapp.publicity.opening import listed
 
@@ -50,6 +51,26 @@ def test_the_notice_word_file(app, client, published):
     with app.app_context():
         assert [e.company_name for e in listed(db.session.execute(db.select(Objection)).scalar_one().publicity)] \
             == ["湖南甲精工装备有限公司", "岳阳己石化有限公司"]
+
+
+def test_the_notice_is_built_once_per_content(app, client, published, monkeypatch):
+    """The public downloads the notice during the 公示: built once, again only when a sustained objection removes a
+    line."""
+    built = []
+    real = publicity_documents.build_notice
+    monkeypatch.setattr(publicity_documents, "build_notice", lambda data: built.append(data) or real(data))
+    first = client.get(f"/gongshi/{published}/notice.docx").get_data()
+    assert client.get(f"/gongshi/{published}/notice.docx").get_data() == first
+    assert len(built) == 1
+    with app.app_context():
+        publicity = db.session.execute(db.select(Publicity).filter_by(token=published)).scalar_one()
+        objection = file_objection(publicity, ObjectionValues(1, "王芳", "株洲某某有限公司", "13912345679",
+                                                              "该企业车间实际未投产，请核实。"))
+        conclude_objection(objection, "sustain", "经核实，车间尚未投产。", "异议成立，移出名单。", staff(Role.ADMIN))
+        db.session.commit()
+    content = document_text(client.get(f"/gongshi/{published}/notice.docx").get_data())
+    assert len(built) == 2
+    assert "湖南甲精工装备有限公司" not in content and "岳阳己石化有限公司" in content
 
 
 def test_the_archive_holds_the_notice_and_the_objections_with_their_handling(app, published, login_as):

@@ -5,7 +5,9 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from webapp.core.storage import generated_root
 from webapp.core.timeutil import fmt, to_local
+from webapp.documents.content_cache import documents
 from webapp.documents.excel_safety import write_text
 from webapp.documents.publicity_docx import NoticeData, NoticeLine, build_notice, notice_filename
 from webapp.models import ApplicationType, Publicity
@@ -27,8 +29,11 @@ def notice_data(publicity: Publicity) -> NoticeData:
 
 
 def notice_docx(publicity: Publicity) -> tuple[bytes, str]:
+    """Built once per content (a line removed by a sustained objection is new content): the public downloads it
+    during the 公示, and the province's archive holds it. The objections' workbook is not kept so: it holds the
+    objectors' names and telephone numbers, which stay in the database only."""
     data = notice_data(publicity)
-    return build_notice(data), notice_filename(data)
+    return documents.get("publicity-notice", data, lambda: build_notice(data), generated_root()), notice_filename(data)
 
 
 def objection_rows(publicity: Publicity) -> list[list[str]]:
